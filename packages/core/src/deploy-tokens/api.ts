@@ -1,0 +1,95 @@
+/**
+ * Deploy token calls for projects and groups. Input is validated before any request;
+ * revoking a token that is already gone counts as done (GitLab answers 404).
+ */
+import { NotFoundError } from '../errors.js';
+import type { GitlabClient } from '../gitlab/client.js';
+import { targetParam, type CredentialTarget } from '../target.js';
+import type { DeployTokenScope } from './scopes.js';
+import { validateCreateDeployToken, type CreateDeployTokenInput } from './validate.js';
+
+export interface DeployToken {
+  id: number;
+  name: string;
+  username: string;
+  expiresAt: string | null;
+  scopes: DeployTokenScope[];
+  revoked: boolean;
+  expired: boolean;
+}
+
+/** Returned once, by create. Do not log it: `token` is the secret. */
+export interface NewDeployToken extends DeployToken {
+  token: string;
+}
+
+export async function createDeployToken(
+  client: GitlabClient,
+  target: CredentialTarget,
+  input: CreateDeployTokenInput,
+  now: Date = new Date(),
+): Promise<NewDeployToken> {
+  const valid = validateCreateDeployToken(target.kind, input, now);
+  const body: { expires_at?: string; username?: string } = {};
+  if (valid.expiresAt !== undefined) body.expires_at = valid.expiresAt;
+  if (valid.username !== undefined) body.username = valid.username;
+  const created = (await client.deployTokens.create(valid.name, valid.scopes as never, {
+    ...targetParam(target),
+    ...body,
+  } as never)) as unknown as Record<string, unknown>;
+  return { ...toDeployToken(created), token: String(created.token) };
+}
+
+/** All tokens of the target, following pagination; `active` keeps only unrevoked, unexpired ones. */
+export async function listDeployTokens(
+  client: GitlabClient,
+  target: CredentialTarget,
+  options: { active?: boolean } = {},
+): Promise<DeployToken[]> {
+  const rows = (await client.deployTokens.all({
+    ...targetParam(target),
+    ...(options.active ? { active: true } : {}),
+    perPage: 100,
+  } as never)) as unknown as Record<string, unknown>[];
+  return rows.map(toDeployToken);
+}
+
+/** The token, or undefined when GitLab no longer knows it (revoked tokens may vanish). */
+export async function getDeployToken(client: GitlabClient, target: CredentialTarget, id: number): Promise<DeployToken | undefined> {
+  try {
+    const row = (await client.deployTokens.show(id, targetParam(target) as never)) as unknown as Record<string, unknown>;
+    return toDeployToken(row);
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/** Revokes the token. Returns false when it was already gone. */
+export async function revokeDeployToken(client: GitlabClient, target: CredentialTarget, id: number): Promise<boolean> {
+  try {
+    await client.deployTokens.remove(id, targetParam(target) as never);
+    return true;
+  } catch (error) {
+    if (error instanceof NotFoundError) return false;
+    throw error;
+  }
+}
+
+/** A token that still authenticates: not revoked and not past its expiry. */
+export function isDeployTokenAlive(token: DeployToken, now: Date = new Date()): boolean {
+  if (token.revoked || token.expired) return false;
+  return token.expiresAt === null || Date.parse(token.expiresAt) > now.getTime();
+}
+
+function toDeployToken(row: Record<string, unknown>): DeployToken {
+  return {
+    id: Number(row.id),
+    name: String(row.name ?? ''),
+    username: String(row.username ?? ''),
+    expiresAt: typeof row.expires_at === 'string' ? row.expires_at : null,
+    scopes: (Array.isArray(row.scopes) ? row.scopes : []) as DeployTokenScope[],
+    revoked: row.revoked === true,
+    expired: row.expired === true,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './scopes.js';
+export * from './validate.js';
+export * from './api.js';

@@ -1,0 +1,42 @@
+import { ValidationError } from '../errors.js';
+
+/** Scopes a group deploy token may carry (GitLab's DeployToken::AVAILABLE_SCOPES for groups). */
+export const GROUP_DEPLOY_TOKEN_SCOPES = [
+  'read_repository',
+  'read_registry',
+  'write_registry',
+  'read_package_registry',
+  'write_package_registry',
+] as const;
+
+/** Projects also accept the virtual-registry scopes. */
+export const PROJECT_DEPLOY_TOKEN_SCOPES = [
+  ...GROUP_DEPLOY_TOKEN_SCOPES,
+  'read_virtual_registry',
+  'write_virtual_registry',
+] as const;
+
+export type DeployTokenScope = (typeof PROJECT_DEPLOY_TOKEN_SCOPES)[number];
+export type DeployTokenTargetKind = 'project' | 'group';
+
+export function checkScopes(kind: DeployTokenTargetKind, scopes: readonly string[], field = 'scopes'): DeployTokenScope[] {
+  if (!Array.isArray(scopes) || scopes.length === 0) {
+    throw new ValidationError(field, 'at least one scope', `${field}: give at least one of ${PROJECT_DEPLOY_TOKEN_SCOPES.join(', ')}`);
+  }
+  const allowed: readonly string[] = kind === 'group' ? GROUP_DEPLOY_TOKEN_SCOPES : PROJECT_DEPLOY_TOKEN_SCOPES;
+  const seen = new Set<string>();
+  for (const scope of scopes) {
+    if (typeof scope !== 'string' || !allowed.includes(scope)) {
+      const projectOnly = kind === 'group' && (PROJECT_DEPLOY_TOKEN_SCOPES as readonly string[]).includes(scope);
+      throw new ValidationError(
+        field,
+        projectOnly ? 'project-only scope' : 'known scope',
+        projectOnly
+          ? `${field}: "${scope}" exists only for project deploy tokens, not group ones`
+          : `${field}: "${String(scope)}" is not a deploy token scope; use ${allowed.join(', ')}`,
+      );
+    }
+    seen.add(scope);
+  }
+  return [...seen] as DeployTokenScope[];
+}
