@@ -1,1 +1,15 @@
-export {};
+export { start } from './server.js';
+export type { GitlabSim, StartOptions } from './server.js';
+export type { FaultRule } from './faults.js';
+export type { RateLimitOptions } from './rate-limit.js';
+export { RequestLog } from './request-log.js';
+export type { RequestLogEntry, RequestLogFilter, FaultApplied } from './request-log.js';
+export { SimState } from './state/store.js';
+export type * from './state/model.js';
+export { ACCESS_LEVEL } from './state/model.js';
+export { defaultSeed, SEED_TOKENS, SEED_USERS, SEED_PATHS } from './seed.js';
+export type { Seed, SeedUser, SeedGroup, SeedProject, SeedPersonalAccessToken, SeedDeployToken } from './seed.js';
+export { parseSshPublicKey } from './ssh-public-key.js';
+export type { SshPublicKey, SshKeyTechnology } from './ssh-public-key.js';
+export { lintCiConfig } from './ci/lint.js';
+export type { LintResult, LintJob } from './ci/lint.js';

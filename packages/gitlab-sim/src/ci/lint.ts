@@ -1,0 +1,171 @@
+// The checks GitLab's CI config parser (Gitlab::Ci::Config) makes that matter for
+// generated pipelines. GitLab's JSON schema is not shipped as a file by any npm
+// package we can use (gitlab-ci-local bundles it into its JS), so these are
+// implemented directly, with GitLab's error wordings.
+import { parseDocument, stringify } from 'yaml';
+
+export interface LintJob {
+  name: string;
+  stage: string;
+  before_script: string[];
+  script: string[];
+  after_script: string[];
+  tag_list: string[];
+  only: { refs: string[] } | null;
+  except: unknown;
+  environment: unknown;
+  when: string;
+  allow_failure: boolean;
+  needs: Array<{ name: string }> | null;
+}
+
+export interface LintResult {
+  valid: boolean;
+  errors: string[];
+  warnings: string[];
+  merged_yaml: string | null;
+  includes: unknown[];
+  jobs: LintJob[];
+}
+
+const GLOBAL_KEYWORDS = new Set([
+  'default', 'include', 'stages', 'variables', 'workflow', 'image', 'services', 'cache',
+  'before_script', 'after_script', 'spec', 'types',
+]);
+const JOB_KEYWORDS = new Set([
+  'after_script', 'allow_failure', 'artifacts', 'before_script', 'cache', 'coverage', 'dast_configuration',
+  'dependencies', 'environment', 'except', 'extends', 'hooks', 'id_tokens', 'identity', 'image', 'inherit',
+  'interruptible', 'manual_confirmation', 'needs', 'only', 'pages', 'parallel', 'publish', 'release',
+  'resource_group', 'retry', 'rules', 'run', 'script', 'secrets', 'services', 'stage', 'start_in', 'tags',
+  'timeout', 'trigger', 'variables', 'when',
+]);
+const DEFAULT_STAGES = ['build', 'test', 'deploy'];
+const WHEN = ['on_success', 'on_failure', 'always', 'manual', 'delayed', 'never'];
+
+type Hash = Record<string, unknown>;
+const isHash = (v: unknown): v is Hash => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** GitLab accepts a string or nested arrays of strings for script keywords. */
+function flattenScript(v: unknown, depth = 0): string[] | null {
+  if (typeof v === 'string') return [v];
+  if (!Array.isArray(v) || depth > 10) return null;
+  const out: string[] = [];
+  for (const item of v) {
+    const inner = flattenScript(item, depth + 1);
+    if (!inner) return null;
+    out.push(...inner);
+  }
+  return out;
+}
+
+/** `extends`: deep-merge the parents (hashes merge, everything else is replaced). */
+function deepMerge(base: Hash, over: Hash): Hash {
+  const out: Hash = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = isHash(v) && isHash(out[k]) ? deepMerge(out[k] as Hash, v) : v;
+  return out;
+}
+
+function resolveExtends(name: string, all: Hash, errors: string[], seen: string[] = []): Hash {
+  const job = all[name] as Hash;
+  if (job['extends'] === undefined) return job;
+  if (seen.includes(name)) {
+    errors.push(`${name}: circular dependency detected in \`extends\``);
+    return job;
+  }
+  const parents = Array.isArray(job['extends']) ? job['extends'] : [job['extends']];
+  let merged: Hash = {};
+  for (const parent of parents) {
+    const p = String(parent);
+    if (!isHash(all[p])) {
+      errors.push(`${name}: unknown keys in \`extends\` (${p})`);
+      continue;
+    }
+    merged = deepMerge(merged, resolveExtends(p, all, errors, [...seen, name]));
+  }
+  const { extends: _ignored, ...own } = job;
+  return deepMerge(merged, own);
+}
+
+export function lintCiConfig(content: string): LintResult {
+  const result: LintResult = { valid: false, errors: [], warnings: [], merged_yaml: null, includes: [], jobs: [] };
+  if (content.trim() === '') {
+    result.errors.push('Please provide content of .gitlab-ci.yml');
+    return result;
+  }
+  const doc = parseDocument(content);
+  if (doc.errors.length > 0) {
+    result.errors.push(`(<unknown>): ${doc.errors[0]?.message.split('\n')[0] ?? 'invalid YAML'}`);
+    return result;
+  }
+  const root: unknown = doc.toJS();
+  if (!isHash(root)) {
+    result.errors.push('Invalid configuration format');
+    return result;
+  }
+  result.merged_yaml = stringify(root);
+  const errors = result.errors;
+
+  const stagesRaw = root['stages'] ?? root['types'];
+  let stages = DEFAULT_STAGES;
+  if (stagesRaw !== undefined) {
+    if (!Array.isArray(stagesRaw) || !stagesRaw.every((s) => typeof s === 'string')) {
+      errors.push('stages config should be an array of strings');
+    } else stages = stagesRaw as string[];
+  }
+  const allStages = ['.pre', ...stages.filter((s) => s !== '.pre' && s !== '.post'), '.post'];
+
+  const jobNames = Object.keys(root).filter((k) => !GLOBAL_KEYWORDS.has(k));
+  const visible = jobNames.filter((k) => !k.startsWith('.'));
+  for (const name of jobNames) {
+    if (!isHash(root[name])) errors.push(`jobs:${name} config should be a hash`);
+  }
+  if (visible.length === 0) errors.push('jobs config should contain at least one visible job');
+
+  for (const name of visible) {
+    if (!isHash(root[name])) continue;
+    const job = resolveExtends(name, root, errors);
+    const where = `jobs:${name}`;
+    const unknown = Object.keys(job).filter((k) => !JOB_KEYWORDS.has(k));
+    if (unknown.length > 0) errors.push(`${where} config contains unknown keys: ${unknown.join(', ')}`);
+    if (job['script'] === undefined && job['trigger'] === undefined && job['run'] === undefined) {
+      errors.push(`${where} config should implement the script:, run:, or trigger: keyword`);
+    }
+    const script = job['script'] === undefined ? [] : flattenScript(job['script']);
+    if (script === null) errors.push(`${where}:script config should be a string or a nested array of strings up to 10 levels deep`);
+    const stage = job['stage'] === undefined ? 'test' : String(job['stage']);
+    if (!allStages.includes(stage)) {
+      errors.push(`${name} job: chosen stage ${stage} does not exist; available stages are ${allStages.join(', ')}`);
+    }
+    if (job['when'] !== undefined && !WHEN.includes(String(job['when']))) {
+      errors.push(`${where} when should be one of: ${WHEN.join(', ')}`);
+    }
+    let needs: Array<{ name: string }> | null = null;
+    if (job['needs'] !== undefined) {
+      const list = Array.isArray(job['needs']) ? job['needs'] : [job['needs']];
+      needs = [];
+      for (const n of list) {
+        const needName = isHash(n) ? String(n['job'] ?? n['pipeline'] ?? '') : String(n);
+        if (isHash(n) && (n['pipeline'] !== undefined || n['project'] !== undefined)) continue;
+        needs.push({ name: needName });
+        if (!visible.includes(needName)) errors.push(`${name} job: undefined need: ${needName}`);
+      }
+    }
+    const scripts = (k: string) => flattenScript(job[k] ?? []) ?? [];
+    result.jobs.push({
+      name,
+      stage,
+      before_script: scripts('before_script'),
+      script: script ?? [],
+      after_script: scripts('after_script'),
+      tag_list: Array.isArray(job['tags']) ? job['tags'].map(String) : [],
+      only: job['rules'] === undefined && job['only'] === undefined ? { refs: ['branches', 'tags'] } : (job['only'] as { refs: string[] }) ?? null,
+      except: job['except'] ?? null,
+      environment: job['environment'] ?? null,
+      when: job['when'] === undefined ? 'on_success' : String(job['when']),
+      allow_failure: job['allow_failure'] === true,
+      needs,
+    });
+  }
+  result.valid = errors.length === 0;
+  return result;
+}
