@@ -59,6 +59,11 @@ export interface LifecycleResult {
   revoked: number[];
   /** Problems that did not stop the call (a revoke that failed and will be retried). */
   warnings: string[];
+  /**
+   * False while a retired credential is past its grace period but not yet revoked: call
+   * `ensure` again soon (a controller requeues with backoff) until it is true.
+   */
+  settled: boolean;
 }
 
 export class CredentialLifecycle<V> {
@@ -88,22 +93,22 @@ export class CredentialLifecycle<V> {
     const current = run.state.current;
     if (!current) {
       await this.mint(run, undefined);
-      return run.finish('created');
+      return run.finish('created', this.now());
     }
     if (this.isDue(current)) {
       await this.mint(run, current);
-      return run.finish('rotated');
+      return run.finish('rotated', this.now());
     }
     if (opts.verify) {
       const record = await this.options.driver.get(current.id);
       if (!record || !record.alive) {
         // Someone revoked it in GitLab, or it expired: the consumer holds a dead value.
         await this.mint(run, current, { retireImmediately: true });
-        return run.finish('repaired');
+        return run.finish('repaired', this.now());
       }
     }
     await run.flush();
-    return run.finish('kept');
+    return run.finish('kept', this.now());
   }
 
   /** Replaces the current credential now (create, hand over, revoke the old after the grace period). */
@@ -113,7 +118,7 @@ export class CredentialLifecycle<V> {
     await this.revokeDue(run);
     const previous = run.state.current;
     await this.mint(run, previous);
-    return run.finish(previous ? 'rotated' : 'created');
+    return run.finish(previous ? 'rotated' : 'created', this.now());
   }
 
   /** Revokes everything this owner has: current, retiring and any stray carrying its marker. */
@@ -138,7 +143,7 @@ export class CredentialLifecycle<V> {
     const { current: _current, intent: _intent, ...rest } = run.state;
     run.state = { ...rest, retiring: [] };
     await run.flush(true);
-    return run.finish('revoked');
+    return run.finish('revoked', this.now());
   }
 
   /** Revokes credentials with this owner's marker that are neither current nor retiring. */
@@ -151,7 +156,7 @@ export class CredentialLifecycle<V> {
       run.dirty = true;
     }
     await run.flush();
-    return run.finish('collected');
+    return run.finish('collected', this.now());
   }
 
   private start(stored: unknown): Run<V> {
@@ -297,8 +302,9 @@ class Run<V> {
     this.dirty = false;
   }
 
-  async finish(action: LifecycleResult['action']): Promise<LifecycleResult> {
+  async finish(action: LifecycleResult['action'], now: Date): Promise<LifecycleResult> {
     await this.flush();
-    return { action, state: this.state, revoked: this.revoked, warnings: this.warnings };
+    const overdue = this.state.retiring.some((r) => Date.parse(r.revokeAfter) <= now.getTime());
+    return { action, state: this.state, revoked: this.revoked, warnings: this.warnings, settled: !overdue && !this.state.intent };
   }
 }
