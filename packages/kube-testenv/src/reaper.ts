@@ -12,7 +12,10 @@ const reaperSource = String.raw`
 const fs = require('node:fs');
 const [parentArg, pidsFile, dataDir, keepArg] = process.argv.slice(1);
 const parent = Number(parentArg);
-const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+const alive = (pid) => { try { process.kill(pid, 0); } catch { return false; }
+  // A killed server adopted by an init that does not reap stays a zombie: dead enough.
+  try { const s = fs.readFileSync('/proc/' + pid + '/stat', 'utf8'); return s[s.lastIndexOf(')') + 2] !== 'Z'; }
+  catch { return !fs.existsSync('/proc/self'); } };
 // A pid is only ours if it still runs the binary we started (pids get reused).
 const ours = (pid, binary) => {
   try { return fs.readFileSync('/proc/' + pid + '/cmdline', 'utf8').split('\0')[0] === binary; }
