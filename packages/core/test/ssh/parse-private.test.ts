@@ -1,7 +1,8 @@
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
 import { parsePrivateKey } from '../../src/ssh/index.js';
-import { caught, keyBodyLines, keygenKey, tempDir } from './helpers.js';
+import { caught, keyBodyLines, keygenKey, sshKeygen, tempDir, writeSecret } from './helpers.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -39,8 +40,17 @@ const CASES = KINDS.flatMap((k) =>
     .map((f) => ({ ...k, ...f, args: [...k.args, ...f.args], label: `${k.name} ${f.form}` })),
 );
 
-describe.each(CASES)('parsePrivateKey: ssh-keygen $label', ({ label, name, args, algorithm, bits, form, passphrase }) => {
-  const key = keygenKey(tmp.dir, `${name}-${form.replace(/\W+/g, '_')}`, [...args]);
+// Each key is made once by ssh-keygen and shared by the tests that read it.
+const made = new Map<string, ReturnType<typeof keygenKey>>();
+const keyFor = (c: (typeof CASES)[number]) => {
+  const file = `${c.name}-${c.form.replace(/\W+/g, '_')}`;
+  if (!made.has(file)) made.set(file, keygenKey(tmp.dir, file, [...c.args]));
+  return made.get(file) as ReturnType<typeof keygenKey>;
+};
+
+describe.each(CASES)('parsePrivateKey: ssh-keygen $label', (c) => {
+  const { label, name, algorithm, bits, form, passphrase } = c;
+  const key = keyFor(c);
 
   it('gives ssh-keygen’s public key and SHA256 fingerprint', async () => {
     const parsed = await parsePrivateKey(key.privateKey, passphrase);
@@ -52,10 +62,16 @@ describe.each(CASES)('parsePrivateKey: ssh-keygen $label', ({ label, name, args,
     // The canonical re-encoding is unencrypted OpenSSH and parses without a passphrase.
     expect(parsed.privateKeyOpenSsh.startsWith('-----BEGIN OPENSSH PRIVATE KEY-----')).toBe(true);
     expect((await parsePrivateKey(parsed.privateKeyOpenSsh)).fingerprintSha256).toBe(key.sha256);
+    const reencoded = writeSecret(join(tmp.dir, `${label.replace(/\W+/g, '_')}.reencoded`), parsed.privateKeyOpenSsh);
+    expect(sshKeygen(['-y', '-f', reencoded]).startsWith(`${type} ${b64}`)).toBe(true);
     if (!label.includes('pem') && !label.includes('pkcs8')) expect(parsed.comment).toBe(`${name}-${form.replace(/\W+/g, '_')}@test`);
   });
+});
 
-  it.runIf(passphrase !== undefined)('refuses a wrong or missing passphrase without quoting the key', async () => {
+describe.each(CASES.filter((c) => c.passphrase !== undefined))('parsePrivateKey: ssh-keygen $label, passphrase checks', (c) => {
+  const key = keyFor(c);
+
+  it('refuses a wrong or missing passphrase without quoting the key', async () => {
     const wrong = await caught(() => parsePrivateKey(key.privateKey, 'not-the-passphrase'));
     expect(wrong).toBeInstanceOf(ValidationError);
     expect(wrong).toMatchObject({ field: 'passphrase', rule: 'wrong', message: 'wrong passphrase' });
