@@ -1,0 +1,92 @@
+import { execFile } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, delimiter, dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const BIN = join(dirname(require.resolve('gitlab-ci-local/package.json')), 'src', 'index.js');
+
+export interface GclResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function hasRsync(): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    try {
+      require('node:fs').accessSync(join(dir, 'rsync'));
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * gitlab-ci-local copies the project into its build folder with `rsync -a ... ./ <dest>/` before
+ * running a job. Where rsync is not installed, this stand-in does that one copy (skipping the
+ * state folder) with node, so the shell executor can run; nothing else about the run changes.
+ */
+const RSYNC_STANDIN = `#!/usr/bin/env node
+const fs = require('node:fs');
+const path = require('node:path');
+const args = process.argv.slice(2);
+const [src, dest] = args.slice(-2);
+const excluded = args.flatMap((a, i) => (args[i - 1] === '--exclude' ? [a.replace(/\\/$/, '')] : []));
+fs.mkdirSync(dest, { recursive: true });
+for (const entry of fs.readdirSync(src)) {
+  if (!excluded.includes(entry)) fs.cpSync(path.join(src, entry), path.join(dest, entry), { recursive: true });
+}
+`;
+
+export interface Project {
+  dir: string;
+  /** Runs gitlab-ci-local on this project with `--cwd` (it wants a relative one). */
+  gcl(args: string[], env?: Record<string, string>): Promise<GclResult>;
+  write(path: string, content: string, mode?: number): Promise<void>;
+  remove(): Promise<void>;
+}
+
+export async function tempProject(files: Record<string, string> = {}): Promise<Project> {
+  const root = await mkdtemp(join(tmpdir(), 'ci-gen-'));
+  const dir = join(root, 'project');
+  const home = join(root, 'home');
+  const shim = join(root, 'bin');
+  await mkdir(dir);
+  await mkdir(home);
+  await mkdir(shim);
+  if (!hasRsync()) {
+    await writeFile(join(shim, 'rsync'), RSYNC_STANDIN);
+    await chmod(join(shim, 'rsync'), 0o755);
+  }
+  const write = async (path: string, content: string, mode?: number) => {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), content);
+    if (mode !== undefined) await chmod(join(dir, path), mode);
+  };
+  for (const [path, content] of Object.entries(files)) await write(path, content);
+  return {
+    dir,
+    write,
+    remove: () => rm(root, { recursive: true, force: true }),
+    gcl: (args, env = {}) =>
+      new Promise((resolve) => {
+        execFile(
+          process.execPath,
+          [BIN, '--cwd', basename(dir), '--no-color', ...args],
+          {
+            cwd: root,
+            timeout: 120_000,
+            maxBuffer: 16 * 1024 * 1024,
+            env: { PATH: `${shim}${delimiter}${process.env.PATH ?? ''}`, HOME: home, ...env },
+          },
+          (error, stdout, stderr) => {
+            const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+            resolve({ code, stdout, stderr });
+          },
+        );
+      }),
+  };
+}
