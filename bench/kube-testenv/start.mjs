@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// Measures @glkeys/kube-testenv on this machine: warm start time (binaries already cached)
+// and resident memory of etcd + kube-apiserver once ready. Needs `pnpm --filter
+// @glkeys/kube-testenv run build` first. Usage: node bench/kube-testenv/start.mjs [runs=5]
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { ensureBinaries, start } from '../../packages/kube-testenv/dist/index.js';
+
+const runs = Number(process.argv[2] ?? 5);
+if (!Number.isInteger(runs) || runs < 1) throw new Error(`runs must be a positive integer, got ${process.argv[2]}`);
+
+/** VmRSS of a process in MiB, from /proc (Linux). */
+const rssMiB = (pid) => {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(line?.match(/(\d+)/)?.[1] ?? NaN) / 1024;
+};
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const binaries = await ensureBinaries(); // a cold cache builds here, outside the timed part
+const samples = [];
+for (let i = 0; i < runs; i++) {
+  const t0 = performance.now();
+  const env = await start();
+  const startMs = performance.now() - t0;
+  // Let post-start hooks and the first controllers settle before reading memory.
+  await new Promise((r) => setTimeout(r, 3000));
+  const etcd = rssMiB(env.pids.etcd);
+  const apiserver = rssMiB(env.pids.kubeApiserver);
+  const t1 = performance.now();
+  await env.stop();
+  samples.push({ startMs, etcd, apiserver, stopMs: performance.now() - t1 });
+  console.error(`run ${i + 1}/${runs}: start ${(startMs / 1000).toFixed(2)} s, RSS etcd ${etcd.toFixed(0)} MiB + kube-apiserver ${apiserver.toFixed(0)} MiB`);
+}
+
+const result = {
+  machine: { cpus: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  binaries: binaries.dir,
+  runs,
+  startSeconds: { median: median(samples.map((s) => s.startMs)) / 1000, min: Math.min(...samples.map((s) => s.startMs)) / 1000, max: Math.max(...samples.map((s) => s.startMs)) / 1000 },
+  stopSeconds: { median: median(samples.map((s) => s.stopMs)) / 1000 },
+  rssMiB: {
+    etcd: median(samples.map((s) => s.etcd)),
+    kubeApiserver: median(samples.map((s) => s.apiserver)),
+    pair: median(samples.map((s) => s.etcd + s.apiserver)),
+  },
+};
+console.log(JSON.stringify(result, null, 2));

@@ -1,0 +1,23 @@
+# Sourced by scripts/test: the command-line tools the test suites call, installed from Debian's
+# packages when missing (a fresh machine may lack them; CI reusing a machine would hide that).
+# Go is not installed here: the kube-apiserver build needs Go >= 1.26, which Debian lacks.
+ensure_tools() {
+  local missing=()
+  command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
+  command -v ssh-keyscan >/dev/null 2>&1 || missing+=(openssh-client)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+  command -v flock >/dev/null 2>&1 || missing+=(util-linux)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "glkeys: installing ${missing[*]} (needed by the tests)" >&2
+    if [ "$(id -u)" = 0 ]; then
+      apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+    else
+      echo "glkeys: not root; install these Debian packages first: ${missing[*]}" >&2
+      return 1
+    fi
+  fi
+  if ! command -v go >/dev/null 2>&1; then
+    echo "glkeys: Go >= 1.26 is required to build the test apiserver (packages/kube-testenv)" >&2
+    return 1
+  fi
+}
