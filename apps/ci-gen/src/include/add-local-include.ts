@@ -8,7 +8,7 @@ export interface TextEdit {
   changed: boolean;
 }
 
-const INCLUDE_PATH = /^\/?[A-Za-z0-9_][A-Za-z0-9_./-]*\.ya?ml$/;
+const INCLUDE_PATH = /^\/?[A-Za-z0-9_.][A-Za-z0-9_./-]*\.ya?ml$/;
 
 /** `/.gitlab/ci/x.yml`, `.gitlab/ci/x.yml` and `./.gitlab/ci/x.yml` name the same file. */
 function normalize(path: string): string {

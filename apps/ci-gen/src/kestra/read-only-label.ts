@@ -23,6 +23,17 @@ export function ensureReadOnlyLabel(flowYamlText: string): LabelEdit {
     throw invalid('flow', 'is not a Kestra flow (a mapping with id and namespace)');
   }
   const labels = root.get('labels', true);
+  if (labels === undefined) {
+    // The usual case: a textual insertion after the namespace line keeps the file byte-identical.
+    const ns = root.items.find((p) => isScalar(p.key) && p.key.value === 'namespace');
+    const end = isScalar(ns?.value) ? ns.value.range?.[1] : undefined;
+    if (end !== undefined && ns && isScalar(ns.key) && (ns.key.range?.[0] ?? -1) === flowYamlText.lastIndexOf('\n', end - 1) + 1) {
+      const eol = flowYamlText.indexOf('\n', end);
+      const at = eol === -1 ? flowYamlText.length : eol + 1;
+      const lead = eol === -1 ? '\n' : '';
+      return { text: `${flowYamlText.slice(0, at)}${lead}labels:\n  ${LABEL}: true\n${flowYamlText.slice(at)}`, changed: true };
+    }
+  }
   if (labels === undefined || (isScalar(labels) && labels.value === null)) {
     const node = doc.createNode({ [LABEL]: true });
     // Put labels right after namespace, where Kestra's own examples keep them.

@@ -31,8 +31,12 @@ function shannonEntropy(text: string): number {
 /** A long run of token characters, mixing letters and digits, with near-random spread. */
 function looksRandom(text: string): boolean {
   for (const run of text.match(/[A-Za-z0-9+/=_-]{20,}/g) ?? []) {
-    const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((re) => re.test(run)).length;
-    if (classes >= 2 && /[0-9]/.test(run) && shannonEntropy(run) >= 3.5) return true;
+    // Mixed case, or a long single-case run (hex, base32), with digits: words-with-dashes
+    // such as --max-old-space-size=4096 are neither.
+    const mixedCase = /[a-z]/.test(run) && /[A-Z]/.test(run);
+    if (/[0-9]/.test(run) && /[A-Za-z]/.test(run) && (mixedCase || run.length >= 32) && shannonEntropy(run) >= 3.5) {
+      return true;
+    }
   }
   return false;
 }
