@@ -9,3 +9,4 @@ export * from './deploy-keys/index.js';
 export * from './lifecycle/index.js';
 export * from './render/index.js';
 export * from './ssh/index.js';
+export * from './bootstrap/index.js';

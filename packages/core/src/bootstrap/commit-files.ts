@@ -1,0 +1,75 @@
+/**
+ * Commits files through GitLab's commits API (no git clone needed). Each file is read first:
+ * identical content is skipped, so a re-run makes no commit at all; `onlyIfAbsent` files are
+ * never overwritten (users edit kustomization.yaml).
+ */
+import { NotFoundError } from '../errors.js';
+import type { GitlabClient } from '../gitlab/client.js';
+import { encodeId } from '../ids/gitlab-ref.js';
+
+export interface FileToCommit {
+  path: string;
+  content: string;
+  onlyIfAbsent?: boolean;
+}
+
+export type FileOutcome = 'created' | 'updated' | 'unchanged' | 'kept';
+
+export interface CommitFilesResult {
+  /** The new commit, or null when nothing needed to change. */
+  commit: { id: string; webUrl: string | null } | null;
+  files: { path: string; outcome: FileOutcome }[];
+}
+
+export async function commitFiles(
+  client: GitlabClient,
+  project: { id: number; defaultBranch: string | null },
+  input: { branch: string; message: string; files: FileToCommit[]; authorName?: string; authorEmail?: string },
+): Promise<CommitFilesResult> {
+  const files: CommitFilesResult['files'] = [];
+  const actions: { action: 'create' | 'update'; file_path: string; content: string }[] = [];
+  let branchExists = true;
+  for (const file of input.files) {
+    const current = await readFile(client, project.id, file.path, input.branch);
+    if (current === 'no-branch') branchExists = false;
+    if (typeof current === 'string') {
+      if (current === file.content || file.onlyIfAbsent) {
+        files.push({ path: file.path, outcome: current === file.content ? 'unchanged' : 'kept' });
+        continue;
+      }
+      actions.push({ action: 'update', file_path: file.path, content: file.content });
+      files.push({ path: file.path, outcome: 'updated' });
+    } else {
+      actions.push({ action: 'create', file_path: file.path, content: file.content });
+      files.push({ path: file.path, outcome: 'created' });
+    }
+  }
+  if (actions.length === 0) return { commit: null, files };
+
+  // A new branch in a non-empty repository must start from an existing one.
+  const startBranch = !branchExists && project.defaultBranch && project.defaultBranch !== input.branch ? project.defaultBranch : undefined;
+  const { body } = await client.request('POST', `projects/${project.id}/repository/commits`, {
+    body: {
+      branch: input.branch,
+      commit_message: input.message,
+      actions,
+      ...(startBranch ? { start_branch: startBranch } : {}),
+      ...(input.authorName ? { author_name: input.authorName } : {}),
+      ...(input.authorEmail ? { author_email: input.authorEmail } : {}),
+    },
+  });
+  const row = body as Record<string, unknown>;
+  return { commit: { id: String(row.id), webUrl: typeof row.web_url === 'string' ? row.web_url : null }, files };
+}
+
+/** The file's text, 'absent', or 'no-branch' (GitLab says "Commit Not Found" for a missing ref). */
+async function readFile(client: GitlabClient, projectId: number, path: string, ref: string): Promise<string | 'absent' | 'no-branch'> {
+  try {
+    const { body } = await client.request('GET', `projects/${projectId}/repository/files/${encodeURIComponent(path)}`, { query: { ref } });
+    const row = body as { content?: string; encoding?: string };
+    return row.encoding === 'base64' ? Buffer.from(row.content ?? '', 'base64').toString('utf8') : String(row.content ?? '');
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    return /commit|ref|branch/i.test(error.gitlabMessage ?? '') ? 'no-branch' : 'absent';
+  }
+}

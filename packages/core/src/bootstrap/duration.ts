@@ -1,0 +1,31 @@
+/**
+ * Go durations (`1m`, `10m0s`, `1h30m`) as Flux's `spec.interval` takes them. Flux writes
+ * them back in Go's canonical form (`1m0s`), so we render the same text and a re-run that
+ * compares file contents sees no change.
+ */
+import { ValidationError } from '../errors.js';
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+const GO_DURATION = /^(\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
+
+export function parseGoDuration(input: string, field = 'interval'): number {
+  const text = String(input).trim();
+  if (!GO_DURATION.test(text)) {
+    throw new ValidationError(field, 'Go duration like 1m, 30s, 1h30m', `${field}: "${input}" is not a duration; use e.g. 1m, 30s or 1h30m`);
+  }
+  let total = 0;
+  for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(amount) * UNIT_MS[unit!]!;
+  if (total < 1_000) throw new ValidationError(field, 'at least 1s', `${field}: must be at least 1s`);
+  return Math.round(total);
+}
+
+/** Go's time.Duration.String() for whole milliseconds: 60000 -> `1m0s`, 5400000 -> `1h30m0s`. */
+export function formatGoDuration(ms: number): string {
+  const hours = Math.floor(ms / 3_600_000);
+  const minutes = Math.floor((ms % 3_600_000) / 60_000);
+  const seconds = (ms % 60_000) / 1_000;
+  const secText = `${Number.isInteger(seconds) ? seconds : seconds.toFixed(3).replace(/0+$/, '')}s`;
+  if (hours > 0) return `${hours}h${minutes}m${secText}`;
+  if (minutes > 0) return `${minutes}m${secText}`;
+  return secText;
+}

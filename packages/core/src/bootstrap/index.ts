@@ -1,0 +1,28 @@
+export { parseGoDuration, formatGoDuration } from './duration.js';
+export { checkNamespace, checkSecretName, checkBranch, checkSyncPath, bootstrapCredentialName, bootstrapOwner, type CredentialNameInput } from './naming.js';
+export { gitRepositoryUrl, renderGotkSync, renderSyncKustomization, syncFiles, type SyncManifestInput, type SyncFile } from './sync-manifests.js';
+export {
+  VISIBILITIES,
+  checkProjectCoordinates,
+  ensureProject,
+  findNamespace,
+  findProject,
+  toProjectInfo,
+  type EnsureProjectInput,
+  type NamespaceInfo,
+  type ProjectInfo,
+  type Visibility,
+} from './project.js';
+export { commitFiles, type CommitFilesResult, type FileOutcome, type FileToCommit } from './commit-files.js';
+export { ACCESS_LEVEL_NAMES, accessLevelName, getTokenSelf, type TokenSelf } from './token-self.js';
+export { describeTokenAccess, type CommandAccess, type TokenAccess } from './token-access.js';
+export { MAINTAINER, PreflightError, preflight, type PreflightInput, type PreflightResult } from './preflight.js';
+export { MemorySecretStore, type SecretStore, type StoredSecret } from './store.js';
+export {
+  bootstrapGitlab,
+  checkBootstrapAuthFlags,
+  type BootstrapAuth,
+  type BootstrapGitlabInput,
+  type BootstrapGitlabResult,
+  type BootstrapStep,
+} from './run.js';

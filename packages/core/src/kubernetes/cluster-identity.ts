@@ -1,0 +1,14 @@
+/**
+ * A stable identity for a cluster: the UID of its kube-system namespace. It survives
+ * restarts and kubeconfig renames, and differs between clusters, so credentials named after
+ * it never clash (fluxcd/flux2#964).
+ */
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+
+export async function clusterIdentity(kubeConfig: KubeConfig): Promise<string> {
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const ns = await core.readNamespace({ name: 'kube-system' });
+  const uid = ns.metadata?.uid;
+  if (!uid) throw new Error('kube-system has no UID; is this a Kubernetes apiserver?');
+  return uid;
+}
