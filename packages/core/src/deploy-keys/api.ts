@@ -3,9 +3,10 @@
  * a bad key fails with the broken rule before GitLab sees it. Deleting a key that is already
  * gone counts as done.
  */
-import { NotFoundError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import { resolveExpiry, type ExpiryInput } from '../expiry.js';
 import type { GitlabClient } from '../gitlab/client.js';
+import { deletedUnlessGone, unlessNotFound } from '../gitlab/not-found.js';
 import { refToParam, type GitlabRef } from '../ids/gitlab-ref.js';
 import { parsePublicKey } from '../ssh/public-key.js';
 
@@ -66,12 +67,8 @@ export async function listDeployKeys(client: GitlabClient, project: GitlabRef): 
 }
 
 export async function getDeployKey(client: GitlabClient, project: GitlabRef, id: number): Promise<DeployKey | undefined> {
-  try {
-    return toDeployKey((await client.deployKeys.show(refToParam(project), id)) as unknown as Record<string, unknown>);
-  } catch (error) {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  }
+  const row = await unlessNotFound(client.deployKeys.show(refToParam(project), id));
+  return row && toDeployKey(row as unknown as Record<string, unknown>);
 }
 
 export async function updateDeployKey(
@@ -91,13 +88,7 @@ export async function updateDeployKey(
 
 /** Removes the key from the project. Returns false when it was already gone. */
 export async function deleteDeployKey(client: GitlabClient, project: GitlabRef, id: number): Promise<boolean> {
-  try {
-    await client.deployKeys.remove(refToParam(project), id);
-    return true;
-  } catch (error) {
-    if (error instanceof NotFoundError) return false;
-    throw error;
-  }
+  return deletedUnlessGone(client.deployKeys.remove(refToParam(project), id));
 }
 
 /** Enables an existing deploy key (by ID) on another project. */

@@ -2,8 +2,8 @@
  * Deploy token calls for projects and groups. Input is validated before any request;
  * revoking a token that is already gone counts as done (GitLab answers 404).
  */
-import { NotFoundError } from '../errors.js';
 import type { GitlabClient } from '../gitlab/client.js';
+import { deletedUnlessGone, unlessNotFound } from '../gitlab/not-found.js';
 import { targetParam, type CredentialTarget } from '../target.js';
 import type { DeployTokenScope } from './scopes.js';
 import { validateCreateDeployToken, type CreateDeployTokenInput } from './validate.js';
@@ -56,24 +56,13 @@ export async function listDeployTokens(
 
 /** The token, or undefined when GitLab no longer knows it (revoked tokens may vanish). */
 export async function getDeployToken(client: GitlabClient, target: CredentialTarget, id: number): Promise<DeployToken | undefined> {
-  try {
-    const row = (await client.deployTokens.show(id, targetParam(target) as never)) as unknown as Record<string, unknown>;
-    return toDeployToken(row);
-  } catch (error) {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  }
+  const row = await unlessNotFound(client.deployTokens.show(id, targetParam(target) as never));
+  return row && toDeployToken(row as unknown as Record<string, unknown>);
 }
 
 /** Revokes the token. Returns false when it was already gone. */
 export async function revokeDeployToken(client: GitlabClient, target: CredentialTarget, id: number): Promise<boolean> {
-  try {
-    await client.deployTokens.remove(id, targetParam(target) as never);
-    return true;
-  } catch (error) {
-    if (error instanceof NotFoundError) return false;
-    throw error;
-  }
+  return deletedUnlessGone(client.deployTokens.remove(id, targetParam(target) as never));
 }
 
 /** A token that still authenticates: not revoked and not past its expiry. */
