@@ -10,3 +10,4 @@ export * from './lifecycle/index.js';
 export * from './render/index.js';
 export * from './ssh/index.js';
 export * from './bootstrap/index.js';
+export * from './ci/index.js';

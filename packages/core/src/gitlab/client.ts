@@ -104,10 +104,15 @@ export function createGitlabClient(options: GitlabClientOptions): GitlabClient {
 
 function send(transport: Transport, apiUrl: string, endpoint: string, options: RequestOptions) {
   const query = options.searchParams ? `?${options.searchParams}` : '';
+  // Resources such as ProjectVariables put part of the path in prefixUrl (`…/api/v4/projects`).
+  const prefix = (options.prefixUrl ?? apiUrl).replace(/\/+$/, '');
+  const url = `${prefix}/${endpoint}`;
+  // The API-relative path, for errors: `projects/group%2Fapp/variables`.
+  const path = url.startsWith(`${apiUrl}/`) ? url.slice(apiUrl.length + 1) : endpoint;
   return transport({
     method: (options.method ?? 'GET').toUpperCase(),
-    url: `${apiUrl}/${endpoint}${query}`,
-    path: endpoint,
+    url: `${url}${query}`,
+    path,
     headers: options.headers ?? {},
     ...(options.body === undefined ? {} : { body: options.body }),
     ...(options.signal ? { signal: options.signal } : {}),
