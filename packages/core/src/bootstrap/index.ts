@@ -26,3 +26,4 @@ export {
   type BootstrapGitlabResult,
   type BootstrapStep,
 } from './run.js';
+export { credentialToSecret, secretOwner, type SecretCredentialInput, type SecretCredentialResult } from './secret-credential.js';

@@ -4,20 +4,20 @@
  * A re-run with a live credential costs one verifying GET and no GitLab write; Flux instead
  * re-creates its deploy token on every run.
  */
-import { LifecycleError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import type { GitlabClient } from '../gitlab/client.js';
-import { CredentialLifecycle, type LifecycleResult } from '../lifecycle/protocol.js';
+import type { LifecycleResult } from '../lifecycle/protocol.js';
 import { deployKeyDriver, type DeployKeyValue } from '../lifecycle/deploy-key-driver.js';
 import { deployTokenDriver, type DeployTokenValue } from '../lifecycle/deploy-token-driver.js';
-import { STATE_ANNOTATION, stateFromAnnotations, type CredentialKind } from '../lifecycle/state.js';
-import { ownerKeyOf } from '../lifecycle/owner-marker.js';
-import { renderKeySecret, renderTokenSecret, type RenderedSecret } from '../render/formats.js';
-import { MANAGED_BY_LABEL, secretManifest, type SecretManifest } from '../render/secret-manifest.js';
+import type { CredentialKind } from '../lifecycle/state.js';
+import { renderKeySecret, renderTokenSecret } from '../render/formats.js';
+import { secretManifest, type SecretManifest } from '../render/secret-manifest.js';
 import type { EcdsaCurve, SshKeyAlgorithm } from '../ssh/types.js';
 import { commitFiles, type CommitFilesResult } from './commit-files.js';
 import { bootstrapCredentialName, bootstrapOwner } from './naming.js';
 import { PreflightError, preflight, type PreflightResult } from './preflight.js';
-import { ensureProject, type ProjectInfo, type Visibility } from './project.js';
+import { ensureProject, type Visibility } from './project.js';
+import { credentialToSecret } from './secret-credential.js';
 import type { SecretStore } from './store.js';
 import { gitRepositoryUrl, syncFiles, type SyncFile } from './sync-manifests.js';
 
@@ -110,11 +110,6 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput): Promise<Boot
   const stored = await input.store.read();
   let credential: BootstrapGitlabResult['credential'];
   let written = false;
-  const write = async (manifest: SecretManifest) => {
-    await input.store.write(manifest);
-    written = true;
-    last = manifest;
-  };
   let last: SecretManifest | undefined;
 
   if (input.auth.kind === 'token-auth') {
@@ -125,72 +120,64 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput): Promise<Boot
     const same = stored !== undefined && sameData(stored.data, manifest.data) && stored.type === manifest.type;
     step('credential', 'done', 'the token itself (username git)');
     step('secret', 'start');
-    if (!same || input.rotate) await write(manifest);
-    else last = manifest;
+    if (!same || input.rotate) {
+      await input.store.write(manifest);
+      written = true;
+    }
+    last = manifest;
     step('secret', 'done', same ? 'unchanged' : 'written');
     credential = { kind: 'personal-access-token', action: same ? 'unchanged' : 'stored', id: check.token.id, name: check.token.name, revoked: [] };
   } else {
     const kind: CredentialKind = input.auth.kind === 'ssh' ? 'deploy-key' : 'deploy-token';
-    const owner = bootstrapOwner({ clusterId: input.clusterId, namespace: input.namespace, secretName: input.secretName, projectPath: project.pathWithNamespace });
-    let state: unknown;
-    try {
-      state = stateFromAnnotations(stored?.annotations, kind, ownerKeyOf(owner));
-    } catch (error) {
-      if (!(error instanceof LifecycleError)) throw error;
-      // Another project, cluster or credential kind wrote this Secret: start over and say so.
-      warnings.push(`The Secret held state glkeys cannot use here (${error.message}); a new credential was created. Revoke the old one if it is no longer used.`);
-    }
     let knownHosts: string | undefined;
     if (input.auth.kind === 'ssh') {
+      // Scanned before anything is minted: a failed scan must not leave a credential behind.
       step('known-hosts', 'start');
       knownHosts = await input.auth.knownHosts();
       step('known-hosts', 'done', `${input.auth.sshHost.host}:${input.auth.sshHost.port}`);
     }
-    const render = (value: DeployKeyValue | DeployTokenValue): RenderedSecret =>
-      'privateKey' in value ? renderKeySecret(value, knownHosts!) : renderTokenSecret('flux-https', value, caOption(input.caCert));
-    let base: SecretManifest | undefined = stored && storedManifest(input, stored);
-    const persist = async ({ state: next, value }: { state: import('../lifecycle/state.js').LifecycleState; value?: DeployKeyValue | DeployTokenValue }) => {
-      const manifest = value
-        ? secretManifest({ name: input.secretName, namespace: input.namespace, rendered: render(value), state: next })
-        : withState(base ?? emptyManifest(input), next);
-      await write(manifest);
-      base = manifest;
-    };
-    const name = bootstrapCredentialName({ namespace: input.namespace, branch: input.branch, secretName: input.secretName, path: input.path });
     const target = { kind: 'id' as const, id: project.id };
-    const lifecycle =
+    const common = {
+      store: input.store,
+      secretName: input.secretName,
+      namespace: input.namespace,
+      owner: bootstrapOwner({ clusterId: input.clusterId, namespace: input.namespace, secretName: input.secretName, projectPath: project.pathWithNamespace }),
+      credentialName: bootstrapCredentialName({ namespace: input.namespace, branch: input.branch, secretName: input.secretName, path: input.path }),
+      mode: input.rotate ? ('rotate' as const) : ('ensure' as const),
+    };
+    step('credential', 'start');
+    const outcome =
       input.auth.kind === 'ssh'
-        ? new CredentialLifecycle<DeployKeyValue>({
+        ? await credentialToSecret<DeployKeyValue>({
+            ...common,
             driver: deployKeyDriver(input.client, target, {
               algorithm: input.auth.algorithm,
               ...(input.auth.curve ? { curve: input.auth.curve } : {}),
               ...(input.auth.rsaBits ? { rsaBits: input.auth.rsaBits } : {}),
               canPush: input.auth.readWrite,
             }),
-            owner,
-            name,
-            persist,
+            render: (value) => renderKeySecret(value, knownHosts!),
           })
-        : new CredentialLifecycle<DeployTokenValue>({
+        : await credentialToSecret<DeployTokenValue>({
+            ...common,
             driver: deployTokenDriver(input.client, { kind: 'project', ref: target }, { scopes: ['read_repository'] }),
-            owner,
-            name,
-            persist,
+            render: (value) => renderTokenSecret('flux-https', value, caOption(input.caCert)),
           });
-    step('credential', 'start');
-    const result = input.rotate ? await lifecycle.rotate(state) : await lifecycle.ensure(state, { verify: true });
-    warnings.push(...result.warnings);
+    const result = outcome.result;
+    warnings.push(...outcome.warnings);
+    written = outcome.written;
+    last = outcome.manifest;
     step('credential', 'done', `${result.action} ${kind} ${result.state.current?.id ?? ''}`.trim());
     step('secret', 'start');
     step('secret', 'done', written ? `${input.namespace}/${input.secretName} written` : 'unchanged');
-    if (!last && stored) last = storedManifest(input, stored);
+    const fingerprint = last?.metadata.annotations['glkeys.io/fingerprint-sha256'];
     credential = {
       kind,
       action: result.action,
       id: result.state.current?.id ?? null,
       name: result.state.current?.name ?? null,
       revoked: result.revoked,
-      ...(last?.metadata.annotations['glkeys.io/fingerprint-sha256'] ? { fingerprintSha256: last.metadata.annotations['glkeys.io/fingerprint-sha256'] } : {}),
+      ...(fingerprint ? { fingerprintSha256: fingerprint } : {}),
     };
   }
 
@@ -229,24 +216,6 @@ function caOption(caCert: string | undefined): { caCert?: string } {
 function sameData(a: Record<string, string>, b: Record<string, string>): boolean {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
-}
-
-function storedManifest(input: { secretName: string; namespace: string }, stored: import('./store.js').StoredSecret): SecretManifest {
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name: input.secretName, namespace: input.namespace, labels: { ...stored.labels, ...MANAGED_BY_LABEL }, annotations: { ...stored.annotations } },
-    type: stored.type,
-    data: { ...stored.data },
-  };
-}
-
-function emptyManifest(input: { secretName: string; namespace: string }): SecretManifest {
-  return { apiVersion: 'v1', kind: 'Secret', metadata: { name: input.secretName, namespace: input.namespace, labels: { ...MANAGED_BY_LABEL }, annotations: {} }, type: 'Opaque', data: {} };
-}
-
-function withState(manifest: SecretManifest, state: import('../lifecycle/state.js').LifecycleState): SecretManifest {
-  return { ...manifest, metadata: { ...manifest.metadata, annotations: { ...manifest.metadata.annotations, [STATE_ANNOTATION]: JSON.stringify(state) } } };
 }
 
 /** Refuses combinations Flux also refuses, before any call. */

@@ -1,0 +1,138 @@
+import { Flags } from '@oclif/core';
+import type { BootstrapGitlabResult, BootstrapStep } from '@glkeys/core';
+import { GlkeysCommand } from '../../lib/base-command.js';
+import { hostFlags, kubeFlags } from '../../lib/flags.js';
+import { gitlabClient, resolveHost } from '../../lib/gitlab.js';
+import { knownHostsFor, sshHostOf } from '../../lib/key-secret.js';
+import { secretTarget } from '../../lib/kube.js';
+import { createProgress } from '../../lib/progress.js';
+import { exportYaml, stepLabels } from '../../lib/bootstrap-output.js';
+
+export type BootstrapGitlabJson = Omit<BootstrapGitlabResult, 'secret'> & {
+  secret: { namespace: string; name: string; written: boolean };
+  /** Present with --export only: the YAML documents (the Secret's values included, as asked). */
+  export?: string;
+};
+
+const BOOLEANS = ['personal', 'private', 'token-auth', 'deploy-token-auth', 'read-write-key', 'export', 'rotate'];
+
+export default class BootstrapGitlab extends GlkeysCommand<BootstrapGitlabJson> {
+  static override summary = 'The credential side of `flux bootstrap gitlab`: project, deploy key or token, Secret, sync manifests.';
+  static override description = `Same flags and defaults as Flux. Steps: preflight (token scopes and your role), find or create the project (private), \
+create the deploy key (SSH, default) or deploy token (--deploy-token-auth) or use the token itself (--token-auth), write the Secret \
+<namespace>/<secret-name> by server-side apply in Flux's format, and commit <path>/flux-system/gotk-sync.yaml and kustomization.yaml \
+(only if absent) through the commits API.
+
+A re-run with the Secret in place and its credential alive changes nothing (one verifying GET); --rotate replaces the credential; \
+a credential revoked in GitLab is replaced. Flux's controllers are not installed: use \`flux install\` or your own manifests.
+
+--export prints the Secret and the sync manifests as YAML instead of applying and committing. It still creates the credential in GitLab, \
+and the printed Secret holds the credential's value, because that is what you asked to export.
+
+Token: GITLAB_TOKEN, a no-echo prompt on a terminal, or one line on stdin.`;
+  static override examples = [
+    'GITLAB_TOKEN=... <%= config.bin %> bootstrap gitlab --owner my-user --repository fleet --personal --path clusters/dev',
+    '<%= config.bin %> bootstrap gitlab --owner my-group/sub --repository fleet --deploy-token-auth --path clusters/prod',
+    '<%= config.bin %> bootstrap gitlab --hostname gitlab.example.com --ca-file ca.pem --ssh-hostname ssh.gitlab.example.com:2222 --owner team --repository fleet',
+    'echo "$TOKEN" | <%= config.bin %> bootstrap gitlab --owner team --repository fleet --export > flux-system.yaml',
+  ];
+  static override flags = {
+    owner: Flags.string({ summary: 'GitLab user or group (group/subgroup).', required: true }),
+    repository: Flags.string({ summary: 'Project path (created, private, when missing).', required: true }),
+    personal: Flags.boolean({ summary: 'The owner is your user, not a group.', allowNo: true }),
+    branch: Flags.string({ summary: 'Git branch.', default: 'main' }),
+    path: Flags.string({ summary: 'Path in the repository Flux syncs (e.g. clusters/my-cluster).', default: '' }),
+    visibility: Flags.string({ summary: 'Visibility of a created project.', options: ['private', 'internal', 'public'], default: 'private' }),
+    private: Flags.boolean({ summary: 'Deprecated by Flux; --private=false means --visibility public.', allowNo: true, hidden: false }),
+    'token-auth': Flags.boolean({ summary: 'Store the GitLab token itself in the Secret (username git); HTTPS.', allowNo: true }),
+    'deploy-token-auth': Flags.boolean({ summary: 'Create a project deploy token (read_repository); HTTPS.', allowNo: true }),
+    'ssh-key-algorithm': Flags.string({ summary: 'SSH key algorithm.', options: ['ecdsa', 'rsa', 'ed25519'], default: 'ecdsa' }),
+    'ssh-ecdsa-curve': Flags.string({ summary: 'ECDSA curve.', options: ['p256', 'p384', 'p521'], default: 'p384' }),
+    'ssh-rsa-bits': Flags.integer({ summary: 'RSA key size.', default: 2048 }),
+    'ssh-hostname': Flags.string({ summary: 'SSH host[:port] for the Git URL and known_hosts (default: the GitLab host, port 22).' }),
+    'read-write-key': Flags.boolean({ summary: 'Give the deploy key write access (image automation).', allowNo: true }),
+    'secret-name': Flags.string({ summary: 'Name of the Secret.', default: 'flux-system' }),
+    namespace: Flags.string({ summary: 'Namespace of the Secret and the Flux objects.', default: 'flux-system' }),
+    interval: Flags.string({ summary: 'GitRepository sync interval.', default: '1m' }),
+    rotate: Flags.boolean({ summary: 'Replace the credential now (lifecycle protocol: create, write Secret, revoke old).' }),
+    export: Flags.boolean({ summary: 'Print the Secret (with its values) and sync manifests as YAML; no cluster, no commit.' }),
+    ...kubeFlags,
+    ...hostFlags,
+  };
+
+  async run(): Promise<BootstrapGitlabJson> {
+    this.normalizeBooleans(BOOLEANS);
+    const { flags } = await this.parse(BootstrapGitlab);
+    const core = await import('@glkeys/core');
+
+    // Everything is validated before the token prompt and before any GitLab call.
+    const visibility = (flags.private === false ? 'public' : flags.visibility) as 'private' | 'internal' | 'public';
+    core.checkProjectCoordinates({ owner: flags.owner, repository: flags.repository, visibility });
+    core.checkBootstrapAuthFlags({ tokenAuth: flags['token-auth'] === true, deployTokenAuth: flags['deploy-token-auth'] === true, readWriteKey: flags['read-write-key'] === true });
+    core.checkBranch(flags.branch, '--branch');
+    const path = core.checkSyncPath(flags.path, '--path');
+    core.checkNamespace(flags.namespace, '--namespace');
+    core.checkSecretName(flags['secret-name'], '--secret-name');
+    core.parseGoDuration(flags.interval, '--interval');
+    const gitlabHost = core.normalizeHost(resolveHost(flags.hostname), 'hostname');
+    const sshHost = await sshHostOf(flags['ssh-hostname'], gitlabHost);
+    if (flags['ssh-key-algorithm'] === 'rsa' && (flags['ssh-rsa-bits'] < 2048 || flags['ssh-rsa-bits'] > 4096)) {
+      throw new core.ValidationError('--ssh-rsa-bits', '2048..4096', '--ssh-rsa-bits: must be from 2048 to 4096');
+    }
+
+    const { client, token, caCert } = await gitlabClient(flags);
+    const kube = flags.export ? undefined : await secretTarget(flags, flags.namespace, flags['secret-name']);
+    const store = kube?.store ?? new core.MemorySecretStore();
+    const progress = createProgress(!this.jsonEnabled() && !flags.export);
+    const onStep = (s: BootstrapStep) => (s.status === 'start' ? progress.start(stepLabels[s.id]) : progress.done(stepLabels[s.id], s.detail));
+
+    const auth: import('@glkeys/core').BootstrapAuth = flags['token-auth']
+      ? { kind: 'token-auth', token }
+      : flags['deploy-token-auth']
+        ? { kind: 'deploy-token' }
+        : {
+            kind: 'ssh',
+            algorithm: flags['ssh-key-algorithm'] as 'ecdsa' | 'rsa' | 'ed25519',
+            curve: flags['ssh-ecdsa-curve'] as 'p256' | 'p384' | 'p521',
+            rsaBits: flags['ssh-rsa-bits'],
+            readWrite: flags['read-write-key'] === true,
+            sshHost,
+            knownHosts: () => knownHostsFor(sshHost),
+          };
+
+    const result = await core.bootstrapGitlab({
+      client,
+      owner: flags.owner,
+      repository: flags.repository,
+      personal: flags.personal === true,
+      visibility,
+      branch: flags.branch,
+      path,
+      secretName: flags['secret-name'],
+      namespace: flags.namespace,
+      interval: flags.interval,
+      auth,
+      ...(caCert ? { caCert } : {}),
+      clusterId: kube?.clusterId ?? 'export',
+      store,
+      rotate: flags.rotate,
+      commit: !flags.export,
+      onStep,
+    });
+    for (const warning of result.warnings) this.note(`warning: ${warning}`);
+    const { manifest, ...secret } = result.secret;
+    const json: BootstrapGitlabJson = { ...result, secret };
+    if (flags.export) {
+      const yaml = exportYaml(manifest, result.files);
+      if (!this.jsonEnabled()) process.stdout.write(yaml);
+      return { ...json, export: yaml };
+    }
+    this.say(`Project    ${result.project.path}${result.project.created ? ' (created)' : ''}  ${result.project.webUrl}`);
+    this.say(`Source     ${result.url} (branch ${flags.branch})`);
+    this.say(`Credential ${result.credential.kind} ${result.credential.id ?? ''} ${result.credential.action}${result.credential.revoked.length ? `, revoked ${result.credential.revoked.join(', ')}` : ''}`);
+    if (result.credential.fingerprintSha256) this.say(`Key        ${result.credential.fingerprintSha256}${flags['read-write-key'] ? ' (read-write)' : ' (read-only)'}`);
+    this.say(`Secret     ${secret.namespace}/${secret.name} ${secret.written ? 'written' : 'unchanged'}`);
+    this.say(`Manifests  ${result.commit?.commit ? `committed ${result.commit.commit.id.slice(0, 8)}` : 'unchanged'} (${result.commit?.files.map((f) => `${f.path} ${f.outcome}`).join(', ')})`);
+    return json;
+  }
+}

@@ -1,0 +1,86 @@
+import { readFile } from 'node:fs/promises';
+import { Flags } from '@oclif/core';
+import { GlkeysCommand } from '../../lib/base-command.js';
+import { expiryFlags, hostFlags, projectFlag, secretFlags } from '../../lib/flags.js';
+import { gitlabClient, resolveHost } from '../../lib/gitlab.js';
+import { deliverKeyToSecret, keyGenerationFlags, keySpec, knownHostsFor, sshHostFlag, sshHostOf } from '../../lib/key-secret.js';
+import { writeSecretFile } from '../../lib/output.js';
+import { keyJson, type DeployKeyJson } from '../../lib/present.js';
+import { parseProject } from '../../lib/targets.js';
+
+export interface KeyCreateResult {
+  project: string;
+  key: DeployKeyJson;
+  /** Where the private key went: `file`, `secret`, or `none` (you brought your own key). */
+  delivered: 'file' | 'secret' | 'none';
+  file?: string;
+  secret?: { namespace: string; name: string; action: string };
+}
+
+export default class KeyCreate extends GlkeysCommand<KeyCreateResult> {
+  static override summary = 'Register a deploy key on a project: generated (default ECDSA P-384) or yours, read-only unless --read-write.';
+  static override description =
+    'A generated private key is written to --output-file (mode 0600) or to a Kubernetes Secret in Flux\'s SSH format (identity, identity.pub, known_hosts); it is never printed. ' +
+    'With --private-key-file glkeys registers the public half of your key and writes nothing.';
+  static override examples = [
+    '<%= config.bin %> key create --project platform/apps/web --title deploy --output-file ./id_deploy',
+    '<%= config.bin %> key create --project platform/apps/web --title flux --secret flux-system --namespace flux-system',
+    '<%= config.bin %> key create --project 42 --title mine --private-key-file ~/.ssh/id_ed25519 --read-write',
+  ];
+  static override flags = {
+    ...projectFlag,
+    title: Flags.string({ summary: 'Title of the deploy key.', required: true }),
+    'read-write': Flags.boolean({ summary: 'Allow pushing (default: read-only).' }),
+    'private-key-file': Flags.file({ summary: 'Use this private key (OpenSSH or PEM) instead of generating one.', exists: true, exclusive: ['output-file', 'secret'] }),
+    passphrase: Flags.string({ summary: 'Passphrase of --private-key-file (or GLKEYS_KEY_PASSPHRASE).', env: 'GLKEYS_KEY_PASSPHRASE' }),
+    ...keyGenerationFlags,
+    ...expiryFlags,
+    'output-file': Flags.string({ summary: 'Write the generated private key here (mode 0600).', exclusive: ['secret'] }),
+    ...sshHostFlag,
+    ...secretFlags,
+    ...hostFlags,
+  };
+
+  async run(): Promise<KeyCreateResult> {
+    const { flags } = await this.parse(KeyCreate);
+    const core = await import('@glkeys/core');
+    const project = await parseProject(flags);
+    core.checkDeployKeyTitle(flags.title, '--title');
+    const expiry = { expiresAt: flags['expires-at'], expiresAfter: flags['expires-in'] };
+    core.resolveExpiry(expiry);
+    const where = core.formatRef(project);
+
+    if (flags['private-key-file']) {
+      const parsed = await core.parsePrivateKey(await readFile(flags['private-key-file'], 'utf8'), flags.passphrase);
+      const { client } = await gitlabClient(flags);
+      const key = keyJson(await core.registerDeployKey(client, project, { title: flags.title, key: parsed.publicKey, canPush: flags['read-write'], ...expiry }));
+      this.say(`Registered deploy key ${key.id} (${key.fingerprintSha256}) on ${where}.`);
+      return { project: where, key, delivered: 'none' };
+    }
+    if (!flags['output-file'] && !flags.secret) {
+      throw Object.assign(new Error('a generated private key needs a destination: give --output-file or --secret (or bring your own with --private-key-file)'), {
+        code: 'VALIDATION',
+        field: '--output-file',
+        rule: 'destination required',
+      });
+    }
+    const spec = keySpec(flags, flags['read-write']);
+    if (flags.secret) {
+      core.checkSecretName(flags.secret, '--secret');
+      const host = await sshHostOf(flags['ssh-hostname'], core.normalizeHost(resolveHost(flags.hostname), 'hostname'));
+      const { client } = await gitlabClient(flags);
+      const knownHosts = await knownHostsFor(host);
+      const out = await deliverKeyToSecret({ flags: { ...flags, secret: flags.secret }, client, project, spec: { ...spec, ...(flags['expires-in'] ? { expiresAfter: flags['expires-in'] } : {}) }, knownHosts, title: flags.title, mode: 'ensure' });
+      const key: DeployKeyJson = { id: out.id, title: out.title, fingerprintSha256: out.fingerprintSha256, canPush: flags['read-write'], createdAt: null, expiresAt: out.expiresAt };
+      this.say(out.action === 'kept' ? `Secret ${flags.namespace}/${flags.secret} already holds live deploy key ${out.id}; use \`key rotate\` to replace it.` : `Registered deploy key ${out.id} (${out.fingerprintSha256}) on ${where}; Secret ${flags.namespace}/${flags.secret} written.`);
+      return { project: where, key, delivered: 'secret', secret: { namespace: flags.namespace, name: flags.secret, action: out.action } };
+    }
+    const pair = await core.generateKeyPair({ ...spec, comment: flags.title });
+    const { client } = await gitlabClient(flags);
+    const key = keyJson(await core.registerDeployKey(client, project, { title: flags.title, key: pair.publicKey, canPush: flags['read-write'], ...expiry }));
+    await writeSecretFile(flags['output-file']!, pair.privateKey);
+    await writeSecretFile(`${flags['output-file']!}.pub`, pair.publicKey);
+    this.say(`Registered deploy key ${key.id} (${key.fingerprintSha256}) on ${where}; private key in ${flags['output-file']} (mode 0600).`);
+    return { project: where, key, delivered: 'file', file: flags['output-file']! };
+  }
+}

@@ -1,0 +1,77 @@
+import { Flags } from '@oclif/core';
+import { GlkeysCommand } from '../../lib/base-command.js';
+import { expiryFlags, hostFlags, secretFlags, targetFlags } from '../../lib/flags.js';
+import { gitlabClient } from '../../lib/gitlab.js';
+import { writeSecretFile } from '../../lib/output.js';
+import { targetJson, type TargetJson } from '../../lib/present.js';
+import { parseTarget } from '../../lib/targets.js';
+import { deliverTokenToSecret, tokenFormatFlags } from '../../lib/token-secret.js';
+
+export interface TokenCreateResult {
+  target: TargetJson;
+  id: number;
+  name: string;
+  username: string;
+  scopes: string[];
+  expiresAt: string | null;
+  /** Where the value went: printed (`stdout`), a `file`, or a Kubernetes `secret`. */
+  delivered: 'stdout' | 'file' | 'secret';
+  /** The token value: present only when it is printed (no --output-file, no --secret). */
+  token?: string;
+  file?: string;
+  secret?: { namespace: string; name: string; format: string; action: string };
+}
+
+export default class TokenCreate extends GlkeysCommand<TokenCreateResult> {
+  static override summary = 'Create a deploy token; its value is shown once, or written to a file (0600) or a Kubernetes Secret.';
+  static override description =
+    'GitLab never shows a token value again. Without --output-file or --secret the value is printed on stdout (that is the only output holding it). ' +
+    'With --secret the token is managed by the lifecycle protocol: its state is kept on the Secret so `token rotate` can replace it later.';
+  static override examples = [
+    '<%= config.bin %> token create --project platform/apps/web --name ci-pull --scopes read_repository',
+    '<%= config.bin %> token create --group platform --name registry --scopes read_registry --expires-in 30d --output-file ./token',
+    '<%= config.bin %> token create --project 42 --name flux --secret flux-https --namespace flux-system --format flux-https',
+  ];
+  static override flags = {
+    ...targetFlags,
+    name: Flags.string({ summary: 'Token name (GitLab shows it in the UI).', required: true }),
+    scopes: Flags.string({ summary: 'Scopes, comma-separated or repeated.', multiple: true, delimiter: ',', default: ['read_repository'] }),
+    username: Flags.string({ summary: "Username of the token (default: GitLab's gitlab+deploy-token-N)." }),
+    ...expiryFlags,
+    'output-file': Flags.string({ summary: 'Write the token value to this file (mode 0600) instead of stdout.', exclusive: ['secret'] }),
+    ...tokenFormatFlags,
+    ...secretFlags,
+    ...hostFlags,
+  };
+
+  async run(): Promise<TokenCreateResult> {
+    const { flags } = await this.parse(TokenCreate);
+    const core = await import('@glkeys/core');
+    const target = await parseTarget(flags);
+    const expiry = { expiresAt: flags['expires-at'], expiresAfter: flags['expires-in'] };
+    // Validate everything before the token prompt and before any call.
+    core.validateCreateDeployToken(target.kind, { name: flags.name, scopes: flags.scopes, username: flags.username, ...expiry });
+    const format = core.checkSecretFormat(flags.format, '--format');
+    if (flags.secret) core.checkSecretName(flags.secret, '--secret');
+
+    const { client, caCert } = await gitlabClient(flags);
+    if (flags.secret) {
+      const out = await deliverTokenToSecret({ flags: { ...flags, secret: flags.secret }, client, target, format, caCert, mode: 'ensure', name: flags.name, scopes: flags.scopes, username: flags.username, expiresAfter: flags['expires-in'], expiresAt: flags['expires-at'] });
+      this.say(out.action === 'kept' ? `Secret ${flags.namespace}/${flags.secret} already holds live deploy token ${out.id}; use \`token rotate\` to replace it.` : `Created deploy token ${out.id} and wrote it to Secret ${flags.namespace}/${flags.secret} (${format}).`);
+      return { target: targetJson(target), id: out.id, name: out.name, username: out.username, scopes: flags.scopes, expiresAt: out.expiresAt, delivered: 'secret', secret: { namespace: flags.namespace, name: flags.secret, format, action: out.action } };
+    }
+
+    const created = await core.createDeployToken(client, target, { name: flags.name, scopes: flags.scopes, username: flags.username, ...expiry });
+    const base = { target: targetJson(target), id: created.id, name: created.name, username: created.username, scopes: [...created.scopes], expiresAt: created.expiresAt };
+    if (flags['output-file']) {
+      await writeSecretFile(flags['output-file'], created.token);
+      this.say(`Created deploy token ${created.id} (username ${created.username}); value written to ${flags['output-file']} (mode 0600).`);
+      return { ...base, delivered: 'file', file: flags['output-file'] };
+    }
+    if (!this.jsonEnabled()) {
+      process.stderr.write(`Created deploy token ${created.id} (username ${created.username}). The value below is shown once:\n`);
+      process.stdout.write(`${created.token}\n`);
+    }
+    return { ...base, delivered: 'stdout', token: created.token };
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Base of every glkeys command: `--json` (oclif's enableJsonFlag), error reporting with
+ * documented exit codes, and output helpers that stay quiet in JSON mode.
+ */
+import { Command } from '@oclif/core';
+import { reportError } from './errors.js';
+
+export abstract class GlkeysCommand<T> extends Command {
+  static override enableJsonFlag = true;
+
+  abstract override run(): Promise<T>;
+
+  /** Human output on stdout, skipped with --json. */
+  protected say(line = ''): void {
+    if (!this.jsonEnabled()) process.stdout.write(`${line}\n`);
+  }
+
+  /** Progress and notes on stderr, skipped with --json. */
+  protected note(line: string): void {
+    if (!this.jsonEnabled()) process.stderr.write(`${line}\n`);
+  }
+
+  override async catch(error: Error & { exitCode?: number }): Promise<void> {
+    const report = reportError(error);
+    process.exitCode = report.exitCode;
+    if (this.jsonEnabled()) {
+      this.logJson({ error: report });
+      return;
+    }
+    process.stderr.write(`Error: ${report.message}\n${report.hint ? `${report.hint}\n` : ''}`);
+  }
+
+  /** Accepts Flux's `--flag=false` / `--flag=true` for boolean flags before oclif parses. */
+  protected normalizeBooleans(names: readonly string[]): void {
+    this.argv = this.argv.map((arg) => {
+      const match = /^--([a-z-]+)=(true|false)$/.exec(arg);
+      if (!match || !names.includes(match[1]!)) return arg;
+      return match[2] === 'true' ? `--${match[1]}` : `--no-${match[1]}`;
+    });
+  }
+}

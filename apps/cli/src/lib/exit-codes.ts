@@ -1,0 +1,23 @@
+/**
+ * Exit codes, stable and documented in the README:
+ * 0 ok, 2 usage or validation (nothing was sent to GitLab), 3 auth (401/403, missing scope
+ * or role), 4 not found, 5 GitLab, network or Kubernetes failure.
+ */
+export const EXIT_CODES = { ok: 0, usage: 2, auth: 3, notFound: 4, failure: 5 } as const;
+export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
+
+/** Maps a GlkeysError `code` (or an oclif parse error) to an exit code. */
+export function exitCodeFor(code: string | undefined): ExitCode {
+  switch (code) {
+    case 'VALIDATION':
+    case 'USAGE':
+      return EXIT_CODES.usage;
+    case 'UNAUTHORIZED':
+    case 'FORBIDDEN':
+      return EXIT_CODES.auth;
+    case 'NOT_FOUND':
+      return EXIT_CODES.notFound;
+    default:
+      return EXIT_CODES.failure;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The GitLab host and token, from flags and environment, and a core client built from them.
+ * The token is read from GITLAB_TOKEN, a no-echo prompt on a terminal, or one line of piped
+ * stdin (Flux's three ways). It is never a flag: flags end up in shell history.
+ */
+import { readFile } from 'node:fs/promises';
+import type { GitlabClient } from '@glkeys/core';
+
+export function resolveHost(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return flag ?? env['GITLAB_HOST'] ?? env['CI_SERVER_URL'] ?? 'gitlab.com';
+}
+
+export async function readToken(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const fromEnv = env['GITLAB_TOKEN'];
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  if (process.stdin.isTTY) return promptHidden('GitLab token: ');
+  return readOneLine();
+}
+
+export interface ClientFlags {
+  hostname?: string | undefined;
+  'ca-file'?: string | undefined;
+}
+
+/** Validates the host first (no token prompt for a typo), then builds the client. */
+export async function gitlabClient(flags: ClientFlags): Promise<{ client: GitlabClient; token: string; caCert: string | undefined }> {
+  const core = await import('@glkeys/core');
+  const host = core.normalizeHost(resolveHost(flags.hostname), 'hostname');
+  const caCert = flags['ca-file'] ? await readFile(flags['ca-file'], 'utf8') : undefined;
+  const token = await readToken();
+  const client = core.createGitlabClient({ host, token, timeoutMs: 30_000, ...(caCert ? { ca: caCert } : {}) });
+  return { client, token, caCert };
+}
+
+async function readOneLine(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    if (Buffer.concat(chunks).includes(10)) break;
+  }
+  process.stdin.destroy();
+  const text = Buffer.concat(chunks).toString('utf8');
+  return (text.split(/\r?\n/)[0] ?? '').trim();
+}
+
+function promptHidden(question: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const stdin = process.stdin;
+    process.stderr.write(question);
+    stdin.setRawMode(true);
+    stdin.resume();
+    let value = '';
+    const done = (error?: Error) => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      process.stderr.write('\n');
+      if (error) reject(error);
+      else resolve(value.trim());
+    };
+    const onData = (data: Buffer) => {
+      for (const char of data.toString('utf8')) {
+        if (char === '\r' || char === '\n') return done();
+        if (char === '\u0003') return done(new Error('cancelled'));
+        if (char === '\u007f' || char === '\b') value = value.slice(0, -1);
+        else value += char;
+      }
+      return undefined;
+    };
+    stdin.on('data', onData);
+  });
+}
