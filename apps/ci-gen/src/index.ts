@@ -21,6 +21,8 @@ export {
   ensureReadOnlyLabel, ensureReadOnlyLabelInDirectory, type LabelEdit, type DirectoryLabelResult,
 } from './kestra/read-only-label.js';
 export { planSetup, type Plan, type PlanAction, type Refusal, type CurrentState, type ExistingVariable, type ExistingDeployToken, type VariableAttribute } from './setup/plan.js';
-export { maskingProblem, variableKeyProblem } from './setup/masking.js';
+export { maskingProblem, variableKeyProblem } from '@glkeys/core';
+export { readSetupState, executeSetupPlan, type SetupResult, type SetupStep } from './setup/execute.js';
+export { lintRemote } from './lint/lint-remote.js';
 export { SecretValue } from './setup/secret-value.js';
 export { ValidationError } from './model/errors.js';
