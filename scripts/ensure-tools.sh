@@ -7,6 +7,7 @@ ensure_tools() {
   command -v ssh-keyscan >/dev/null 2>&1 || missing+=(openssh-client)
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   command -v flock >/dev/null 2>&1 || missing+=(util-linux)
+  command -v rsync >/dev/null 2>&1 || missing+=(rsync)   # gitlab-ci-local copies the project with it
   if [ ${#missing[@]} -gt 0 ]; then
     echo "glkeys: installing ${missing[*]} (needed by the tests)" >&2
     if [ "$(id -u)" = 0 ]; then

@@ -13,34 +13,6 @@ export interface GclResult {
   stderr: string;
 }
 
-function hasRsync(): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    try {
-      require('node:fs').accessSync(join(dir, 'rsync'));
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
-/**
- * gitlab-ci-local copies the project into its build folder with `rsync -a ... ./ <dest>/` before
- * running a job. Where rsync is not installed, this stand-in does that one copy (skipping the
- * state folder) with node, so the shell executor can run; nothing else about the run changes.
- */
-const RSYNC_STANDIN = `#!/usr/bin/env node
-const fs = require('node:fs');
-const path = require('node:path');
-const args = process.argv.slice(2);
-const [src, dest] = args.slice(-2);
-const excluded = args.flatMap((a, i) => (args[i - 1] === '--exclude' ? [a.replace(/\\/$/, '')] : []));
-fs.mkdirSync(dest, { recursive: true });
-for (const entry of fs.readdirSync(src)) {
-  if (!excluded.includes(entry)) fs.cpSync(path.join(src, entry), path.join(dest, entry), { recursive: true });
-}
-`;
-
 export interface Project {
   dir: string;
   /** Runs gitlab-ci-local on this project with `--cwd` (it wants a relative one). */
@@ -57,10 +29,6 @@ export async function tempProject(files: Record<string, string> = {}): Promise<P
   await mkdir(dir);
   await mkdir(home);
   await mkdir(shim);
-  if (!hasRsync()) {
-    await writeFile(join(shim, 'rsync'), RSYNC_STANDIN);
-    await chmod(join(shim, 'rsync'), 0o755);
-  }
   const write = async (path: string, content: string, mode?: number) => {
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await writeFile(join(dir, path), content);
