@@ -8,6 +8,8 @@ ensure_tools() {
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   command -v flock >/dev/null 2>&1 || missing+=(util-linux)
   command -v rsync >/dev/null 2>&1 || missing+=(rsync)   # gitlab-ci-local copies the project with it
+  # python-gitlab: a GitLab client that did not come from this project, for the simulator's contract test.
+  { python3 -c 'import gitlab' || /usr/bin/python3 -c 'import gitlab'; } >/dev/null 2>&1 || missing+=(python3-gitlab)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "glkeys: installing ${missing[*]} (needed by the tests)" >&2
     if [ "$(id -u)" = 0 ]; then
