@@ -31,10 +31,10 @@ export async function commitFiles(
   let branchExists = true;
   for (const file of input.files) {
     const current = await readFile(client, project.id, file.path, input.branch);
-    if (current === 'no-branch') branchExists = false;
-    if (typeof current === 'string') {
-      if (current === file.content || file.onlyIfAbsent) {
-        files.push({ path: file.path, outcome: current === file.content ? 'unchanged' : 'kept' });
+    if (current.kind === 'no-branch') branchExists = false;
+    if (current.kind === 'file') {
+      if (current.content === file.content || file.onlyIfAbsent) {
+        files.push({ path: file.path, outcome: current.content === file.content ? 'unchanged' : 'kept' });
         continue;
       }
       actions.push({ action: 'update', file_path: file.path, content: file.content });
@@ -62,14 +62,17 @@ export async function commitFiles(
   return { commit: { id: String(row.id), webUrl: typeof row.web_url === 'string' ? row.web_url : null }, files };
 }
 
-/** The file's text, 'absent', or 'no-branch' (GitLab says "Commit Not Found" for a missing ref). */
-async function readFile(client: GitlabClient, projectId: number, path: string, ref: string): Promise<string | 'absent' | 'no-branch'> {
+type FileState = { kind: 'file'; content: string } | { kind: 'absent' } | { kind: 'no-branch' };
+
+/** The file's text, or why there is none (GitLab says "Commit Not Found" for a missing ref). */
+async function readFile(client: GitlabClient, projectId: number, path: string, ref: string): Promise<FileState> {
   try {
     const { body } = await client.request('GET', `projects/${projectId}/repository/files/${encodeURIComponent(path)}`, { query: { ref } });
     const row = body as { content?: string; encoding?: string };
-    return row.encoding === 'base64' ? Buffer.from(row.content ?? '', 'base64').toString('utf8') : String(row.content ?? '');
+    const content = row.encoding === 'base64' ? Buffer.from(row.content ?? '', 'base64').toString('utf8') : String(row.content ?? '');
+    return { kind: 'file', content };
   } catch (error) {
     if (!(error instanceof NotFoundError)) throw error;
-    return /commit|ref|branch/i.test(error.gitlabMessage ?? '') ? 'no-branch' : 'absent';
+    return /commit|ref|branch/i.test(error.gitlabMessage ?? '') ? { kind: 'no-branch' } : { kind: 'absent' };
   }
 }
