@@ -16,7 +16,7 @@ export {
 } from './presets/index.js';
 export { addLocalInclude, type TextEdit } from './include/add-local-include.js';
 export { writeInclude, type WriteIncludeOptions, type WriteIncludeResult } from './include/write-include.js';
-export { lint, type LintError, type LintResult } from './lint/lint.js';
+export { validateCiYaml as lint, type LintError, type LintResult } from '@glkeys/gitlab-ci-schema';
 export {
   ensureReadOnlyLabel, ensureReadOnlyLabelInDirectory, type LabelEdit, type DirectoryLabelResult,
 } from './kestra/read-only-label.js';

@@ -1,3 +1,8 @@
+/**
+ * GitLab's CI JSON schema, as the pinned gitlab-ci-local ships it, applied to pipeline YAML.
+ * One place for the schema check: ci-gen lints generated pipelines with it and the GitLab
+ * simulator answers POST /projects/:id/ci/lint with it.
+ */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isMap, parseDocument, type CollectionTag, type ScalarTag } from 'yaml';
 
@@ -74,7 +79,7 @@ function summarize(errors: ErrorObject[]): LintError[] {
 }
 
 /** Validates pipeline YAML text against GitLab's CI JSON schema, offline. */
-export async function lint(yamlText: string): Promise<LintResult> {
+export async function validateCiYaml(yamlText: string): Promise<LintResult> {
   const doc = parseDocument(yamlText, { customTags: [referenceTag as unknown as ScalarTag], merge: true });
   if (doc.errors.length > 0) {
     return { valid: false, errors: doc.errors.map((e) => ({ path: '', message: e.message.split('\n')[0] ?? e.message })) };

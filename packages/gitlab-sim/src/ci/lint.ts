@@ -1,7 +1,5 @@
-// The checks GitLab's CI config parser (Gitlab::Ci::Config) makes that matter for
-// generated pipelines. GitLab's JSON schema is not shipped as a file by any npm
-// package we can use (gitlab-ci-local bundles it into its JS), so these are
-// implemented directly, with GitLab's error wordings.
+// The checks GitLab's CI config parser (Gitlab::Ci::Config) makes, with GitLab's error
+// wordings. The route adds GitLab's CI JSON schema check (@glkeys/gitlab-ci-schema) on top.
 import { parseDocument, stringify } from 'yaml';
 
 export interface LintJob {

@@ -1,0 +1,1 @@
+export { validateCiYaml, type LintError, type LintResult } from './validate.js';
