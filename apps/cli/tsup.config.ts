@@ -1,0 +1,21 @@
+import { defineConfig } from 'tsup';
+
+// Each command file is bundled with what it imports (core, gitbeaker, ky, yaml), so a cold
+// start reads a few files instead of hundreds. oclif itself and the lazily loaded heavy parts
+// (Kubernetes client, ssh2, undici) stay external. tsc still emits the types (build script).
+export default defineConfig({
+  entry: ['src/commands/**/*.ts', 'src/index.ts'],
+  outDir: 'dist',
+  format: ['esm'],
+  bundle: true,
+  splitting: true,
+  dts: false,
+  sourcemap: false,
+  clean: false,
+  target: 'node20',
+  platform: 'node',
+  external: ['@oclif/core', '@kubernetes/client-node', 'ssh2', 'undici', '@glkeys/core/kubernetes'],
+  // Bundled CommonJS dependencies (qs, bcrypt-pbkdf) call require(); give ESM one.
+  banner: { js: "import { createRequire as __glkeysCreateRequire } from 'node:module'; const require = __glkeysCreateRequire(import.meta.url);" },
+  noExternal: ['@glkeys/core', '@gitbeaker/core', '@gitbeaker/requester-utils', 'ky', 'yaml'],
+});
