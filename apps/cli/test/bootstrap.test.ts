@@ -180,6 +180,18 @@ describe('bootstrap gitlab --export', () => {
     const token = liveTokens(`alice/${name}`)[0]!;
     expect(Buffer.from(docs[0]!.data!['password']!, 'base64').toString()).toBe(token.token);
     expect(sim.state.files(`alice/${name}`)).toEqual({});
+
+    // A second export replaces the first one's credential instead of leaving it live.
+    const again = await runCli(['bootstrap', 'gitlab', '--owner', 'alice', '--repository', name, '--personal', '--deploy-token-auth', '--export'], {
+      env: { ...env(), KUBECONFIG: '/nonexistent/kubeconfig' },
+      requested: true,
+    });
+    expect(again.code).toBe(0);
+    const exported = parseAllDocuments(again.stdout)[0]!.toJS() as { data: Record<string, string> };
+    const live = liveTokens(`alice/${name}`);
+    expect(live).toHaveLength(1);
+    expect(live[0]!.id).not.toBe(token.id);
+    expect(Buffer.from(exported.data['password']!, 'base64').toString()).toBe(live[0]!.token);
   });
 });
 

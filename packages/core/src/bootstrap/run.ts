@@ -144,6 +144,8 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput): Promise<Boot
       owner: bootstrapOwner({ clusterId: input.clusterId, namespace: input.namespace, secretName: input.secretName, projectPath: project.pathWithNamespace }),
       credentialName: bootstrapCredentialName({ namespace: input.namespace, branch: input.branch, secretName: input.secretName, path: input.path }),
       mode: input.rotate ? ('rotate' as const) : ('ensure' as const),
+      // An export keeps no state, so it replaces whatever an earlier export of this owner minted.
+      supersedeOwned: !input.commit,
     };
     step('credential', 'start');
     const outcome =

@@ -26,6 +26,11 @@ export interface SecretCredentialInput<V> {
   /** `ensure` keeps a live credential (verified with one GET); `rotate` replaces it. */
   mode: 'ensure' | 'rotate';
   graceMs?: number;
+  /**
+   * The store keeps no state between runs (an export): after minting, revoke every other
+   * credential carrying this owner's marker, so repeated exports leave one live credential.
+   */
+  supersedeOwned?: boolean;
 }
 
 export interface SecretCredentialResult {
@@ -65,7 +70,12 @@ export async function credentialToSecret<V>(input: SecretCredentialInput<V>): Pr
       written = true;
     },
   });
-  const result = input.mode === 'rotate' ? await lifecycle.rotate(state) : await lifecycle.ensure(state, { verify: true });
+  let result = input.mode === 'rotate' ? await lifecycle.rotate(state) : await lifecycle.ensure(state, { verify: true });
+  if (input.supersedeOwned) {
+    // New first, then the old ones: a failed export never takes away a working credential.
+    const collected = await lifecycle.collectOrphans(result.state);
+    result = { ...result, revoked: [...result.revoked, ...collected.revoked], warnings: [...result.warnings, ...collected.warnings] };
+  }
   warnings.push(...result.warnings);
   return { result, written, manifest: current, warnings };
 }

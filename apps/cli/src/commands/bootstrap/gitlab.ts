@@ -27,7 +27,8 @@ A re-run with the Secret in place and its credential alive changes nothing (one 
 a credential revoked in GitLab is replaced. Flux's controllers are not installed: use \`flux install\` or your own manifests.
 
 --export prints the Secret and the sync manifests as YAML instead of applying and committing. It still creates the credential in GitLab, \
-and the printed Secret holds the credential's value, because that is what you asked to export.
+and the printed Secret holds the credential's value, because that is what you asked to export. Each export replaces the credential an \
+earlier export of the same namespace, Secret and project created (it is revoked), so exports never pile up live credentials.
 
 Token: GITLAB_TOKEN, a no-echo prompt on a terminal, or one line on stdin.`;
   static override examples = [
