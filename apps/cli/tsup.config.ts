@@ -17,5 +17,7 @@ export default defineConfig({
   external: ['@oclif/core', '@kubernetes/client-node', 'ssh2', 'undici', '@glkeys/core/kubernetes'],
   // Bundled CommonJS dependencies (qs, bcrypt-pbkdf) call require(); give ESM one.
   banner: { js: "import { createRequire as __glkeysCreateRequire } from 'node:module'; const require = __glkeysCreateRequire(import.meta.url);" },
-  noExternal: ['@glkeys/core', '@gitbeaker/core', '@gitbeaker/requester-utils', 'ky', 'yaml'],
+  // ci-gen is bundled too, so it shares the one bundled copy of core (client, error classes);
+  // its schema package (Ajv + GitLab's schema file) stays external, a dependency of the CLI.
+  noExternal: ['@glkeys/core', '@glkeys/ci-gen', '@gitbeaker/core', '@gitbeaker/requester-utils', 'ky', 'yaml'],
 });

@@ -1,0 +1,66 @@
+import { Args, Flags } from '@oclif/core';
+import { readFile } from 'node:fs/promises';
+import { GlkeysCommand } from '../../lib/base-command.js';
+import { UsageError } from '../../lib/ci-preset.js';
+import { hostFlags } from '../../lib/flags.js';
+import { gitlabClient } from '../../lib/gitlab.js';
+import { targetJson, type TargetJson } from '../../lib/present.js';
+import { parseProject } from '../../lib/targets.js';
+
+export interface CiLintResult {
+  file: string;
+  /** `schema`: GitLab's CI JSON schema, offline; `gitlab`: the project's CI Lint API. */
+  mode: 'schema' | 'gitlab';
+  project?: TargetJson;
+  valid: boolean;
+  /** `path` is a JSON pointer into the pipeline (offline), empty for the whole file or GitLab's answers. */
+  errors: { path: string; message: string }[];
+}
+
+export default class CiLint extends GlkeysCommand<CiLintResult> {
+  static override summary = "Validate a pipeline file against GitLab's CI schema (offline), or through a project's CI Lint API.";
+  static override description = `Offline by default: GitLab's CI JSON schema, no network, no token. With --project the file is sent to \
+POST /projects/:id/ci/lint, which also resolves includes and knows that project's settings (--ref picks the branch for includes).
+
+Exit code 0 when the pipeline is valid, 1 when it is invalid (errors printed as "path: message"), 2 for usage errors.`;
+  static override examples = [
+    '<%= config.bin %> ci lint',
+    '<%= config.bin %> ci lint .gitlab/ci/kestra.yml --json',
+    '<%= config.bin %> ci lint .gitlab-ci.yml --project team/flows --ref main',
+  ];
+  static override args = { file: Args.string({ description: 'Pipeline file.', default: '.gitlab-ci.yml' }) };
+  static override flags = {
+    project: Flags.string({ summary: 'Lint through this project\'s CI Lint API: numeric ID, full path or a pasted URL.', helpGroup: 'GITLAB' }),
+    ref: Flags.string({ summary: 'Branch or tag whose context GitLab lints in (with --project).', dependsOn: ['project'], helpGroup: 'GITLAB' }),
+    ...hostFlags,
+  };
+
+  async run(): Promise<CiLintResult> {
+    const { args, flags } = await this.parse(CiLint);
+    let text: string;
+    try {
+      text = await readFile(args.file, 'utf8');
+    } catch (error) {
+      throw new UsageError('file', `cannot read ${args.file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    const ciGen = await import('@glkeys/ci-gen');
+    let result: CiLintResult;
+    if (flags.project) {
+      const project = await parseProject({ project: flags.project, hostname: flags.hostname });
+      const { client } = await gitlabClient(flags);
+      const answer = await ciGen.lintRemote(client, project, text, flags.ref ? { ref: flags.ref } : {});
+      result = { file: args.file, mode: 'gitlab', project: targetJson({ kind: 'project', ref: project }), ...answer };
+    } else {
+      result = { file: args.file, mode: 'schema', ...(await ciGen.lint(text)) };
+    }
+    if (result.valid) {
+      this.say(`${args.file}: valid (${result.mode === 'gitlab' ? "GitLab's CI Lint API" : "GitLab's CI schema"})`);
+    } else {
+      // Errors go to stdout: they are the answer to the question this command asks.
+      this.say(`${args.file}: invalid`);
+      for (const e of result.errors) this.say(`  ${e.path ? `${e.path}: ` : ''}${e.message}`);
+      process.exitCode = 1;
+    }
+    return result;
+  }
+}
