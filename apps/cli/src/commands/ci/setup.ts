@@ -81,7 +81,7 @@ non-secrets such as KESTRA_USER. No value is ever printed.`;
     const result: CiSetupResult = {
       project: targetJson({ kind: 'project', ref: project }),
       preset: generated.preset,
-      dryRun: flags['dry-run'],
+      dryRun: flags['dry-run'] === true,
       upToDate: plan.upToDate,
       needs: needsJson(generated.needs),
       actions: plan.actions.map(actionJson),
