@@ -23,6 +23,6 @@ export {
 export { planSetup, type Plan, type PlanAction, type Refusal, type CurrentState, type ExistingVariable, type ExistingDeployToken, type VariableAttribute } from './setup/plan.js';
 export { maskingProblem, variableKeyProblem } from '@glkeys/core';
 export { readSetupState, executeSetupPlan, type SetupResult, type SetupStep } from './setup/execute.js';
-export { lintRemote } from './lint/lint-remote.js';
+export { lintRemote, type RemoteLintResult } from './lint/lint-remote.js';
 export { SecretValue } from './setup/secret-value.js';
 export { ValidationError } from './model/errors.js';

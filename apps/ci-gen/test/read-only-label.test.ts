@@ -77,4 +77,18 @@ describe('ensureReadOnlyLabelInDirectory', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('names files relative to the directory also when it is given as "." or with a trailing slash', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ci-gen-flows-'));
+    const cwd = process.cwd();
+    try {
+      await writeFile(join(dir, 'x.yml'), 'id: x\nnamespace: y\n');
+      process.chdir(dir);
+      expect(await ensureReadOnlyLabelInDirectory('.', { dryRun: true })).toEqual({ changed: ['x.yml'], unchanged: [] });
+      expect(await ensureReadOnlyLabelInDirectory(`${dir}/`, { dryRun: true })).toEqual({ changed: ['x.yml'], unchanged: [] });
+    } finally {
+      process.chdir(cwd);
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -62,7 +62,7 @@ describe('ci setup against the simulator', () => {
 
   it('should lint a generated pipeline through the CI Lint API', async () => {
     const client = createGitlabClient({ host: sim.url, token: SEED_TOKENS.maintainer });
-    expect(await lintRemote(client, project, kestra.yaml)).toEqual({ valid: true, errors: [] });
+    expect(await lintRemote(client, project, kestra.yaml)).toEqual({ valid: true, errors: [], warnings: [] });
     const broken = await lintRemote(client, project, 'job:\n  stage: missing\n  script: [true]\n');
     expect(broken.valid).toBe(false);
   });

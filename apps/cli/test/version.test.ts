@@ -21,3 +21,13 @@ describe('glkeys --version', () => {
     expect(stdout).toMatch(/token/);
   });
 });
+
+describe('flag parsing failures', () => {
+  it('should exit 2 (usage) when a file flag names a missing file, as for any other bad flag', async () => {
+    const failure = await run(process.execPath, [bin, 'token', 'list', '--project', 'a/b', '--ca-file', '/nonexistent/ca.pem', '--json'], {
+      env: { ...process.env, GITLAB_TOKEN: 'glpat-usage-test', GITLAB_HOST: 'http://127.0.0.1:1' },
+    }).catch((error: { code: number; stdout: string }) => error);
+    expect((failure as { code: number }).code).toBe(2);
+    expect(JSON.parse((failure as { stdout: string }).stdout).error).toMatchObject({ code: 'USAGE', exitCode: 2 });
+  });
+});

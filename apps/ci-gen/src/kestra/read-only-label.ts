@@ -1,5 +1,5 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative as relativePath } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Pair } from 'yaml';
 import { invalid, ValidationError } from '../model/errors.js';
 
@@ -76,7 +76,7 @@ export async function ensureReadOnlyLabelInDirectory(dir: string, options: { dry
     .sort();
   const result: DirectoryLabelResult = { changed: [], unchanged: [] };
   for (const file of files) {
-    const relative = file.slice(dir.replace(/\/+$/, '').length + 1);
+    const relative = relativePath(dir, file);
     const text = await readFile(file, 'utf8');
     let edit: LabelEdit;
     try {

@@ -3,6 +3,11 @@
  * documented exit codes, and output helpers that stay quiet in JSON mode.
  */
 import { Command } from '@oclif/core';
+import type { Input, ParserOutput } from '@oclif/core/interfaces';
+
+// oclif's FlagOutput / ArgOutput, which it does not export.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Output = { [name: string]: any };
 import { reportError } from './errors.js';
 
 export abstract class GlkeysCommand<T> extends Command {
@@ -28,6 +33,23 @@ export abstract class GlkeysCommand<T> extends Command {
       return;
     }
     process.stderr.write(`Error: ${report.message}\n${report.hint ? `${report.hint}\n` : ''}`);
+  }
+
+  /**
+   * Everything oclif refuses while parsing is a usage error (exit 2), including its checks
+   * that throw plain Errors, such as `exists: true` on a file flag ("No file found at …").
+   */
+  protected override async parse<F extends Output, B extends Output, A extends Output>(
+    options?: Input<F, B, A>,
+    argv?: string[],
+  ): Promise<ParserOutput<F, B, A>> {
+    try {
+      return await super.parse(options, argv);
+    } catch (error) {
+      const e = error as { code?: unknown; message?: unknown };
+      if (typeof e.code === 'string' && /^[A-Z_]+$/.test(e.code)) throw error;
+      throw Object.assign(new Error(String(e.message ?? error)), { code: 'USAGE' });
+    }
   }
 
   /** Accepts Flux's `--flag=false` / `--flag=true` for boolean flags before oclif parses. */
