@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 
 // Each command file is bundled with what it imports (core, gitbeaker, ky, yaml), so a cold
 // start reads a few files instead of hundreds. oclif itself and the lazily loaded heavy parts
-// (Kubernetes client, ssh2, undici) stay external. tsc still emits the types (build script).
+// (Kubernetes client, ssh2) stay external. tsc still emits the types (build script).
 export default defineConfig({
   entry: ['src/commands/**/*.ts', 'src/index.ts'],
   outDir: 'dist',
@@ -14,7 +14,7 @@ export default defineConfig({
   clean: false,
   target: 'node20',
   platform: 'node',
-  external: ['@oclif/core', '@kubernetes/client-node', 'ssh2', 'undici', '@glkeys/core/kubernetes'],
+  external: ['@oclif/core', '@kubernetes/client-node', 'ssh2', '@glkeys/core/kubernetes'],
   // Bundled CommonJS dependencies (qs, bcrypt-pbkdf) call require(); give ESM one.
   banner: { js: "import { createRequire as __glkeysCreateRequire } from 'node:module'; const require = __glkeysCreateRequire(import.meta.url);" },
   // ci-gen is bundled too, so it shares the one bundled copy of core (client, error classes);

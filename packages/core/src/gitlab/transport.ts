@@ -6,6 +6,7 @@
 import ky, { TimeoutError as KyTimeoutError } from 'ky';
 import { NetworkError, TimeoutError, type RequestInfo } from '../errors.js';
 import { errorFromResponse } from './error-mapping.js';
+import { createNodeFetch } from './node-fetch.js';
 import {
   DEFAULT_RETRY,
   backoffDelayMs,
@@ -61,8 +62,8 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
-  const dispatcherPromise = options.ca === undefined ? undefined : createCaDispatcher(options.ca);
   const http = ky.create({
+    fetch: createNodeFetch(options.ca === undefined ? {} : { ca: options.ca }),
     retry: 0,
     timeout: options.timeoutMs ?? 30_000,
     throwHttpErrors: false,
@@ -71,7 +72,6 @@ export function createTransport(options: TransportOptions = {}): Transport {
 
   return async function send(request) {
     const info: RequestInfo = { method: request.method, path: request.path };
-    const dispatcher = dispatcherPromise ? await dispatcherPromise : undefined;
     for (let attempt = 0; ; attempt += 1) {
       let outcome: Outcome;
       let response: Response | undefined;
@@ -82,8 +82,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
           headers: request.headers,
           body: request.body ?? null,
           ...(request.signal ? { signal: request.signal } : {}),
-          ...(dispatcher ? { dispatcher } : {}),
-        } as Parameters<typeof http>[1]);
+        });
         outcome = { kind: 'response', status: response.status, headers: response.headers };
       } catch (error) {
         if (request.signal?.aborted) throw error;
@@ -177,10 +176,4 @@ function headersToRecord(headers: Headers): Record<string, string> {
     record[key] = value;
   });
   return record;
-}
-
-async function createCaDispatcher(ca: string | Buffer): Promise<unknown> {
-  // Loaded only when a CA is given: undici's Agent is what Node's fetch accepts as `dispatcher`.
-  const { Agent } = await import('undici');
-  return new Agent({ connect: { ca } });
 }
