@@ -8,6 +8,7 @@ ensure_tools() {
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   command -v flock >/dev/null 2>&1 || missing+=(util-linux)
   command -v rsync >/dev/null 2>&1 || missing+=(rsync)   # gitlab-ci-local copies the project with it
+  command -v tmux >/dev/null 2>&1 || missing+=(tmux)     # gives the CLI a real terminal for the prompt test
   # python-gitlab: a GitLab client that did not come from this project, for the simulator's contract test.
   { python3 -c 'import gitlab' || /usr/bin/python3 -c 'import gitlab'; } >/dev/null 2>&1 || missing+=(python3-gitlab)
   if [ ${#missing[@]} -gt 0 ]; then

@@ -1,7 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createTestCertificates } from '@glkeys/gitlab-sim';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ForbiddenError,
@@ -226,21 +223,11 @@ describe('client options', () => {
 
 describe('custom CA bundle', () => {
   it('should trust a private CA for API calls when given, and refuse the server without it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'glkeys-ca-'));
-    try {
-      const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-      run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=glkeys test CA');
-      run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=127.0.0.1');
-      writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
-      run('x509', '-req', '-in', 'srv.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'srv.crt', '-days', '2', '-extfile', 'ext.cnf');
-      const tls = { key: readFileSync(join(dir, 'srv.key'), 'utf8'), cert: readFileSync(join(dir, 'srv.crt'), 'utf8') };
-      server = await startScriptedServer([{ status: 200, body: [] }], tls);
-      const withCa = createGitlabClient({ host: server.url, token: SECRET, ca: readFileSync(join(dir, 'ca.crt')) });
-      await expect(withCa.deployTokens.all({ projectId: 7 })).resolves.toEqual([]);
-      const withoutCa = createGitlabClient({ host: server.url, token: SECRET, retry: { limit: 0 } });
-      await expect(withoutCa.deployTokens.all({ projectId: 7 })).rejects.toBeInstanceOf(NetworkError);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const certs = createTestCertificates();
+    server = await startScriptedServer([{ status: 200, body: [] }], { key: certs.key, cert: certs.cert });
+    const withCa = createGitlabClient({ host: server.url, token: SECRET, ca: certs.caCert });
+    await expect(withCa.deployTokens.all({ projectId: 7 })).resolves.toEqual([]);
+    const withoutCa = createGitlabClient({ host: server.url, token: SECRET, retry: { limit: 0 } });
+    await expect(withoutCa.deployTokens.all({ projectId: 7 })).rejects.toBeInstanceOf(NetworkError);
   });
 });

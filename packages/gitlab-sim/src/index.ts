@@ -1,4 +1,5 @@
 export { start } from './server.js';
+export { createTestCertificates, type TestCertificates } from './test-certificates.js';
 export type { GitlabSim, StartOptions } from './server.js';
 export type { FaultRule } from './faults.js';
 export type { RateLimitOptions } from './rate-limit.js';

@@ -1,6 +1,7 @@
 // The HTTP server and its middleware chain, in order: latency, routing, rate
 // limit, fault (before), authentication + scopes, handler, fault (after), log.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,6 +29,8 @@ export interface StartOptions {
   faults?: FaultRule[];
   /** Seed of the PRNG behind FaultRule.probability (default 1). */
   faultSeed?: number;
+  /** Serve HTTPS with this PEM key and certificate, like a self-managed GitLab with a private CA. */
+  tls?: { key: string; cert: string };
 }
 
 export interface GitlabSim {
@@ -151,12 +154,13 @@ export async function start(opts: StartOptions = {}): Promise<GitlabSim> {
     }
   }
 
-  const server: Server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ message: '500 Internal Server Error' }));
     });
-  });
+  };
+  const server: Server = opts.tls ? createTlsServer(opts.tls, onRequest) : createServer(onRequest);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
@@ -164,7 +168,7 @@ export async function start(opts: StartOptions = {}): Promise<GitlabSim> {
   const addr = server.address();
   if (addr === null || typeof addr === 'string') throw new Error('gitlab-sim: no TCP address');
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  baseUrl = `http://${host}:${addr.port}`;
+  baseUrl = `${opts.tls ? 'https' : 'http'}://${host}:${addr.port}`;
 
   return {
     url: baseUrl,

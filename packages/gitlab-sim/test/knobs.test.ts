@@ -179,3 +179,28 @@ describe('latency and request log', () => {
     }
   });
 });
+
+describe('TLS', () => {
+  it('serves HTTPS that a client trusts only with the simulator\'s CA', async () => {
+    const { createTestCertificates, start, SEED_TOKENS } = await import('../src/index.js');
+    const { Agent, request } = await import('node:https');
+    const certs = createTestCertificates();
+    const sim = await start({ tls: { key: certs.key, cert: certs.cert } });
+    try {
+      expect(sim.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const get = (ca?: string) =>
+        new Promise<number>((resolve, reject) => {
+          const req = request(`${sim.apiUrl}/user`, { headers: { 'private-token': SEED_TOKENS.owner }, agent: new Agent(ca ? { ca } : {}) }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      expect(await get(certs.caCert)).toBe(200);
+      await expect(get()).rejects.toThrow(/self-signed|unable to verify|certificate/i);
+    } finally {
+      await sim.close();
+    }
+  });
+});
