@@ -4,10 +4,11 @@
  * it never clash (fluxcd/flux2#964).
  */
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { kubeCall } from './kube-call.js';
 
 export async function clusterIdentity(kubeConfig: KubeConfig): Promise<string> {
   const core = kubeConfig.makeApiClient(CoreV1Api);
-  const ns = await core.readNamespace({ name: 'kube-system' });
+  const ns = await kubeCall('read Namespace kube-system', () => core.readNamespace({ name: 'kube-system' }));
   const uid = ns.metadata?.uid;
   if (!uid) throw new Error('kube-system has no UID; is this a Kubernetes apiserver?');
   return uid;

@@ -2,3 +2,4 @@
 export { loadKubeConfig } from './kubeconfig.js';
 export { clusterIdentity } from './cluster-identity.js';
 export { KubernetesSecretStore, FIELD_MANAGER, statusOf } from './secret-store.js';
+export { kubeCall, KubeTimeoutError, type KubeCallOptions } from './kube-call.js';

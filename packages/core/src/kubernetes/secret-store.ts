@@ -7,6 +7,7 @@
 import { CoreV1Api, KubernetesObjectApi, PatchStrategy, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
 import type { SecretStore, StoredSecret } from '../bootstrap/store.js';
 import type { SecretManifest } from '../render/secret-manifest.js';
+import { kubeCall, statusOf } from './kube-call.js';
 
 export const FIELD_MANAGER = 'glkeys';
 
@@ -28,7 +29,9 @@ export class KubernetesSecretStore implements SecretStore {
   async read(): Promise<StoredSecret | undefined> {
     let secret: V1Secret;
     try {
-      secret = await this.core.readNamespacedSecret({ name: this.name, namespace: this.namespace });
+      secret = await kubeCall(`read Secret ${this.namespace}/${this.name}`, () =>
+        this.core.readNamespacedSecret({ name: this.name, namespace: this.namespace }),
+      );
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;
@@ -61,13 +64,11 @@ export class KubernetesSecretStore implements SecretStore {
   }
 
   private async apply(object: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }): Promise<void> {
-    await this.objects.patch(object as never, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+    await kubeCall(`apply ${object.kind} ${object.metadata.name}`, () =>
+      this.objects.patch(object as never, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
+    );
     this.writes += 1;
   }
 }
 
-export function statusOf(error: unknown): number | undefined {
-  const e = error as { code?: unknown; statusCode?: unknown; response?: { statusCode?: unknown } } | null;
-  const code = e?.code ?? e?.statusCode ?? e?.response?.statusCode;
-  return typeof code === 'number' ? code : undefined;
-}
+export { statusOf };
