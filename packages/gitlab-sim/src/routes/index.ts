@@ -4,6 +4,7 @@ import { registerUserRoutes } from './users.js';
 import { registerNamespaceRoutes } from './namespaces.js';
 import { registerGroupRoutes } from './groups.js';
 import { registerProjectRoutes } from './projects.js';
+import { registerNamespaceProjectRoutes } from './namespace-projects.js';
 import { registerDeployTokenRoutes } from './deploy-tokens.js';
 import { registerDeployKeyRoutes } from './deploy-keys.js';
 import { registerRepositoryRoutes } from './repository.js';
@@ -24,6 +25,7 @@ export function buildRouter(): Router {
   registerNamespaceRoutes(router);
   registerGroupRoutes(router);
   registerProjectRoutes(router);
+  registerNamespaceProjectRoutes(router);
   registerDeployTokenRoutes(router);
   registerDeployKeyRoutes(router);
   registerRepositoryRoutes(router);
