@@ -1,12 +1,13 @@
 /**
- * Finding or creating the project bootstrap syncs from. Lookup is by full path (GitLab
- * answers a moved project's old path with a 301 that fetch follows), never by name, so a
- * project whose display name differs from its path is found instead of re-created
- * ("has already been taken": fluxcd/flux2#835, #4640, #4218).
+ * Finding or creating the project bootstrap syncs from. Lookup is by full path first (GitLab
+ * answers a moved project's old path with a 301 that fetch follows), then by display name among
+ * the owner's own projects, so a project whose path (slug) differs from its name is found instead
+ * of re-created ("has already been taken": fluxcd/flux2#835, #4640, #4218).
  */
 import { GitlabValidationError, NotFoundError, ValidationError } from '../errors.js';
 import type { GitlabClient } from '../gitlab/client.js';
 import { encodeId, parseGitlabRef } from '../ids/gitlab-ref.js';
+import { findProjectByName } from './project-by-name.js';
 
 export type Visibility = 'private' | 'internal' | 'public';
 export const VISIBILITIES: readonly Visibility[] = ['private', 'internal', 'public'];
@@ -36,7 +37,7 @@ export interface NamespaceInfo {
 export interface EnsureProjectInput {
   /** User name or group path (`group/subgroup`). */
   owner: string;
-  /** The project's path (last URL segment). */
+  /** The project's name or path (Flux's `--repository`); found by path first, then by exact name. */
   repository: string;
   /** The owner is the caller's user namespace. */
   personal?: boolean;
@@ -49,7 +50,7 @@ export function checkProjectCoordinates(input: { owner: string; repository: stri
   if (owner.kind !== 'path') throw new ValidationError('owner', 'user or group path', 'owner: give a user name or group path, not a numeric ID');
   const repo = parseGitlabRef(input.repository, { field: 'repository' });
   if (repo.kind !== 'path' || repo.path.includes('/')) {
-    throw new ValidationError('repository', 'one path segment', `repository: "${input.repository}" must be the project's own path, without its group (use --owner for that)`);
+    throw new ValidationError('repository', 'one path segment', `repository: "${input.repository}" must be the project's name or path alone, without its group (use --owner for that)`);
   }
   if (input.visibility !== undefined && !(VISIBILITIES as readonly string[]).includes(input.visibility)) {
     throw new ValidationError('visibility', 'private, internal or public', `visibility: "${input.visibility}" is not one of ${VISIBILITIES.join(', ')}`);
@@ -57,8 +58,24 @@ export function checkProjectCoordinates(input: { owner: string; repository: stri
   return `${owner.path}/${repo.path}`;
 }
 
-/** GET /projects/:id; undefined when GitLab answers 404. */
+/**
+ * The project `owner/repository` (or an ID): GET /projects/:id, and when a path answers 404, the
+ * project directly in `owner` whose name is exactly `repository` (several such: CONFLICT error).
+ * undefined when neither exists. The result carries the project's real path.
+ */
 export async function findProject(client: GitlabClient, ref: string | number): Promise<ProjectInfo | undefined> {
+  const byPath = await getProject(client, ref);
+  if (byPath !== undefined) return byPath;
+  const parsed = parseGitlabRef(ref, { field: 'project' });
+  const cut = parsed.kind === 'path' ? parsed.path.lastIndexOf('/') : -1;
+  if (parsed.kind !== 'path' || cut < 0) return undefined;
+  const named = await findProjectByName(client, parsed.path.slice(0, cut), parsed.path.slice(cut + 1));
+  // The listing lacks `permissions`; the single GET has them, and preflight needs the role.
+  return named && getProject(client, named.id);
+}
+
+/** GET /projects/:id only; undefined when GitLab answers 404. */
+export async function getProject(client: GitlabClient, ref: string | number): Promise<ProjectInfo | undefined> {
   try {
     const { body } = await client.request('GET', `projects/${encodeId(ref)}`);
     return toProjectInfo(body as Record<string, unknown>);
@@ -101,9 +118,10 @@ export async function ensureProject(
   }
   try {
     const { body } = await client.request('POST', 'projects', {
+      // Only the name: GitLab derives the path from it (lowercase, dashes), as when a person
+      // creates the project in the UI; the result carries the real path.
       body: {
         name: input.repository,
-        path: input.repository,
         namespace_id: namespace.id,
         visibility: input.visibility ?? 'private',
         ...(input.description ? { description: input.description } : {}),
@@ -111,10 +129,12 @@ export async function ensureProject(
     });
     return { project: toProjectInfo(body as Record<string, unknown>), created: true };
   } catch (error) {
-    if (error instanceof GitlabValidationError && /name.*already been taken/i.test(error.gitlabMessage ?? '')) {
+    // Neither the path nor the exact name matched, yet GitLab says taken: it compares ignoring
+    // letter case, or the project is one this token cannot list.
+    if (error instanceof GitlabValidationError && /(name|path).*already been taken/i.test(error.gitlabMessage ?? '')) {
       throw new GitlabValidationError(
         'GITLAB_VALIDATION',
-        `A project named "${input.repository}" already exists in ${input.owner} under another path. Pass that project's path (the last part of its URL) as --repository.`,
+        `A project named "${input.repository}" (ignoring letter case) already exists in ${input.owner} but is not visible under that exact name or path to this token. Pass that project's exact name or its path (the last part of its URL) as --repository.`,
         { request: error.request, ...(error.status === undefined ? {} : { status: error.status }), ...(error.gitlabMessage ? { gitlabMessage: error.gitlabMessage } : {}) },
       );
     }

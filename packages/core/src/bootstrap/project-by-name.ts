@@ -1,0 +1,79 @@
+/**
+ * Finding a project by its display name inside one namespace. Flux's `--repository` names the
+ * project, and GitLab lets a project's path (slug) drift from its name after a rename, so the
+ * path lookup alone re-creates a project that exists ("has already been taken": fluxcd/flux2#835).
+ */
+import { GlkeysError, NotFoundError } from '../errors.js';
+import type { GitlabClient } from '../gitlab/client.js';
+import { encodeId } from '../ids/gitlab-ref.js';
+
+// GitLab caps per_page at 100; a search narrowed to one name rarely needs a second page, and
+// the cap keeps a pathological namespace from turning one lookup into hundreds of calls.
+const PER_PAGE = 100;
+const MAX_PAGES = 10;
+
+export interface NamedProjectRow {
+  id: number;
+  name: string;
+  pathWithNamespace: string;
+}
+
+/**
+ * The project directly in `owner` (not a subgroup) whose name is exactly `name`; undefined when
+ * none is. Several such projects (GitLab allowed duplicate names before it enforced uniqueness)
+ * are refused with their paths, since picking one would be a guess.
+ */
+export async function findProjectByName(client: GitlabClient, owner: string, name: string): Promise<NamedProjectRow | undefined> {
+  const rows = await namespaceProjects(client, owner, name);
+  const matches = rows.filter((row) => row.name === name && row.namespacePath.toLowerCase() === owner.toLowerCase());
+  if (matches.length > 1) {
+    throw new GlkeysError(
+      'CONFLICT',
+      `Several projects in ${owner} are named "${name}": ${matches.map((m) => m.pathWithNamespace).sort().join(', ')}. Pass the path of the one you mean (the last part of its URL) as --repository.`,
+    );
+  }
+  const [match] = matches;
+  return match && { id: match.id, name: match.name, pathWithNamespace: match.pathWithNamespace };
+}
+
+interface SearchRow extends NamedProjectRow {
+  namespacePath: string;
+}
+
+/** The owner's own projects matching `search`: a group's (without subgroups), else a user's. */
+async function namespaceProjects(client: GitlabClient, owner: string, search: string): Promise<SearchRow[]> {
+  const group = await searchPages(client, `groups/${encodeId(owner)}/projects`, { search, include_subgroups: 'false', with_shared: 'false' });
+  if (group !== undefined) return group;
+  // A user namespace is one segment; GitLab takes the username as `:user_id`.
+  if (owner.includes('/')) return [];
+  return (await searchPages(client, `users/${encodeId(owner)}/projects`, { search })) ?? [];
+}
+
+/** All pages of a project listing; undefined when the namespace answers 404. */
+async function searchPages(client: GitlabClient, path: string, query: Record<string, string>): Promise<SearchRow[] | undefined> {
+  const rows: SearchRow[] = [];
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    let response;
+    try {
+      response = await client.request('GET', path, { query: { ...query, per_page: String(PER_PAGE), page: String(page) } });
+    } catch (error) {
+      if (error instanceof NotFoundError && page === 1) return undefined;
+      throw error;
+    }
+    const body = Array.isArray(response.body) ? (response.body as Array<Record<string, unknown>>) : [];
+    for (const row of body) rows.push(toSearchRow(row));
+    const next = response.headers['x-next-page'];
+    if (!next) break;
+  }
+  return rows;
+}
+
+function toSearchRow(row: Record<string, unknown>): SearchRow {
+  const ns = row.namespace as { full_path?: unknown } | null | undefined;
+  return {
+    id: Number(row.id),
+    name: String(row.name ?? ''),
+    pathWithNamespace: String(row.path_with_namespace ?? ''),
+    namespacePath: String(ns?.full_path ?? ''),
+  };
+}
