@@ -1,6 +1,6 @@
 /** Where a deploy credential lives: a project or a group, by ID or path. */
 import { ValidationError } from './errors.js';
-import { parseGitlabRef, refToParam, formatRef, type GitlabRef, type ParseRefOptions } from './ids/gitlab-ref.js';
+import { encodeId, parseGitlabRef, refToParam, formatRef, type GitlabRef, type ParseRefOptions } from './ids/gitlab-ref.js';
 
 export interface CredentialTarget {
   kind: 'project' | 'group';
@@ -31,6 +31,11 @@ export function resolveTarget(
 
 export function targetParam(target: CredentialTarget): { projectId: string | number } | { groupId: string | number } {
   return target.kind === 'project' ? { projectId: refToParam(target.ref) } : { groupId: refToParam(target.ref) };
+}
+
+/** The target's API path, escaped: `projects/platform%2Fapps%2Fweb` or `groups/7`. */
+export function targetPath(target: CredentialTarget): string {
+  return `${target.kind === 'project' ? 'projects' : 'groups'}/${encodeId(target.ref)}`;
 }
 
 export function describeTarget(target: CredentialTarget): string {

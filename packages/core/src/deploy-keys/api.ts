@@ -5,9 +5,10 @@
  */
 import { ValidationError } from '../errors.js';
 import { resolveExpiry, type ExpiryInput } from '../expiry.js';
+import type { GitlabApi } from '../gitlab/api.js';
 import type { GitlabClient } from '../gitlab/client.js';
 import { deletedUnlessGone, unlessNotFound } from '../gitlab/not-found.js';
-import { refToParam, type GitlabRef } from '../ids/gitlab-ref.js';
+import { checkNumericId, encodeId, refToParam, type GitlabRef } from '../ids/gitlab-ref.js';
 import { parsePublicKey } from '../ssh/public-key.js';
 
 export interface DeployKey {
@@ -58,17 +59,15 @@ export async function registerDeployKey(
   return toDeployKey(row);
 }
 
-export async function listDeployKeys(client: GitlabClient, project: GitlabRef): Promise<DeployKey[]> {
-  const rows = (await client.deployKeys.all({ projectId: refToParam(project), perPage: 100 } as never)) as unknown as Record<
-    string,
-    unknown
-  >[];
+/** The keys enabled on the project. Reads take any `GitlabApi`: the full client or the lean reader. */
+export async function listDeployKeys(api: GitlabApi, project: GitlabRef): Promise<DeployKey[]> {
+  const rows = await api.paginate(`projects/${encodeId(project)}/deploy_keys`);
   return rows.map(toDeployKey);
 }
 
-export async function getDeployKey(client: GitlabClient, project: GitlabRef, id: number): Promise<DeployKey | undefined> {
-  const row = await unlessNotFound(client.deployKeys.show(refToParam(project), id));
-  return row && toDeployKey(row as unknown as Record<string, unknown>);
+export async function getDeployKey(api: GitlabApi, project: GitlabRef, id: number): Promise<DeployKey | undefined> {
+  const response = await unlessNotFound(api.request('GET', `projects/${encodeId(project)}/deploy_keys/${checkNumericId('id', id)}`));
+  return response && toDeployKey(response.body as Record<string, unknown>);
 }
 
 export async function updateDeployKey(

@@ -2,9 +2,11 @@
  * Deploy token calls for projects and groups. Input is validated before any request;
  * revoking a token that is already gone counts as done (GitLab answers 404).
  */
+import type { GitlabApi } from '../gitlab/api.js';
 import type { GitlabClient } from '../gitlab/client.js';
 import { deletedUnlessGone, unlessNotFound } from '../gitlab/not-found.js';
-import { targetParam, type CredentialTarget } from '../target.js';
+import { checkNumericId } from '../ids/gitlab-ref.js';
+import { targetParam, targetPath, type CredentialTarget } from '../target.js';
 import type { DeployTokenScope } from './scopes.js';
 import { validateCreateDeployToken, type CreateDeployTokenInput } from './validate.js';
 
@@ -40,24 +42,23 @@ export async function createDeployToken(
   return { ...toDeployToken(created), token: String(created.token) };
 }
 
-/** All tokens of the target, following pagination; `active` keeps only unrevoked, unexpired ones. */
+/**
+ * All tokens of the target, following pagination; `active` keeps only unrevoked, unexpired ones.
+ * Reads take any `GitlabApi`: the full client or the CLI's lean reader.
+ */
 export async function listDeployTokens(
-  client: GitlabClient,
+  api: GitlabApi,
   target: CredentialTarget,
   options: { active?: boolean } = {},
 ): Promise<DeployToken[]> {
-  const rows = (await client.deployTokens.all({
-    ...targetParam(target),
-    ...(options.active ? { active: true } : {}),
-    perPage: 100,
-  } as never)) as unknown as Record<string, unknown>[];
+  const rows = await api.paginate(`${targetPath(target)}/deploy_tokens`, options.active ? { active: 'true' } : {});
   return rows.map(toDeployToken);
 }
 
 /** The token, or undefined when GitLab no longer knows it (revoked tokens may vanish). */
-export async function getDeployToken(client: GitlabClient, target: CredentialTarget, id: number): Promise<DeployToken | undefined> {
-  const row = await unlessNotFound(client.deployTokens.show(id, targetParam(target) as never));
-  return row && toDeployToken(row as unknown as Record<string, unknown>);
+export async function getDeployToken(api: GitlabApi, target: CredentialTarget, id: number): Promise<DeployToken | undefined> {
+  const response = await unlessNotFound(api.request('GET', `${targetPath(target)}/deploy_tokens/${checkNumericId('id', id)}`));
+  return response && toDeployToken(response.body as Record<string, unknown>);
 }
 
 /** Revokes the token. Returns false when it was already gone. */

@@ -18,11 +18,12 @@ import {
   Users,
 } from '@gitbeaker/core';
 import { createRequesterFn, type RequestOptions } from '@gitbeaker/requester-utils';
-import { ValidationError } from '../errors.js';
+import { createApiCalls, tokenProvider, type GitlabApi, type GitlabToken } from './api.js';
 import { normalizeHost } from './host.js';
-import { createTransport, type Transport, type TransportOptions, type TransportResponse } from './transport.js';
+import { createTransport } from './ky-engine.js';
+import type { Transport, TransportOptions } from './transport.js';
 
-export type GitlabToken = string | (() => Promise<string>);
+export type { GitlabToken } from './api.js';
 
 export interface GitlabClientOptions extends TransportOptions {
   /** Base URL or hostname of the GitLab instance. */
@@ -33,9 +34,8 @@ export interface GitlabClientOptions extends TransportOptions {
   oauth?: boolean;
 }
 
-export interface GitlabClient {
-  readonly host: string;
-  readonly apiUrl: string;
+/** gitbeaker's resources plus core's own calls (`request`, `paginate`) over one transport. */
+export interface GitlabClient extends GitlabApi {
   readonly deployTokens: DeployTokens;
   readonly deployKeys: DeployKeys;
   readonly projects: Projects;
@@ -49,19 +49,13 @@ export interface GitlabClient {
   readonly commits: Commits;
   readonly repositoryFiles: RepositoryFiles;
   readonly lint: Lint;
-  /** A raw call for routes gitbeaker lacks. `path` is API-relative and already escaped. */
-  request(method: string, path: string, init?: { query?: Record<string, string>; body?: unknown }): Promise<TransportResponse>;
 }
 
 export function createGitlabClient(options: GitlabClientOptions): GitlabClient {
   const host = normalizeHost(options.host);
   const apiUrl = `${host}/api/v4`;
-  const token = checkToken(options.token);
+  const token = tokenProvider(options.token);
   const transport = createTransport(options);
-  const authHeader = async (): Promise<Record<string, string>> => {
-    const value = await token();
-    return options.oauth ? { authorization: `Bearer ${value}` } : { 'private-token': value };
-  };
 
   const requesterFn = createRequesterFn(
     async (_resource, requestOptions) => requestOptions,
@@ -87,18 +81,7 @@ export function createGitlabClient(options: GitlabClientOptions): GitlabClient {
     commits: new Commits(shared),
     repositoryFiles: new RepositoryFiles(shared),
     lint: new Lint(shared),
-    async request(method, path, init = {}) {
-      const query = init.query ? `?${new URLSearchParams(init.query).toString()}` : '';
-      const headers: Record<string, string> = { ...(await authHeader()) };
-      if (init.body !== undefined) headers['content-type'] = 'application/json';
-      return transport({
-        method: method.toUpperCase(),
-        url: `${apiUrl}/${path}${query}`,
-        path,
-        headers,
-        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-      });
-    },
+    ...createApiCalls(apiUrl, transport, token, options.oauth ?? false),
   };
 }
 
@@ -117,23 +100,4 @@ function send(transport: Transport, apiUrl: string, endpoint: string, options: R
     ...(options.body === undefined ? {} : { body: options.body }),
     ...(options.signal ? { signal: options.signal } : {}),
   }) as Promise<{ status: number; headers: Record<string, string>; body: never }>;
-}
-
-function checkToken(token: GitlabToken): () => Promise<string> {
-  if (typeof token === 'function') {
-    return async () => assertTokenShape(await token());
-  }
-  assertTokenShape(token);
-  return async () => token;
-}
-
-function assertTokenShape(token: unknown): string {
-  // The message never repeats the value: it may be a real token with a typo.
-  if (typeof token !== 'string' || token.trim() === '') {
-    throw new ValidationError('token', 'not empty', 'token: a GitLab access token is required (GITLAB_TOKEN)');
-  }
-  if (/[\s\u0000-\u001f]/.test(token)) {
-    throw new ValidationError('token', 'no whitespace', 'token: contains whitespace or a control character (a pasted newline?)');
-  }
-  return token;
 }

@@ -1,6 +1,10 @@
 export { createGitlabClient, type GitlabClient, type GitlabClientOptions, type GitlabToken } from './client.js';
+export { createGitlabReader, type GitlabReaderOptions } from './reader.js';
+export type { GitlabApi } from './api.js';
 export { normalizeHost } from './host.js';
-export { createTransport, type TransportOptions, type RetryEvent } from './transport.js';
+export { createTransport } from './ky-engine.js';
+export { createNodeTransport } from './node-engine.js';
+export type { TransportOptions, RetryEvent } from './transport.js';
 export { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
 export { gitlabMessageOf } from './error-mapping.js';
 export { unlessNotFound, deletedUnlessGone } from './not-found.js';

@@ -24,8 +24,13 @@ export const DEFAULT_RETRY: RetryOptions = { limit: 4, baseDelayMs: 250, maxDela
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 
+/** What the policy reads of response headers: fetch's `Headers` or a plain record wrapped. */
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
 export type Outcome =
-  | { kind: 'response'; status: number; headers: Headers }
+  | { kind: 'response'; status: number; headers: HeaderReader }
   | { kind: 'refused' }
   | { kind: 'reset' }
   | { kind: 'timeout' };
@@ -49,7 +54,7 @@ export function shouldRetry(method: string, outcome: Outcome): boolean {
 }
 
 /** Milliseconds GitLab asked us to wait, if it said so. */
-export function requestedDelayMs(headers: Headers, now: number = Date.now()): number | undefined {
+export function requestedDelayMs(headers: HeaderReader, now: number = Date.now()): number | undefined {
   const retryAfter = headers.get('retry-after');
   if (retryAfter !== null && retryAfter.trim() !== '') {
     const seconds = Number(retryAfter);

@@ -1,18 +1,18 @@
 /**
- * The HTTP transport under gitbeaker: one function that sends a request with ky, applies
- * the timeout, the retry policy (retry-policy.ts) and the CA bundle, and maps failures to
- * typed errors. ky's own retry is off because its policy cannot tell a create from a read.
+ * The HTTP transport under gitbeaker and core's own calls: one function that sends a request,
+ * applies the per-attempt timeout, the retry policy (retry-policy.ts) and maps failures to
+ * typed errors. Engines move the bytes: ky (ky-engine.ts, the SDK client's) or plain
+ * node:http (node-engine.ts, for the CLI's start-up-critical reads).
  */
-import ky, { TimeoutError as KyTimeoutError } from 'ky';
 import { NetworkError, TimeoutError, type RequestInfo } from '../errors.js';
 import { errorFromResponse } from './error-mapping.js';
-import { createNodeFetch } from './node-fetch.js';
 import {
   DEFAULT_RETRY,
   backoffDelayMs,
   isIdempotent,
   requestedDelayMs,
   shouldRetry,
+  type HeaderReader,
   type Outcome,
   type RetryOptions,
 } from './retry-policy.js';
@@ -58,39 +58,54 @@ export type Transport = (request: TransportRequest) => Promise<TransportResponse
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export function createTransport(options: TransportOptions = {}): Transport {
+/** One attempt's answer, whatever engine sent it. */
+export interface AttemptResponse {
+  status: number;
+  headers: HeaderReader;
+  text(): Promise<string>;
+  /** Frees the connection when the body is not read (before a retry). */
+  discard(): Promise<void>;
+}
+
+/** Sends one attempt; `signal` aborts it on the per-attempt timeout or the caller's signal. */
+export type SendAttempt = (request: TransportRequest, signal: AbortSignal) => Promise<AttemptResponse>;
+
+/** The marker the per-attempt timer aborts with, so a timeout is told apart from a caller's abort. */
+class AttemptTimeout extends Error {
+  override name = 'AttemptTimeout';
+}
+
+/**
+ * The retrying transport over any engine: per-attempt timeout, the retry policy, the waits
+ * GitLab asks for, and typed errors. Engines only move bytes (ky-engine.ts, node-engine.ts).
+ */
+export function createRetryingTransport(options: TransportOptions, sendAttempt: SendAttempt): Transport {
   const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
-  const http = ky.create({
-    fetch: createNodeFetch(options.ca === undefined ? {} : { ca: options.ca }),
-    retry: 0,
-    timeout: options.timeoutMs ?? 30_000,
-    throwHttpErrors: false,
-    headers: { 'user-agent': options.userAgent ?? 'glkeys' },
-  });
+  const timeoutMs = options.timeoutMs ?? 30_000;
 
   return async function send(request) {
     const info: RequestInfo = { method: request.method, path: request.path };
     for (let attempt = 0; ; attempt += 1) {
       let outcome: Outcome;
-      let response: Response | undefined;
+      let response: AttemptResponse | undefined;
       let failure: unknown;
+      const timer = new AbortController();
+      const timeout = setTimeout(() => timer.abort(new AttemptTimeout()), timeoutMs);
+      const signal = request.signal ? AbortSignal.any([request.signal, timer.signal]) : timer.signal;
       try {
-        response = await http(request.url, {
-          method: request.method,
-          headers: request.headers,
-          body: request.body ?? null,
-          ...(request.signal ? { signal: request.signal } : {}),
-        });
+        response = await sendAttempt(request, signal);
         outcome = { kind: 'response', status: response.status, headers: response.headers };
       } catch (error) {
         if (request.signal?.aborted) throw error;
         failure = error;
-        outcome = classifyFailure(error);
+        outcome = timer.signal.aborted ? { kind: 'timeout' } : classifyFailure(error);
+      } finally {
+        clearTimeout(timeout);
       }
 
-      if (response && response.ok) {
+      if (response && response.status >= 200 && response.status < 300) {
         return { status: response.status, headers: headersToRecord(response.headers), body: await readBody(response) };
       }
       const retryable = attempt < retry.limit && shouldRetry(request.method, outcome);
@@ -99,7 +114,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
         // Jitter on top of GitLab's requested wait spreads clients that were limited together.
         const delayMs = asked !== undefined ? asked + Math.round(random() * retry.baseDelayMs) : backoffDelayMs(attempt, retry, random);
         options.onRetry?.({ request: info, attempt: attempt + 1, delayMs, reason: describe(outcome) });
-        if (response) await response.body?.cancel().catch(() => undefined);
+        if (response) await response.discard().catch(() => undefined);
         await sleep(delayMs);
         continue;
       }
@@ -112,7 +127,6 @@ export function createTransport(options: TransportOptions = {}): Transport {
 }
 
 function classifyFailure(error: unknown): Outcome {
-  if (error instanceof KyTimeoutError) return { kind: 'timeout' };
   const code = errorCode(error);
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { kind: 'refused' };
   return { kind: 'reset' };
@@ -156,7 +170,7 @@ function describe(outcome: Outcome): string {
   return outcome.kind === 'response' ? `HTTP ${outcome.status}` : outcome.kind;
 }
 
-async function readBody(response: Response): Promise<unknown> {
+async function readBody(response: AttemptResponse): Promise<unknown> {
   if (response.status === 204) return undefined;
   const text = await response.text();
   if (text === '') return undefined;
@@ -170,10 +184,19 @@ async function readBody(response: Response): Promise<unknown> {
   return text;
 }
 
-function headersToRecord(headers: Headers): Record<string, string> {
+function headersToRecord(headers: HeaderReader): Record<string, string> {
+  if (headers instanceof RecordHeaders) return { ...headers.record };
   const record: Record<string, string> = {};
-  headers.forEach((value, key) => {
+  (headers as Headers).forEach((value, key) => {
     record[key] = value;
   });
   return record;
+}
+
+/** A plain header record (lower-case names) read through the policy's `get`. */
+export class RecordHeaders implements HeaderReader {
+  constructor(readonly record: Record<string, string>) {}
+  get(name: string): string | null {
+    return this.record[name.toLowerCase()] ?? null;
+  }
 }

@@ -64,7 +64,8 @@ function isRef(value: unknown): value is GitlabRef {
   return typeof value === 'object' && value !== null && 'kind' in value;
 }
 
-function checkNumericId(field: string, id: number): number {
+/** A GitLab numeric ID: a positive safe integer (also what a credential ID in a URL path must be). */
+export function checkNumericId(field: string, id: number): number {
   if (!Number.isSafeInteger(id) || id <= 0) {
     throw new ValidationError(field, 'positive integer ID', `${field}: ID ${id} must be a positive whole number`);
   }

@@ -1,1 +1,1 @@
-export { parseGitlabRef, encodeId, refToParam, formatRef, type GitlabRef, type ParseRefOptions } from './gitlab-ref.js';
+export { checkNumericId, parseGitlabRef, encodeId, refToParam, formatRef, type GitlabRef, type ParseRefOptions } from './gitlab-ref.js';
