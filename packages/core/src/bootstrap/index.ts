@@ -27,3 +27,6 @@ export {
   type BootstrapStep,
 } from './run.js';
 export { credentialToSecret, secretOwner, type SecretCredentialInput, type SecretCredentialResult } from './secret-credential.js';
+export { DEFAULT_AUTHOR, DEFAULT_COMMIT_MESSAGE, checkCommitAuthor, pushFiles, type PushFilesInput, type PushFilesResult } from './git-repo.js';
+export { parseGitRemoteUrl, sshCommand, type GitAuth, type GitRemote } from './git-remote.js';
+export { GitCommandError, type GitFailureReason } from './git-exec.js';

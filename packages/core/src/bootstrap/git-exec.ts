@@ -1,0 +1,139 @@
+/**
+ * Runs the system `git` with a timeout on every call, classifies its failures from stderr
+ * (LC_ALL=C keeps the wording stable) and retries the network ones with core's backoff.
+ * Error messages keep only git's `fatal:`/`error:`/`remote:` lines, with every secret redacted.
+ */
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DEFAULT_RETRY, backoffDelayMs, type RetryOptions } from '../gitlab/retry-policy.js';
+
+export type GitFailureReason = 'auth' | 'host-key' | 'tls' | 'not-found' | 'rejected' | 'unreachable' | 'timeout' | 'failed';
+
+/** A git command failed. `code` is `GIT` (the CLI maps it to exit 5); the message says what to do. */
+export class GitCommandError extends Error {
+  readonly code = 'GIT';
+  readonly reason: GitFailureReason;
+  /** The git subcommand, e.g. `push`. */
+  readonly operation: string;
+
+  constructor(operation: string, reason: GitFailureReason, message: string) {
+    super(message);
+    this.name = 'GitCommandError';
+    this.operation = operation;
+    this.reason = reason;
+  }
+}
+
+export interface GitRunOptions {
+  cwd: string;
+  env: Record<string, string>;
+  /** Leading `-c key=value` pairs (not secret: paths and names only). */
+  config?: string[];
+  timeoutMs: number;
+  /** Values that must never appear in an error message. */
+  secrets: string[];
+  /** Remote URL, named in messages. */
+  url: string;
+}
+
+export interface GitOutput {
+  stdout: string;
+  stderr: string;
+}
+
+export function runGit(args: string[], options: GitRunOptions): Promise<GitOutput> {
+  const argv = [...(options.config ?? []).flatMap((c) => ['-c', c]), ...args];
+  return new Promise((resolve, reject) => {
+    // Own process group, so a timeout also ends the ssh or remote-https helper git started.
+    const child = spawn('git', argv, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    }, options.timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(new GitCommandError(args[0]!, 'failed', `git ${args[0]}: cannot run git (${(error as NodeJS.ErrnoException).code ?? error.message}); install git and make sure it is on PATH`));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (timedOut) {
+        reject(failure(args[0]!, 'timeout', `no answer within ${Math.round(options.timeoutMs / 1000)} s`, options));
+      } else if (code === 0) {
+        resolve({ stdout, stderr });
+      } else {
+        reject(failure(args[0]!, classify(stderr), gitLines(stderr), options));
+      }
+    });
+  });
+}
+
+/** Runs `call` again after a transient failure (unreachable, timeout), with core's capped full-jitter backoff. */
+export async function withGitRetry<T>(call: () => Promise<T>, retry: Partial<RetryOptions> = {}, wait: (ms: number) => Promise<unknown> = sleep): Promise<T> {
+  const options = { ...DEFAULT_RETRY, ...retry };
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await call();
+    } catch (error) {
+      const transient = error instanceof GitCommandError && (error.reason === 'unreachable' || error.reason === 'timeout');
+      if (!transient || attempt >= options.limit) throw error;
+      await wait(backoffDelayMs(attempt, options));
+    }
+  }
+}
+
+// Order matters: an SSH auth failure also says "Could not read from remote repository".
+const RULES: [GitFailureReason, RegExp][] = [
+  ['host-key', /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No [A-Z0-9-]+ host key is known/i],
+  ['auth', /Permission denied|Authentication failed|returned error: 40[13]|could not read (Username|Password)|terminal prompts disabled|Invalid username or password|HTTP Basic: Access denied|access denied|not authorized/i],
+  ['tls', /SSL certificate problem|server certificate verification failed|unable to get local issuer|SSL_ERROR|certificate verify failed/i],
+  ['not-found', /repository '.*' not found|does not appear to be a git repository|returned error: 404|Repository not found|No such file or directory/i],
+  ['rejected', /\[rejected\]|\[remote rejected\]|non-fast-forward|fetch first|pre-receive hook declined|protected branch/i],
+  ['unreachable', /Could not resolve host|Connection refused|Connection timed out|Connection reset|Operation timed out|No route to host|Network is unreachable|returned error: 5\d\d|RPC failed|early EOF|unexpected disconnect|remote end hung up|Connection closed by|kex_exchange_identification|Failed to connect/i],
+];
+
+export function classify(stderr: string): GitFailureReason {
+  for (const [reason, pattern] of RULES) if (pattern.test(stderr)) return reason;
+  return 'failed';
+}
+
+const ADVICE: Record<GitFailureReason, string> = {
+  auth: 'the Git server refused the credential: check --username/--password (HTTPS) or that the key of --private-key-file is registered with write access (SSH)',
+  'host-key': "the server's SSH host key does not match the scanned known_hosts: check the host and port in --url",
+  tls: 'the TLS certificate was not trusted: pass the CA bundle with --ca-file',
+  'not-found': 'the repository was not found: check --url (a server may also answer this when the credential cannot see the repository)',
+  rejected: 'the push was rejected (the branch moved, or it is protected): run the command again, or allow pushes to the branch',
+  unreachable: 'the Git server could not be reached: check --url, the network and that the server is up, then run the command again',
+  timeout: 'the Git server did not answer in time: run the command again (it is safe to repeat)',
+  failed: 'see git\'s message above',
+};
+
+function failure(operation: string, reason: GitFailureReason, detail: string, options: GitRunOptions): GitCommandError {
+  const said = redact(detail, options.secrets).trim();
+  return new GitCommandError(operation, reason, `git ${operation} ${options.url} failed${said ? `: ${said}` : ''}\n${ADVICE[reason]}`);
+}
+
+/** git's own diagnostics, without progress noise; at most a few lines. */
+function gitLines(stderr: string): string {
+  const lines = stderr.split(/\r?\n/).map((l) => l.trim()).filter((l) => /^(fatal|error|remote|ssh|!|To |\S+@\S+: Permission)/i.test(l) || /rejected|denied|refused/i.test(l));
+  return (lines.length ? lines : stderr.split(/\r?\n/).filter(Boolean)).slice(-6).join('\n');
+}
+
+export function redact(text: string, secrets: string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (!secret) continue;
+    out = out.split(secret).join('[redacted]');
+    // A private key could show up line by line; redact its body lines too.
+    for (const line of secret.split('\n')) if (line.length >= 16) out = out.split(line).join('[redacted]');
+  }
+  return out;
+}
