@@ -26,7 +26,9 @@ export function parseGitRemoteUrl(text: string, field = 'url'): GitRemote {
   try {
     url = new URL(text);
   } catch {
-    throw new ValidationError(field, 'ssh:// or https:// URL', `${field}: "${text.slice(0, 200)}" is not a URL; use ssh://git@host[:port]/path or https://host/path`);
+    // Never echo what may be user:password@ in a URL that failed to parse.
+    const shown = text.replace(/:\/\/.*@/s, '://…@').slice(0, 200);
+    throw new ValidationError(field, 'ssh:// or https:// URL', `${field}: "${shown}" is not a URL; use ssh://git@host[:port]/path or https://host/path`);
   }
   const path = url.pathname.replace(/^\/+/, '');
   if (url.protocol === 'ssh:') {
@@ -94,7 +96,8 @@ export function sshCommand(keyFile: string, knownHostsFile: string): string {
     'ssh',
     '-i', shellQuote(keyFile),
     '-o', 'IdentitiesOnly=yes',
-    '-o', `UserKnownHostsFile=${shellQuote(knownHostsFile)}`,
+    // ssh splits this option's value on spaces unless it is double-quoted.
+    '-o', shellQuote(`UserKnownHostsFile="${knownHostsFile}"`),
     '-o', 'GlobalKnownHostsFile=/dev/null',
     '-o', 'StrictHostKeyChecking=yes',
     '-o', 'BatchMode=yes',
