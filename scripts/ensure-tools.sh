@@ -9,6 +9,8 @@ ensure_tools() {
   command -v flock >/dev/null 2>&1 || missing+=(util-linux)
   command -v rsync >/dev/null 2>&1 || missing+=(rsync)   # gitlab-ci-local copies the project with it
   command -v tmux >/dev/null 2>&1 || missing+=(tmux)     # gives the CLI a real terminal for the prompt test
+  command -v git >/dev/null 2>&1 || missing+=(git)       # bootstrap git pushes with it; the tests run git http-backend
+  [ -x /usr/sbin/sshd ] || command -v sshd >/dev/null 2>&1 || missing+=(openssh-server)  # a real sshd for the bootstrap git SSH push test
   # python-gitlab: a GitLab client that did not come from this project, for the simulator's contract test.
   { python3 -c 'import gitlab' || /usr/bin/python3 -c 'import gitlab'; } >/dev/null 2>&1 || missing+=(python3-gitlab)
   if [ ${#missing[@]} -gt 0 ]; then
