@@ -4,7 +4,7 @@
  * stdin (Flux's three ways). It is never a flag: flags end up in shell history.
  */
 import { readFile } from 'node:fs/promises';
-import type { GitlabClient } from '@glkeys/core';
+import type { GitlabApi } from '@glkeys/core/read';
 
 export function resolveHost(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   return flag ?? env['GITLAB_HOST'] ?? env['CI_SERVER_URL'] ?? 'gitlab.com';
@@ -22,14 +22,27 @@ export interface ClientFlags {
   'ca-file'?: string | undefined;
 }
 
-/** Validates the host first (no token prompt for a typo), then builds the client. */
-export async function gitlabClient(flags: ClientFlags): Promise<{ client: GitlabClient; token: string; caCert: string | undefined }> {
-  const core = await import('@glkeys/core');
-  const host = core.normalizeHost(resolveHost(flags.hostname), 'hostname');
+export interface Connection {
+  host: string;
+  token: string;
+  caCert: string | undefined;
+}
+
+/** Validates the host first (no token prompt for a typo), then reads the CA file and the token. */
+export async function connection(flags: ClientFlags): Promise<Connection> {
+  const { normalizeHost } = await import('@glkeys/core/read');
+  const host = normalizeHost(resolveHost(flags.hostname), 'hostname');
   const caCert = flags['ca-file'] ? await readFile(flags['ca-file'], 'utf8') : undefined;
-  const token = await readToken();
-  const client = core.createGitlabClient({ host, token, timeoutMs: 30_000, ...(caCert ? { ca: caCert } : {}) });
-  return { client, token, caCert };
+  return { host, caCert, token: await readToken() };
+}
+
+export const TIMEOUT_MS = 30_000;
+
+/** The lean reader (no gitbeaker, no ky) for read-only commands: same timeout and retries. */
+export async function gitlabReader(flags: ClientFlags): Promise<GitlabApi> {
+  const { host, token, caCert } = await connection(flags);
+  const { createGitlabReader } = await import('@glkeys/core/read');
+  return createGitlabReader({ host, token, timeoutMs: TIMEOUT_MS, ...(caCert ? { ca: caCert } : {}) });
 }
 
 async function readOneLine(): Promise<string> {

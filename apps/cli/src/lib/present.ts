@@ -1,5 +1,5 @@
 /** JSON shapes of credentials (documented in the README). Never carries a secret value. */
-import type { CredentialTarget, DeployKey, DeployToken } from '@glkeys/core';
+import type { CredentialTarget, DeployKey, DeployToken } from '@glkeys/core/read';
 
 export interface TargetJson {
   kind: 'project' | 'group';

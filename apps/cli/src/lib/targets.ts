@@ -1,9 +1,9 @@
 /** Parses --project/--group before any network call, so a bad ID exits 2 with nothing sent. */
-import type { CredentialTarget, GitlabRef } from '@glkeys/core';
+import type { CredentialTarget, GitlabRef } from '@glkeys/core/read';
 import { resolveHost } from './gitlab.js';
 
 export async function parseTarget(flags: { project?: string | undefined; group?: string | undefined; hostname?: string | undefined }): Promise<CredentialTarget> {
-  const core = await import('@glkeys/core');
+  const core = await import('@glkeys/core/read');
   const baseUrl = core.normalizeHost(resolveHost(flags.hostname), 'hostname');
   return core.resolveTarget({ project: flags.project, group: flags.group }, { baseUrl, projectField: '--project', groupField: '--group' });
 }

@@ -1,6 +1,6 @@
 import { GlkeysCommand } from '../../lib/base-command.js';
 import { hostFlags } from '../../lib/flags.js';
-import { gitlabClient } from '../../lib/gitlab.js';
+import { gitlabClient } from '../../lib/gitlab-client.js';
 import { table } from '../../lib/table.js';
 import type { CommandAccess } from '@glkeys/core';
 

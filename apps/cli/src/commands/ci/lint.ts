@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { GlkeysCommand } from '../../lib/base-command.js';
 import { UsageError } from '../../lib/ci-preset.js';
 import { hostFlags } from '../../lib/flags.js';
-import { gitlabClient } from '../../lib/gitlab.js';
+import { gitlabClient } from '../../lib/gitlab-client.js';
 import { targetJson, type TargetJson } from '../../lib/present.js';
 import { parseProject } from '../../lib/targets.js';
 

@@ -4,7 +4,7 @@ import type { Plan, PlanAction, SetupStep } from '@glkeys/ci-gen';
 import { GlkeysCommand } from '../../lib/base-command.js';
 import { generateFromFlags, needsJson, presetFlags, UsageError } from '../../lib/ci-preset.js';
 import { hostFlags, projectFlag } from '../../lib/flags.js';
-import { gitlabClient } from '../../lib/gitlab.js';
+import { gitlabClient } from '../../lib/gitlab-client.js';
 import { targetJson, type TargetJson } from '../../lib/present.js';
 import { parseProject } from '../../lib/targets.js';
 

@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core';
 import { GlkeysCommand } from '../../lib/base-command.js';
 import { hostFlags, idArg, projectFlag } from '../../lib/flags.js';
-import { gitlabClient } from '../../lib/gitlab.js';
+import { gitlabClient } from '../../lib/gitlab-client.js';
 import { keyJson, type DeployKeyJson } from '../../lib/present.js';
 import { parseId, parseProject } from '../../lib/targets.js';
 

@@ -1,14 +1,8 @@
 import { GlkeysCommand } from '../../lib/base-command.js';
 import { hostFlags, projectFlag } from '../../lib/flags.js';
-import { gitlabClient } from '../../lib/gitlab.js';
-import { keyJson, type DeployKeyJson } from '../../lib/present.js';
-import { table } from '../../lib/table.js';
-import { parseProject } from '../../lib/targets.js';
+import { keyList, type KeyListResult } from '../../reads/keys.js';
 
-export interface KeyListResult {
-  project: string;
-  keys: DeployKeyJson[];
-}
+export type { KeyListResult } from '../../reads/keys.js';
 
 export default class KeyList extends GlkeysCommand<KeyListResult> {
   static override summary = 'List the deploy keys enabled on a project.';
@@ -17,11 +11,6 @@ export default class KeyList extends GlkeysCommand<KeyListResult> {
 
   async run(): Promise<KeyListResult> {
     const { flags } = await this.parse(KeyList);
-    const project = await parseProject(flags);
-    const { client } = await gitlabClient(flags);
-    const core = await import('@glkeys/core');
-    const keys = (await core.listDeployKeys(client, project)).map(keyJson);
-    this.say(keys.length === 0 ? 'No deploy keys.' : table(['ID', 'TITLE', 'FINGERPRINT', 'WRITE', 'EXPIRES'], keys.map((k) => [k.id, k.title, k.fingerprintSha256, k.canPush, k.expiresAt ?? 'never'])));
-    return { project: core.formatRef(project), keys };
+    return keyList(flags, { say: (line) => this.say(line) });
   }
 }

@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core';
 import { GlkeysCommand } from '../../lib/base-command.js';
 import { hostFlags, kubeFlags, projectFlag } from '../../lib/flags.js';
-import { gitlabClient, resolveHost } from '../../lib/gitlab.js';
+import { gitlabClient } from '../../lib/gitlab-client.js';
+import { resolveHost } from '../../lib/gitlab.js';
 import { deliverKeyToSecret, keyGenerationFlags, keySpec, knownHostsFor, sshHostFlag, sshHostOf } from '../../lib/key-secret.js';
 import { parseProject } from '../../lib/targets.js';
 

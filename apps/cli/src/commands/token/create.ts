@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { GlkeysCommand } from '../../lib/base-command.js';
 import { expiryFlags, hostFlags, secretFlags, targetFlags } from '../../lib/flags.js';
-import { gitlabClient } from '../../lib/gitlab.js';
+import { gitlabClient } from '../../lib/gitlab-client.js';
 import { writeSecretFile } from '../../lib/output.js';
 import { targetJson, type TargetJson } from '../../lib/present.js';
 import { parseTarget } from '../../lib/targets.js';

@@ -1,15 +1,9 @@
 import { Flags } from '@oclif/core';
 import { GlkeysCommand } from '../../lib/base-command.js';
 import { hostFlags, targetFlags } from '../../lib/flags.js';
-import { gitlabClient } from '../../lib/gitlab.js';
-import { targetJson, tokenJson, type DeployTokenJson, type TargetJson } from '../../lib/present.js';
-import { table } from '../../lib/table.js';
-import { parseTarget } from '../../lib/targets.js';
+import { tokenList, type TokenListResult } from '../../reads/tokens.js';
 
-export interface TokenListResult {
-  target: TargetJson;
-  tokens: DeployTokenJson[];
-}
+export type { TokenListResult } from '../../reads/tokens.js';
 
 export default class TokenList extends GlkeysCommand<TokenListResult> {
   static override summary = 'List the deploy tokens of a project or group.';
@@ -25,18 +19,6 @@ export default class TokenList extends GlkeysCommand<TokenListResult> {
 
   async run(): Promise<TokenListResult> {
     const { flags } = await this.parse(TokenList);
-    const target = await parseTarget(flags);
-    const { client } = await gitlabClient(flags);
-    const { listDeployTokens } = await import('@glkeys/core');
-    const tokens = (await listDeployTokens(client, target, { active: flags.active })).map(tokenJson);
-    this.say(
-      tokens.length === 0
-        ? 'No deploy tokens.'
-        : table(
-            ['ID', 'NAME', 'USERNAME', 'SCOPES', 'EXPIRES', 'STATE'],
-            tokens.map((t) => [t.id, t.name, t.username, t.scopes.join(','), t.expiresAt ?? 'never', t.revoked ? 'revoked' : t.expired ? 'expired' : 'active']),
-          ),
-    );
-    return { target: targetJson(target), tokens };
+    return tokenList(flags, { say: (line) => this.say(line) });
   }
 }

@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core';
 import { GlkeysCommand } from '../../lib/base-command.js';
 import { hostFlags, idArg, targetFlags } from '../../lib/flags.js';
-import { gitlabClient } from '../../lib/gitlab.js';
+import { gitlabClient } from '../../lib/gitlab-client.js';
 import { targetJson, type TargetJson } from '../../lib/present.js';
 import { parseId, parseTarget } from '../../lib/targets.js';
 
