@@ -9,10 +9,7 @@
  * https Agent option, added to the system roots, with no extra dependency.
  */
 import http from 'node:http';
-import https from 'node:https';
-import { rootCertificates } from 'node:tls';
-
-export type Agents = Record<'http:' | 'https:', http.Agent>;
+import type https from 'node:https';
 
 export interface RawResponse {
   status: number;
@@ -33,18 +30,28 @@ export interface RawRequest {
   redirect?: RedirectMode;
 }
 
-/** Keep-alive agents; free sockets are unref'd by the Agent, so a finished CLI exits at once. */
+/**
+ * Keep-alive agents; free sockets are unref'd by the Agent, so a finished CLI exits at once.
+ * node:https and node:tls load on the first https URL (5-15 ms of a CLI start otherwise).
+ */
+export class Agents {
+  readonly http = new http.Agent({ keepAlive: true });
+  #https: Promise<{ module: typeof https; agent: https.Agent }> | undefined;
+
+  constructor(private readonly ca?: string | Buffer) {}
+
+  https(): Promise<{ module: typeof https; agent: https.Agent }> {
+    this.#https ??= (async () => {
+      const module = (await import('node:https')).default;
+      const ca = this.ca === undefined ? undefined : [...(await import('node:tls')).rootCertificates, String(this.ca)];
+      return { module, agent: new module.Agent({ keepAlive: true, ...(ca === undefined ? {} : { ca }) }) };
+    })();
+    return this.#https;
+  }
+}
+
 export function createAgents(options: { ca?: string | Buffer } = {}): Agents {
-  // https is loaded lazily: a CLI talking to an http:// GitLab (the simulator) never needs TLS.
-  let tls: https.Agent | undefined;
-  const plain = new http.Agent({ keepAlive: true });
-  return {
-    'http:': plain,
-    get 'https:'() {
-      tls ??= new https.Agent({ keepAlive: true, ...(options.ca === undefined ? {} : { ca: [...rootCertificates, String(options.ca)] }) });
-      return tls;
-    },
-  };
+  return new Agents(options.ca);
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -77,7 +84,7 @@ export async function exchange(agents: Agents, request: RawRequest): Promise<Raw
   }
 }
 
-function sendOnce(
+async function sendOnce(
   agents: Agents,
   url: URL,
   method: string,
@@ -88,9 +95,10 @@ function sendOnce(
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`unsupported protocol ${url.protocol}`);
   signal?.throwIfAborted();
   const sent = { ...headers, ...(body === undefined ? {} : { 'content-length': String(body.length) }) };
+  const { module, agent } = url.protocol === 'https:' ? await agents.https() : { module: http, agent: agents.http };
+  signal?.throwIfAborted();
   return new Promise<RawResponse>((resolve, reject) => {
-    const transport = url.protocol === 'https:' ? https : http;
-    const outgoing = transport.request(url, { method, headers: sent, agent: agents[url.protocol as 'http:' | 'https:'] }, (incoming) => {
+    const outgoing = module.request(url, { method, headers: sent, agent }, (incoming) => {
       const chunks: Buffer[] = [];
       incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
       incoming.on('error', reject);
