@@ -194,6 +194,17 @@ describe('bootstrap git over SSH (OpenSSH sshd)', () => {
     expect(commits(repoDir)).toHaveLength(2);
   });
 
+  it('with a generated key nothing is pushed: the Secret is written, the public key and the manifests are printed', async () => {
+    const repoDir = sshd.createRepo('generated');
+    const run = await runCli(['bootstrap', 'git', '--url', sshd.url('generated'), '--ssh-key-algorithm', 'ed25519', '--namespace', ns.name, '--secret-name', 'generated'], { env: kube() });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('# flux-system/gotk-sync.yaml');
+    expect(run.stderr).toContain('Register this public key');
+    const secret = await readSecret(ns.name, 'generated');
+    expect(run.stderr).toContain(secret!.data['identity.pub']!.trim());
+    expect(bare(repoDir, 'for-each-ref')).toBe('');
+  });
+
   it('a key the server does not know is refused: exit 5 and the repository is untouched', async () => {
     const repoDir = sshd.createRepo('other');
     const stranger = join(dir, 'stranger');
@@ -232,6 +243,19 @@ describe('bootstrap git: bad input and --export never touch the Git server', () 
       expect(await readSecret(ns.name, 'bad')).toBeUndefined();
     });
   }
+
+  it('--output-dir writes the files into a checkout instead of pushing', async () => {
+    const name = repo();
+    const repoDir = http.createRepo(name);
+    const checkout = join(dir, 'checkout');
+    const pushes = http.stats.pushes;
+    const run = await runCli([...httpsArgs(http.url(name), '--path', 'apps', '--output-dir', checkout, '--secret-name', 'out'), '--json'], { env: kube() });
+    expect(run.code).toBe(0);
+    expect(run.json()).toMatchObject({ pushed: false, commit: null, files: [{ outcome: 'written' }, { outcome: 'written' }] });
+    expect(readFileSync(join(checkout, 'apps/flux-system/gotk-sync.yaml'), 'utf8')).toContain('path: ./apps');
+    expect(http.stats.pushes).toBe(pushes);
+    expect(bare(repoDir, 'for-each-ref')).toBe('');
+  });
 
   it('--export prints the Secret and GitRepository without a cluster or a push', async () => {
     const name = repo();
