@@ -18,7 +18,8 @@ export type GlkeysErrorCode =
   | 'NETWORK'
   | 'TIMEOUT'
   | 'GITLAB_SERVER'
-  | 'LIFECYCLE';
+  | 'LIFECYCLE'
+  | 'GIT';
 
 export interface RequestInfo {
   method: string;

@@ -5,20 +5,19 @@
  */
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { GlkeysError } from '../errors.js';
 import { DEFAULT_RETRY, backoffDelayMs, type RetryOptions } from '../gitlab/retry-policy.js';
 
 export type GitFailureReason = 'auth' | 'host-key' | 'tls' | 'not-found' | 'rejected' | 'unreachable' | 'timeout' | 'failed';
 
 /** A git command failed. `code` is `GIT` (the CLI maps it to exit 5); the message says what to do. */
-export class GitCommandError extends Error {
-  readonly code = 'GIT';
+export class GitCommandError extends GlkeysError {
   readonly reason: GitFailureReason;
   /** The git subcommand, e.g. `push`. */
   readonly operation: string;
 
   constructor(operation: string, reason: GitFailureReason, message: string) {
-    super(message);
-    this.name = 'GitCommandError';
+    super('GIT', message);
     this.operation = operation;
     this.reason = reason;
   }
