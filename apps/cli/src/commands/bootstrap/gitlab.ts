@@ -40,7 +40,7 @@ Token: GITLAB_TOKEN, a no-echo prompt on a terminal, or one line on stdin.`;
   ];
   static override flags = {
     owner: Flags.string({ summary: 'GitLab user or group (group/subgroup).', required: true }),
-    repository: Flags.string({ summary: 'Project path (created, private, when missing).', required: true }),
+    repository: Flags.string({ summary: 'Project name or path under --owner (found by path, else by exact name; created, private, when missing).', required: true }),
     personal: Flags.boolean({ summary: 'The owner is your user, not a group.', allowNo: true }),
     branch: Flags.string({ summary: 'Git branch.', default: 'main' }),
     path: Flags.string({ summary: 'Path in the repository Flux syncs (e.g. clusters/my-cluster).', default: '' }),
