@@ -1,6 +1,7 @@
 // Cold-start medians of the glkeys CLI beside python-gitlab's CLI, in the same run:
 //   node bench/cli/run.mjs [--runs 15]
-// Every sample is a fresh process. The GitLab simulator runs in this process (async spawns keep
+// Every sample is a fresh process. `token list` runs on the CLI's fast path (no oclif); the
+// same command with GLKEYS_FAST_PATH=0 goes through oclif, for reference. The GitLab simulator runs in this process (async spawns keep
 // it answering). `node -e 0` is measured too, as the floor any Node CLI pays on this machine.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -62,6 +63,8 @@ try {
     ['node -e 0 (floor)', process.execPath, ['-e', '0'], {}],
     ['glkeys --version', process.execPath, [glkeys, '--version'], env],
     ['glkeys token list --json', process.execPath, [glkeys, 'token', 'list', '--project', String(project.id), '--json'], env],
+    // The same command through oclif, for reference: what the fast path saves.
+    ['glkeys token list --json (oclif, GLKEYS_FAST_PATH=0)', process.execPath, [glkeys, 'token', 'list', '--project', String(project.id), '--json'], { ...env, GLKEYS_FAST_PATH: '0' }],
   ];
   if (py) cases.push(['python-gitlab project-deploy-token list', py.file, [...py.pre, '-c', cfg, '-o', 'json', 'project-deploy-token', 'list', '--project-id', String(project.id)], {}]);
 
