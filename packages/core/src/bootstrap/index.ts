@@ -5,6 +5,7 @@ export {
   VISIBILITIES,
   checkProjectCoordinates,
   ensureProject,
+  type ProjectLookup,
   findNamespace,
   findProject,
   toProjectInfo,

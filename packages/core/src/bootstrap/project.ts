@@ -97,16 +97,22 @@ export async function findNamespace(client: GitlabClient, path: string): Promise
 }
 
 /** Returns the project, creating it (private unless asked) when it does not exist. */
+/** What a caller already looked up (bootstrap's preflight), so it is not fetched or searched again. */
+export interface ProjectLookup {
+  project: ProjectInfo | undefined;
+  namespace: NamespaceInfo | undefined;
+}
+
 export async function ensureProject(
   client: GitlabClient,
   input: EnsureProjectInput,
-  known?: ProjectInfo,
+  lookup?: ProjectLookup,
 ): Promise<{ project: ProjectInfo; created: boolean }> {
   const fullPath = checkProjectCoordinates(input);
-  const existing = known ?? (await findProject(client, fullPath));
+  const existing = lookup ? lookup.project : await findProject(client, fullPath);
   if (existing) return { project: existing, created: false };
 
-  const namespace = await findNamespace(client, input.owner);
+  const namespace = lookup?.namespace ?? (await findNamespace(client, input.owner));
   if (!namespace) {
     throw new NotFoundError('NOT_FOUND', `Namespace "${input.owner}" does not exist or is not visible to this token; check --owner.`, {
       request: { method: 'GET', path: `namespaces/${encodeId(input.owner)}` },

@@ -97,7 +97,8 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput): Promise<Boot
   const { project, created } = await ensureProject(
     input.client,
     { owner: input.owner, repository: input.repository, personal: input.personal, visibility: input.visibility },
-    check.project,
+    // The preflight that passed has looked the project up by path and by name already.
+    { project: check.project, namespace: check.namespace },
   );
   step('project', 'done', `${created ? 'created' : 'found'} ${project.pathWithNamespace}`);
 

@@ -52,6 +52,15 @@ describe('bootstrapGitlab', () => {
     expect(store.writes).toBe(2); // intent, then value + state: nothing on the re-run
   });
 
+  it('should look a missing project up once (preflight), not again before creating it', async () => {
+    sim.log.clear();
+    const result = await bootstrapGitlab(input({ owner: 'platform/apps', personal: false, repository: 'brand-new' }));
+    expect(result.project.created).toBe(true);
+    expect(sim.log.count({ method: 'GET', route: '/projects/:id' })).toBe(1);
+    expect(sim.log.count({ method: 'GET', route: '/groups/:id/projects' })).toBe(1);
+    expect(sim.log.count({ method: 'POST', route: '/projects' })).toBe(1);
+  });
+
   it('should give two clusters on the same project two credentials that never touch each other', async () => {
     await bootstrapGitlab(input({ clusterId: 'cluster-a' }));
     await bootstrapGitlab(input({ clusterId: 'cluster-b' }));
