@@ -20,6 +20,7 @@ beforeAll(async () => {
     { path: 'fleet-infra-renamed', name: 'fleet-infra', namespace: 'platform/apps', files: { 'README.md': '# fleet\n' } },
     { path: 'ops-a', name: 'ops', namespace: 'platform/apps' },
     { path: 'ops-b', name: 'ops', namespace: 'platform/apps' },
+    { path: 'fleet-prod', name: 'Fleet Prod', namespace: 'platform/apps' },
   );
   sim = await start({ seed });
 });
@@ -60,6 +61,19 @@ describe('bootstrap gitlab for a project whose path differs from its name', () =
     expect(error.code).toBe('CONFLICT');
     expect(error.message).toContain('platform/apps/ops-a, platform/apps/ops-b');
     expect(sim.log.count({ write: true })).toBe(0);
+  });
+
+  it('takes a display name with a space ("Fleet Prod") and bootstraps platform/apps/fleet-prod', async () => {
+    const args = ['bootstrap', 'gitlab', '--owner', 'platform/apps', '--repository', 'Fleet Prod', '--path', 'clusters/prod', '--token-auth', '--namespace', ns.name, '--secret-name', 'fleet-prod', '--json'];
+    const run = await runCli(args, { env: env() });
+    expect(run.code).toBe(0);
+    expect(run.json()).toMatchObject({ project: { path: 'platform/apps/fleet-prod', created: false }, url: `${sim.url}/platform/apps/fleet-prod.git` });
+    expect(sim.log.count({ route: 'POST /projects' })).toBe(0);
+    const calls = sim.log.count({});
+    const bad = await runCli([...args.slice(0, 5), 'Fleet;Prod', ...args.slice(6)], { env: env() });
+    expect(bad.code).toBe(2);
+    expect(bad.json()).toMatchObject({ error: { code: 'VALIDATION', field: 'repository', rule: 'project path or name' } });
+    expect(sim.log.count({})).toBe(calls);
   });
 
   it('printed no token', () => {

@@ -8,6 +8,7 @@ export {
   type ProjectLookup,
   findNamespace,
   findProject,
+  findProjectIn,
   toProjectInfo,
   type EnsureProjectInput,
   type NamespaceInfo,

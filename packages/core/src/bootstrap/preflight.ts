@@ -6,15 +6,17 @@
 import { GlkeysError, NotFoundError } from '../errors.js';
 import type { GitlabClient } from '../gitlab/client.js';
 import { encodeId } from '../ids/gitlab-ref.js';
-import { findNamespace, findProject, type NamespaceInfo, type ProjectInfo } from './project.js';
+import { findNamespace, findProjectIn, type NamespaceInfo, type ProjectInfo } from './project.js';
 import { accessLevelName, getTokenSelf, type TokenSelf } from './token-self.js';
 
 export const MAINTAINER = 40;
 
 export interface PreflightInput {
-  /** `owner/repository`. */
+  /** `owner/repository`, for messages. */
   projectPath: string;
   owner: string;
+  /** The project's path or display name in `owner`; default: what follows `owner/` in projectPath. */
+  repository?: string;
 }
 
 export interface PreflightResult {
@@ -53,7 +55,7 @@ export async function preflight(client: GitlabClient, input: PreflightInput): Pr
   let role: PreflightResult['role'] = { where: `project ${input.projectPath}`, actual: 'unknown', required: 'Maintainer', sufficient: false };
 
   if (canRead) {
-    project = await findProject(client, input.projectPath);
+    project = await findProjectIn(client, input.owner, input.repository ?? input.projectPath.slice(input.owner.length + 1));
     if (project) {
       const level = project.accessLevel ?? 0;
       role = { where: `project ${project.pathWithNamespace}`, actual: accessLevelName(level), required: 'Maintainer', sufficient: level >= MAINTAINER };

@@ -3,13 +3,13 @@
  * project, and GitLab lets a project's path (slug) drift from its name after a rename, so the
  * path lookup alone re-creates a project that exists ("has already been taken": fluxcd/flux2#835).
  */
-import { GlkeysError, NotFoundError } from '../errors.js';
+import { GlkeysError } from '../errors.js';
 import type { GitlabClient } from '../gitlab/client.js';
+import { unlessNotFound } from '../gitlab/not-found.js';
 import { encodeId } from '../ids/gitlab-ref.js';
 
-// GitLab caps per_page at 100; a search narrowed to one name rarely needs a second page, and
-// the cap keeps a pathological namespace from turning one lookup into hundreds of calls.
-const PER_PAGE = 100;
+// A search narrowed to one name rarely needs a second page of 100; the cap keeps a
+// pathological namespace from turning one lookup into hundreds of calls.
 const MAX_PAGES = 10;
 
 export interface NamedProjectRow {
@@ -49,23 +49,10 @@ async function namespaceProjects(client: GitlabClient, owner: string, search: st
   return (await searchPages(client, `users/${encodeId(owner)}/projects`, { search })) ?? [];
 }
 
-/** All pages of a project listing; undefined when the namespace answers 404. */
+/** All pages of a project listing (at most MAX_PAGES); undefined when the namespace answers 404. */
 async function searchPages(client: GitlabClient, path: string, query: Record<string, string>): Promise<SearchRow[] | undefined> {
-  const rows: SearchRow[] = [];
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    let response;
-    try {
-      response = await client.request('GET', path, { query: { ...query, per_page: String(PER_PAGE), page: String(page) } });
-    } catch (error) {
-      if (error instanceof NotFoundError && page === 1) return undefined;
-      throw error;
-    }
-    const body = Array.isArray(response.body) ? (response.body as Array<Record<string, unknown>>) : [];
-    for (const row of body) rows.push(toSearchRow(row));
-    const next = response.headers['x-next-page'];
-    if (!next) break;
-  }
-  return rows;
+  const rows = await unlessNotFound(client.paginate(path, query, { maxPages: MAX_PAGES }));
+  return rows?.map(toSearchRow);
 }
 
 function toSearchRow(row: Record<string, unknown>): SearchRow {

@@ -45,33 +45,65 @@ export interface EnsureProjectInput {
   description?: string;
 }
 
+// GitLab's rule for a project name (not its path): letters, digits, emoji, "_", ".", "+", "-"
+// and spaces, starting with a letter, digit, emoji or "_". "Fleet Infra" is a name; its path
+// would be "fleet-infra".
+const PROJECT_NAME = /^[\p{L}\p{N}\p{Extended_Pictographic}_][\p{L}\p{N}\p{Extended_Pictographic}_.+\- ]*$/u;
+
+/**
+ * Checks --owner, --repository and --visibility before any call; returns `owner/repository`
+ * for messages. The repository may be a path segment or a project's display name.
+ */
 export function checkProjectCoordinates(input: { owner: string; repository: string; visibility?: string }): string {
   const owner = parseGitlabRef(input.owner, { field: 'owner' });
   if (owner.kind !== 'path') throw new ValidationError('owner', 'user or group path', 'owner: give a user name or group path, not a numeric ID');
-  const repo = parseGitlabRef(input.repository, { field: 'repository' });
-  if (repo.kind !== 'path' || repo.path.includes('/')) {
+  if (input.repository.includes('/')) {
     throw new ValidationError('repository', 'one path segment', `repository: "${input.repository}" must be the project's name or path alone, without its group (use --owner for that)`);
+  }
+  if (!isProjectPath(input.repository)) {
+    if (input.repository.length > 255 || input.repository !== input.repository.trim() || !PROJECT_NAME.test(input.repository)) {
+      throw new ValidationError(
+        'repository',
+        'project path or name',
+        `repository: "${input.repository}" is neither a project path (letters, digits, "_", ".", "-") nor a project name (those, "+" and spaces, starting with a letter, digit or "_")`,
+      );
+    }
   }
   if (input.visibility !== undefined && !(VISIBILITIES as readonly string[]).includes(input.visibility)) {
     throw new ValidationError('visibility', 'private, internal or public', `visibility: "${input.visibility}" is not one of ${VISIBILITIES.join(', ')}`);
   }
-  return `${owner.path}/${repo.path}`;
+  return `${owner.path}/${input.repository}`;
+}
+
+/** Whether `repository` can be a path segment (otherwise it can only be a display name). */
+function isProjectPath(repository: string): boolean {
+  try {
+    return parseGitlabRef(repository, { field: 'repository' }).kind === 'path';
+  } catch {
+    return false;
+  }
 }
 
 /**
- * The project `owner/repository` (or an ID): GET /projects/:id, and when a path answers 404, the
- * project directly in `owner` whose name is exactly `repository` (several such: CONFLICT error).
- * undefined when neither exists. The result carries the project's real path.
+ * The owner's project called `repository`: by path `owner/repository` when that can be a path,
+ * then by exact display name among the owner's own projects.
  */
-export async function findProject(client: GitlabClient, ref: string | number): Promise<ProjectInfo | undefined> {
-  const byPath = await getProject(client, ref);
-  if (byPath !== undefined) return byPath;
-  const parsed = parseGitlabRef(ref, { field: 'project' });
-  const cut = parsed.kind === 'path' ? parsed.path.lastIndexOf('/') : -1;
-  if (parsed.kind !== 'path' || cut < 0) return undefined;
-  const named = await findProjectByName(client, parsed.path.slice(0, cut), parsed.path.slice(cut + 1));
+export async function findProjectIn(client: GitlabClient, owner: string, repository: string): Promise<ProjectInfo | undefined> {
+  if (isProjectPath(repository)) {
+    const byPath = await getProject(client, `${owner}/${repository}`);
+    if (byPath !== undefined) return byPath;
+  }
+  const named = await findProjectByName(client, owner, repository);
   // The listing lacks `permissions`; the single GET has them, and preflight needs the role.
   return named && getProject(client, named.id);
+}
+
+/** A project by ID or full path; a path that answers 404 is then looked up by name in its namespace. */
+export async function findProject(client: GitlabClient, ref: string | number): Promise<ProjectInfo | undefined> {
+  const parsed = parseGitlabRef(ref, { field: 'project' });
+  const cut = parsed.kind === 'path' ? parsed.path.lastIndexOf('/') : -1;
+  if (parsed.kind !== 'path' || cut < 0) return getProject(client, ref);
+  return findProjectIn(client, parsed.path.slice(0, cut), parsed.path.slice(cut + 1));
 }
 
 /** GET /projects/:id only; undefined when GitLab answers 404. */
@@ -108,8 +140,8 @@ export async function ensureProject(
   input: EnsureProjectInput,
   lookup?: ProjectLookup,
 ): Promise<{ project: ProjectInfo; created: boolean }> {
-  const fullPath = checkProjectCoordinates(input);
-  const existing = lookup ? lookup.project : await findProject(client, fullPath);
+  checkProjectCoordinates(input);
+  const existing = lookup ? lookup.project : await findProjectIn(client, input.owner, input.repository);
   if (existing) return { project: existing, created: false };
 
   const namespace = lookup?.namespace ?? (await findNamespace(client, input.owner));

@@ -89,7 +89,7 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput): Promise<Boot
   const projectPath = `${input.owner}/${input.repository}`;
 
   step('preflight', 'start');
-  const check = await preflight(input.client, { projectPath, owner: input.owner });
+  const check = await preflight(input.client, { projectPath, owner: input.owner, repository: input.repository });
   if (!check.ok) throw new PreflightError(check);
   step('preflight', 'done', `token "${check.token.name}" [${check.token.scopes.join(', ')}], ${check.role.actual} on ${check.role.where}`);
 

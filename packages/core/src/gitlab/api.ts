@@ -13,8 +13,8 @@ export interface GitlabApi {
   readonly apiUrl: string;
   /** One call. `path` is API-relative and already escaped (`projects/a%2Fb/deploy_tokens`). */
   request(method: string, path: string, init?: { query?: Record<string, string>; body?: unknown }): Promise<TransportResponse>;
-  /** Every item of a paginated GET, 100 per page, following `X-Next-Page`. */
-  paginate<T = Record<string, unknown>>(path: string, query?: Record<string, string>): Promise<T[]>;
+  /** Every item of a paginated GET, 100 per page, following `X-Next-Page` (at most `maxPages` pages). */
+  paginate<T = Record<string, unknown>>(path: string, query?: Record<string, string>, options?: { maxPages?: number }): Promise<T[]>;
 }
 
 /** A runaway guard: 1,000 pages of 100 is more than any project's deploy credentials. */
@@ -40,9 +40,10 @@ export function createApiCalls(
     });
   }
 
-  async function paginate<T>(path: string, query: Record<string, string> = {}): Promise<T[]> {
+  async function paginate<T>(path: string, query: Record<string, string> = {}, options: { maxPages?: number } = {}): Promise<T[]> {
     const items: T[] = [];
-    for (let page = 1, pages = 0; pages < MAX_PAGES; pages += 1) {
+    const maxPages = Math.min(options.maxPages ?? MAX_PAGES, MAX_PAGES);
+    for (let page = 1, pages = 0; pages < maxPages; pages += 1) {
       const response = await request('GET', path, { query: { ...query, per_page: '100', page: String(page) } });
       if (Array.isArray(response.body)) items.push(...(response.body as T[]));
       const next = Number(response.headers['x-next-page'] ?? '');

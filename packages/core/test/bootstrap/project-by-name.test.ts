@@ -16,6 +16,8 @@ function seed(): Seed {
     { path: 'fleet-infra-renamed', name: 'fleet-infra', namespace: 'platform/apps', members: { erin: 'maintainer' } },
     { path: 'clusters', name: 'fleet-personal', namespace: 'alice' },
     { path: 'deep', name: 'fleet-deep', namespace: 'platform/apps' },
+    // A display name with a space: never a path, found by name only.
+    { path: 'fleet-infra-prod', name: 'Fleet Infra', namespace: 'platform/apps' },
   );
   return s;
 }
@@ -67,6 +69,25 @@ describe('findProject / ensureProject by name', () => {
     const again = await ensureProject(client, { owner: 'alice', repository: 'Fleet-New', personal: true });
     expect(again).toMatchObject({ created: false, project: { id: made.project.id } });
     expect(posts()).toBe(1);
+  });
+
+  it('takes a display name with spaces: finds it by name without a path lookup, creates one with a derived path', async () => {
+    ({ sim, client } = await startSim({ seed: seed() }));
+    sim.log.clear();
+    const found = await ensureProject(client, { owner: 'platform/apps', repository: 'Fleet Infra' });
+    expect(found).toMatchObject({ created: false, project: { pathWithNamespace: 'platform/apps/fleet-infra-prod' } });
+    expect(sim.log.entries().filter((e) => e.method === 'GET' && e.path.includes('Fleet'))).toEqual([]);
+    const made = await ensureProject(client, { owner: 'platform/apps', repository: 'Staging Fleet' });
+    expect(made).toMatchObject({ created: true, project: { name: 'Staging Fleet', path: 'staging-fleet' } });
+    expect((await ensureProject(client, { owner: 'platform/apps', repository: 'Staging Fleet' })).project.id).toBe(made.project.id);
+    expect(posts()).toBe(1);
+  });
+
+  it.each([' Fleet', 'Fleet ', '-fleet', 'fleet/infra', 'fleet\tinfra', 'fleet;rm', 'x'.repeat(256)])('refuses the repository %j before any call', async (repository) => {
+    ({ sim, client } = await startSim({ seed: seed() }));
+    const error = await ensureProject(client, { owner: 'platform/apps', repository }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'VALIDATION', field: 'repository' });
+    expect(sim.log.count({})).toBe(0);
   });
 
   it('refuses several projects with the same name, listing their paths, before any write', async () => {
