@@ -5,7 +5,7 @@
  * Anything else, or anything unusual about the invocation, returns false and oclif runs.
  * GLKEYS_FAST_PATH=0 turns it off.
  */
-import { reportError } from '../lib/errors.js';
+import { errorLines, reportError } from '../lib/errors.js';
 import { parseFastArgv } from './argv.js';
 import { FAST_COMMANDS } from './commands.js';
 
@@ -35,7 +35,7 @@ export async function runFastPath(argv: readonly string[], environment: FastPath
     const report = reportError(error);
     process.exitCode = report.exitCode;
     if (json) process.stdout.write(`${JSON.stringify({ error: report }, null, 2)}\n`);
-    else process.stderr.write(`Error: ${report.message}\n${report.hint ? `${report.hint}\n` : ''}`);
+    else process.stderr.write(errorLines(report));
   }
   return true;
 }

@@ -8,7 +8,7 @@ import type { Input, ParserOutput } from '@oclif/core/interfaces';
 // oclif's FlagOutput / ArgOutput, which it does not export.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Output = { [name: string]: any };
-import { reportError } from './errors.js';
+import { errorLines, reportError } from './errors.js';
 
 export abstract class GlkeysCommand<T> extends Command {
   static override enableJsonFlag = true;
@@ -32,7 +32,7 @@ export abstract class GlkeysCommand<T> extends Command {
       this.logJson({ error: report });
       return;
     }
-    process.stderr.write(`Error: ${report.message}\n${report.hint ? `${report.hint}\n` : ''}`);
+    process.stderr.write(errorLines(report));
   }
 
   /**

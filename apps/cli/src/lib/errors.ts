@@ -52,6 +52,11 @@ export function reportError(error: unknown): ErrorReport {
   return report;
 }
 
+/** What a failed command prints on stderr (without --json): the message, then what to do. */
+export function errorLines(report: ErrorReport): string {
+  return `Error: ${report.message}\n${report.hint ? `${report.hint}\n` : ''}`;
+}
+
 function isKubernetesError(error: unknown): boolean {
   return error instanceof Error && error.constructor.name === 'ApiException' && typeof (error as { code?: unknown }).code === 'number';
 }

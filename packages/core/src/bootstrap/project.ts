@@ -7,6 +7,7 @@
 import { GitlabValidationError, NotFoundError, ValidationError } from '../errors.js';
 import type { GitlabClient } from '../gitlab/client.js';
 import { encodeId, parseGitlabRef } from '../ids/gitlab-ref.js';
+import { checkPathSegments } from '../ids/path-rules.js';
 import { findProjectByName } from './project-by-name.js';
 
 export type Visibility = 'private' | 'internal' | 'public';
@@ -75,10 +76,10 @@ export function checkProjectCoordinates(input: { owner: string; repository: stri
   return `${owner.path}/${input.repository}`;
 }
 
-/** Whether `repository` can be a path segment (otherwise it can only be a display name). */
+/** Whether `repository` can be a path segment (otherwise it can only be a display name). "2024" can. */
 function isProjectPath(repository: string): boolean {
   try {
-    return parseGitlabRef(repository, { field: 'repository' }).kind === 'path';
+    return checkPathSegments('repository', repository).length === 1;
   } catch {
     return false;
   }

@@ -13,6 +13,7 @@ import {
   preflight,
   type BootstrapGitlabInput,
 } from '../../src/bootstrap/index.js';
+import { bootstrapInput } from '../support/bootstrap-input.js';
 import { startSim } from '../support/sim.js';
 
 let sim: GitlabSim;
@@ -20,23 +21,7 @@ let client: GitlabClient;
 beforeEach(async () => ({ sim, client } = await startSim()));
 afterEach(() => sim.close());
 
-const input = (overrides: Partial<BootstrapGitlabInput> = {}): BootstrapGitlabInput => ({
-  client,
-  owner: 'alice',
-  repository: 'fleet',
-  personal: true,
-  visibility: 'private',
-  branch: 'main',
-  path: 'clusters/a',
-  secretName: 'flux-system',
-  namespace: 'flux-system',
-  interval: '1m',
-  auth: { kind: 'deploy-token' },
-  clusterId: 'cluster-a',
-  store: new MemorySecretStore(),
-  commit: true,
-  ...overrides,
-});
+const input = (overrides: Partial<BootstrapGitlabInput> = {}) => bootstrapInput(client, overrides);
 
 describe('bootstrapGitlab', () => {
   it('should cost no GitLab write on a re-run with a live credential', async () => {

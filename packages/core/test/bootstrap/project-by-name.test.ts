@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SEED_TOKENS, defaultSeed, type GitlabSim, type Seed } from '@glkeys/gitlab-sim';
 import { GitlabValidationError, GlkeysError, createGitlabClient, type GitlabClient } from '../../src/index.js';
-import { MemorySecretStore, bootstrapGitlab, ensureProject, findProject, preflight } from '../../src/bootstrap/index.js';
+import { bootstrapGitlab, ensureProject, findProject, preflight } from '../../src/bootstrap/index.js';
+import { bootstrapInput } from '../support/bootstrap-input.js';
 import { startSim } from '../support/sim.js';
 
 function seed(): Seed {
@@ -83,6 +84,13 @@ describe('findProject / ensureProject by name', () => {
     expect(posts()).toBe(1);
   });
 
+  it('treats an all-digit repository as a path ("2024"), looking it up by path first', async () => {
+    ({ sim, client } = await startSim({ seed: seed() }));
+    sim.log.clear();
+    await ensureProject(client, { owner: 'platform/apps', repository: '2024' });
+    expect(sim.log.entries().some((e) => e.method === 'GET' && e.path.endsWith('/projects/platform%2Fapps%2F2024'))).toBe(true);
+  });
+
   it.each([' Fleet', 'Fleet ', '-fleet', 'fleet/infra', 'fleet\tinfra', 'fleet;rm', 'x'.repeat(256)])('refuses the repository %j before any call', async (repository) => {
     ({ sim, client } = await startSim({ seed: seed() }));
     const error = await ensureProject(client, { owner: 'platform/apps', repository }).catch((e: unknown) => e);
@@ -123,22 +131,7 @@ describe('preflight and bootstrap with a renamed project', () => {
 
   it('puts the real path in the GitRepository URL and commits into the renamed project', async () => {
     ({ sim, client } = await startSim({ seed: seed() }, { token: SEED_TOKENS.maintainer }));
-    const result = await bootstrapGitlab({
-      client,
-      owner: 'platform/apps',
-      repository: 'fleet-infra',
-      personal: false,
-      visibility: 'private',
-      branch: 'main',
-      path: 'clusters/a',
-      secretName: 'flux-system',
-      namespace: 'flux-system',
-      interval: '1m',
-      auth: { kind: 'deploy-token' },
-      clusterId: 'cluster-a',
-      store: new MemorySecretStore(),
-      commit: true,
-    });
+    const result = await bootstrapGitlab(bootstrapInput(client, { owner: 'platform/apps', repository: 'fleet-infra', personal: false }));
     expect(result.project).toMatchObject({ path: 'platform/apps/fleet-infra-renamed', created: false });
     expect(result.url).toBe(`${sim.url}/platform/apps/fleet-infra-renamed.git`);
     expect(posts()).toBe(0);
