@@ -23,6 +23,7 @@ const ns = useNamespace('bootgit');
 let dir: string;
 let http: GitHttpServer;
 let caFile: string;
+let decryptedKey = '';
 let privateKey = '';
 let seq = 0;
 const repo = () => `fleet-${++seq}`;
@@ -129,6 +130,22 @@ describe('bootstrap git over HTTPS', () => {
     expect(await readSecret(ns.name, 'refused')).toBeUndefined();
   });
 
+  it('a push that landed but whose answer was lost counts as pushed, not as rejected (password from GIT_PASSWORD)', async () => {
+    const name = repo();
+    const repoDir = http.createRepo(name);
+    const pushes = http.stats.pushes;
+    http.dropNextPushAnswer();
+    const args = httpsArgs(http.url(name), '--secret-name', 'git-lost-answer', '--json').filter((a) => a !== '--password' && a !== PASSWORD);
+    const run = await runCli(args, { env: { ...kube(), GIT_PASSWORD: PASSWORD } });
+    expect(run.code).toBe(0);
+    expect(run.json()).toMatchObject({ pushed: true });
+    // The answer to the push that landed never came; curl resent it on a fresh connection and the
+    // server refused the duplicate. ls-remote then showed the branch at our commit: success.
+    expect(http.stats.pushes - pushes).toBeGreaterThanOrEqual(1);
+    expect(commits(repoDir)).toHaveLength(1);
+    expect(await readSecret(ns.name, 'git-lost-answer')).toBeDefined();
+  });
+
   it('without --ca-file the private CA is not trusted: exit 5 naming --ca-file', async () => {
     const name = repo();
     http.createRepo(name);
@@ -185,6 +202,9 @@ describe('bootstrap git over SSH (OpenSSH sshd)', () => {
 
     const secret = await readSecret(ns.name, 'git-ssh');
     expect(Object.keys(secret!.data).sort()).toEqual(['identity', 'identity.pub', 'known_hosts']);
+    // The key glkeys handled is the decrypted one: the leak check below looks for its lines too.
+    decryptedKey = secret!.data['identity']!;
+    expect(decryptedKey).not.toBe(privateKey);
     expect(secret!.data['identity.pub']!.split(' ').slice(0, 2)).toEqual(readFileSync(`${keyFile}.pub`, 'utf8').split(' ').slice(0, 2));
     expect(secret!.data['known_hosts']!.trim().split('\n')).toEqual(sshd.hostKeys.map((k) => `[127.0.0.1]:${sshd.port} ${k}`));
 
@@ -203,6 +223,12 @@ describe('bootstrap git over SSH (OpenSSH sshd)', () => {
     const secret = await readSecret(ns.name, 'generated');
     expect(run.stderr).toContain(secret!.data['identity.pub']!.trim());
     expect(bare(repoDir, 'for-each-ref')).toBe('');
+
+    // A re-run keeps the key the user may have registered by now, instead of replacing it.
+    const again = await runCli(['bootstrap', 'git', '--url', sshd.url('generated'), '--namespace', ns.name, '--secret-name', 'generated', '--json'], { env: kube() });
+    expect(again.code).toBe(0);
+    expect(again.json()).toMatchObject({ keySource: 'kept', publicKey: secret!.data['identity.pub']!.trim(), pushed: false });
+    expect((await readSecret(ns.name, 'generated'))!.data['identity']).toBe(secret!.data['identity']);
   });
 
   it('a key the server does not know is refused: exit 5 and the repository is untouched', async () => {
@@ -218,7 +244,8 @@ describe('bootstrap git over SSH (OpenSSH sshd)', () => {
 });
 
 describe('bootstrap git: bad input and --export never touch the Git server', () => {
-  // URLs point at the live server, so its request count proves nothing was sent.
+  // Most URLs point at the live server, so its request count proves nothing was sent; the
+  // scp-style and file:// ones are refused by their form (nothing could be sent to them).
   const live = () => http.url('untouched');
   const withCredentials = () => live().replace('https://', `https://user:${PASSWORD}@`);
   const cases: [string, () => string[], string][] = [
@@ -231,6 +258,7 @@ describe('bootstrap git: bad input and --export never touch the Git server', () 
     ['a bad path', () => ['--url', live(), '--password', PASSWORD, '--path', '../escape'], '--path'],
     ['a bad author e-mail', () => ['--url', live(), '--password', PASSWORD, '--author-email', 'nobody'], '--author-email'],
     ['--private-key-file with https', () => ['--url', live(), '--password', PASSWORD, '--private-key-file', 'package.json'], '--private-key-file'],
+    ['http:// to another machine', () => ['--url', 'http://git.example.com/team/fleet.git', '--password', PASSWORD], '--url'],
   ];
   for (const [what, args, field] of cases) {
     it(`refuses ${what} with exit 2 before any call`, async () => {
@@ -251,7 +279,7 @@ describe('bootstrap git: bad input and --export never touch the Git server', () 
     const pushes = http.stats.pushes;
     const run = await runCli([...httpsArgs(http.url(name), '--path', 'apps', '--output-dir', checkout, '--secret-name', 'out'), '--json'], { env: kube() });
     expect(run.code).toBe(0);
-    expect(run.json()).toMatchObject({ pushed: false, commit: null, files: [{ outcome: 'written' }, { outcome: 'written' }] });
+    expect(run.json()).toMatchObject({ pushed: false, commit: null, files: [{ outcome: 'created' }, { outcome: 'created' }] });
     expect(readFileSync(join(checkout, 'apps/flux-system/gotk-sync.yaml'), 'utf8')).toContain('path: ./apps');
     expect(http.stats.pushes).toBe(pushes);
     expect(bare(repoDir, 'for-each-ref')).toBe('');
@@ -273,6 +301,8 @@ describe('bootstrap git: bad input and --export never touch the Git server', () 
 describe('no secret in output', () => {
   it('no password, passphrase or private key line was printed by any run above (except the --export asked for)', () => {
     expect(privateKey).toContain('PRIVATE KEY');
-    expect(leaksOf([PASSWORD, PASSPHRASE, ...privateKey.split('\n').filter((l) => l.length > 20)])).toEqual([]);
+    expect(decryptedKey).toContain('PRIVATE KEY');
+    const keyLines = [...privateKey.split('\n'), ...decryptedKey.split('\n')].filter((l) => l.length > 20);
+    expect(leaksOf([PASSWORD, PASSPHRASE, ...keyLines])).toEqual([]);
   });
 });

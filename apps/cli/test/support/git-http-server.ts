@@ -16,6 +16,8 @@ export interface GitHttpServer {
   createRepo(name: string): string;
   /** Requests that reached the server, those refused for bad credentials, and authenticated pushes. */
   stats: { requests: number; refused: number; pushes: number };
+  /** The next push is carried out, but its answer is never sent: the connection is cut (a push that landed yet looks failed). */
+  dropNextPushAnswer(): void;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export async function startGitHttpServer(
   const root = mkdtempSync(join(tmpdir(), 'glkeys-git-http-'));
   const expected = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
   const stats = { requests: 0, refused: 0, pushes: 0 };
+  let dropNext = false;
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     stats.requests += 1;
     if (req.headers.authorization !== expected) {
@@ -33,8 +36,11 @@ export async function startGitHttpServer(
       res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"', 'Content-Type': 'text/plain' }).end('unauthorized\n');
       return;
     }
-    if (req.method === 'POST' && req.url?.endsWith('/git-receive-pack')) stats.pushes += 1;
-    runBackend(root, credential.username, req, res);
+    const push = req.method === 'POST' && req.url?.endsWith('/git-receive-pack') === true;
+    if (push) stats.pushes += 1;
+    const drop = push && dropNext;
+    if (drop) dropNext = false;
+    runBackend(root, credential.username, req, res, drop);
   };
   const server = options.tls ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, handler) : createServer(handler);
   const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
@@ -46,6 +52,9 @@ export async function startGitHttpServer(
       return dir;
     },
     stats,
+    dropNextPushAnswer: () => {
+      dropNext = true;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -57,7 +66,7 @@ export async function startGitHttpServer(
   };
 }
 
-function runBackend(root: string, user: string, req: IncomingMessage, res: ServerResponse): void {
+function runBackend(root: string, user: string, req: IncomingMessage, res: ServerResponse, drop = false): void {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const child = spawn('git', ['http-backend'], {
     env: {
@@ -83,6 +92,12 @@ function runBackend(root: string, user: string, req: IncomingMessage, res: Serve
   // CGI output: headers, a blank line, then the body.
   let head = Buffer.alloc(0);
   let started = false;
+  if (drop) {
+    // The backend runs to the end (the push lands); its answer is thrown away and the connection cut.
+    child.stdout.resume();
+    child.on('close', () => res.socket?.destroy());
+    return;
+  }
   child.stdout.on('data', (chunk: Buffer) => {
     if (started) {
       res.write(chunk);

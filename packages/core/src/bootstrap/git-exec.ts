@@ -40,30 +40,48 @@ export interface GitOutput {
   stderr: string;
 }
 
+/** Process groups of the git commands running now, so a signal to glkeys can end them too. */
+const running = new Set<number>();
+
+/** Kills every git command still running (and its ssh or https helpers). */
+export function killRunningGit(): void {
+  for (const pid of running) killGroup(pid);
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
 export function runGit(args: string[], options: GitRunOptions): Promise<GitOutput> {
   const argv = [...(options.config ?? []).flatMap((c) => ['-c', c]), ...args];
   return new Promise((resolve, reject) => {
     // Own process group, so a timeout also ends the ssh or remote-https helper git started.
     const child = spawn('git', argv, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    if (child.pid !== undefined) running.add(child.pid);
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    // Decoded as a stream, so a multi-byte character split between chunks stays whole.
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => {
       timedOut = true;
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
+      if (child.pid !== undefined) killGroup(child.pid);
     }, options.timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
+      if (child.pid !== undefined) running.delete(child.pid);
       reject(new GitCommandError(args[0]!, 'failed', `git ${args[0]}: cannot run git (${(error as NodeJS.ErrnoException).code ?? error.message}); install git and make sure it is on PATH`));
     });
     child.on('close', (code) => {
       clearTimeout(timer);
+      if (child.pid !== undefined) running.delete(child.pid);
       if (timedOut) {
         reject(failure(args[0]!, 'timeout', `no answer within ${Math.round(options.timeoutMs / 1000)} s`, options));
       } else if (code === 0) {
@@ -120,19 +138,23 @@ function failure(operation: string, reason: GitFailureReason, detail: string, op
   return new GitCommandError(operation, reason, `git ${operation} ${options.url} failed${said ? `: ${said}` : ''}\n${ADVICE[reason]}`);
 }
 
-/** git's own diagnostics, without progress noise; at most a few lines. */
+/** git's own diagnostics, without progress noise or terminal control characters; at most a few lines. */
 function gitLines(stderr: string): string {
-  const lines = stderr.split(/\r?\n/).map((l) => l.trim()).filter((l) => /^(fatal|error|remote|ssh|!|To |\S+@\S+: Permission)/i.test(l) || /rejected|denied|refused/i.test(l));
-  return (lines.length ? lines : stderr.split(/\r?\n/).filter(Boolean)).slice(-6).join('\n');
+  // `remote:` lines come from the server: no escape sequence of theirs reaches the terminal.
+  const clean = stderr.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u009b]/g, '');
+  const lines = clean.split(/\r?\n/).map((l) => l.trim()).filter((l) => /^(fatal|error|remote|ssh|!|To |\S+@\S+: Permission)/i.test(l) || /rejected|denied|refused/i.test(l));
+  return (lines.length ? lines : clean.split(/\r?\n/).filter(Boolean)).slice(-6).join('\n');
 }
 
+/**
+ * Drops every line that holds a secret, or a line of a private key's body. Whole lines, not
+ * substrings: replacing a short password where it happens to stand would point at it.
+ */
 export function redact(text: string, secrets: string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (!secret) continue;
-    out = out.split(secret).join('[redacted]');
-    // A private key could show up line by line; redact its body lines too.
-    for (const line of secret.split('\n')) if (line.length >= 16) out = out.split(line).join('[redacted]');
-  }
-  return out;
+  // A one-line secret (a password) as it is; a private key by each line of its body.
+  const needles = secrets.flatMap((secret) => (secret.includes('\n') ? secret.split('\n').filter((line) => line.trim().length >= 16) : [secret])).filter((s) => s !== '');
+  return text
+    .split('\n')
+    .map((line) => (needles.some((needle) => line.includes(needle)) ? '[a line holding a secret was left out]' : line))
+    .join('\n');
 }

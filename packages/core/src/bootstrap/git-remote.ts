@@ -20,20 +20,26 @@ export type GitAuth =
   | { kind: 'ssh'; privateKey: string; knownHosts: string }
   | { kind: 'https'; username: string; password: string; caCert?: string };
 
-/** `ssh://[user@]host[:port]/path` or `https://host[:port]/path` (http:// for local servers); no credentials in it. */
-export function parseGitRemoteUrl(text: string, field = 'url'): GitRemote {
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/**
+ * `ssh://[user@]host[:port]/path` or `https://host[:port]/path`; no credentials in it. http://
+ * only to this machine (a test server) unless `allowInsecureHttp`, as the password would
+ * otherwise cross the network in clear.
+ */
+export function parseGitRemoteUrl(text: string, field = 'url', options: { allowInsecureHttp?: boolean } = {}): GitRemote {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    // Never echo what may be user:password@ in a URL that failed to parse.
-    const shown = text.replace(/:\/\/.*@/s, '://…@').slice(0, 200);
-    throw new ValidationError(field, 'ssh:// or https:// URL', `${field}: "${shown}" is not a URL; use ssh://git@host[:port]/path or https://host/path`);
+    // Never echo the input: a URL that fails to parse may still hold user:password@.
+    throw new ValidationError(field, 'ssh:// or https:// URL', `${field}: not a URL; use ssh://git@host[:port]/path or https://host/path`);
   }
   const path = url.pathname.replace(/^\/+/, '');
   if (url.protocol === 'ssh:') {
     if (url.password) throw new ValidationError(field, 'no password in URL', `${field}: must not contain a password; give the key with --private-key-file`);
     if (!path) throw new ValidationError(field, 'repository path', `${field}: name the repository, e.g. ssh://git@host/group/repo.git`);
+    if (url.search || url.hash) throw new ValidationError(field, 'no query or fragment', `${field}: must not have a query (?) or fragment (#)`);
     const host = checkHost(url.hostname, field);
     return { transport: 'ssh', host, port: url.port ? checkPort(url.port, field) : 22, url: text };
   }
@@ -41,8 +47,11 @@ export function parseGitRemoteUrl(text: string, field = 'url'): GitRemote {
     if (url.username || url.password) throw new ValidationError(field, 'no credentials in URL', `${field}: give --username/--password instead of credentials in the URL`);
     if (!path) throw new ValidationError(field, 'repository path', `${field}: name the repository, e.g. https://host/group/repo.git`);
     if (url.search || url.hash) throw new ValidationError(field, 'no query or fragment', `${field}: must not have a query (?) or fragment (#)`);
+    if (url.protocol === 'http:' && !options.allowInsecureHttp && !LOOPBACK.has(url.hostname)) {
+      throw new ValidationError(field, 'https', `${field}: http:// would send the password in clear; use https:// (or allow insecure HTTP explicitly)`);
+    }
     const host = checkHost(url.hostname, field);
-    return { transport: 'https', host, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)), url: text };
+    return { transport: 'https', host, port: url.port ? checkPort(url.port, field) : url.protocol === 'https:' ? 443 : 80, url: text };
   }
   throw new ValidationError(field, 'ssh:// or https:// URL', `${field}: scheme ${url.protocol} is not ssh:// or https://`);
 }

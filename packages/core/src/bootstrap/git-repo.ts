@@ -4,15 +4,17 @@
  * write the files, commit and push. Identical files are skipped and `onlyIfAbsent` files are
  * never overwritten, so a re-run makes no commit and no push (as commitFiles does for GitLab).
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { ValidationError } from '../errors.js';
 import type { RetryOptions } from '../gitlab/retry-policy.js';
 import type { CommitFilesResult, FileToCommit } from './commit-files.js';
-import { runGit, withGitRetry, type GitOutput } from './git-exec.js';
+import { GitCommandError, killRunningGit, runGit, withGitRetry, type GitOutput } from './git-exec.js';
 import { parseGitRemoteUrl, prepareGitAuth, type GitAuth } from './git-remote.js';
 import { checkBranch } from './naming.js';
+import { checkRelativePath, writeSyncFiles } from './sync-files-dir.js';
 
 export interface PushFilesInput {
   url: string;
@@ -24,6 +26,8 @@ export interface PushFilesInput {
   /** Default `Flux` / `noreply@glkeys.invalid`. */
   authorName?: string;
   authorEmail?: string;
+  /** Allow http:// to a host other than this machine. */
+  allowInsecureHttp?: boolean;
   /** Per network call (ls-remote, fetch, push). Default 60 s. */
   timeoutMs?: number;
   retry?: Partial<RetryOptions>;
@@ -42,16 +46,27 @@ export const DEFAULT_AUTHOR = { name: 'Flux', email: 'noreply@glkeys.invalid' } 
 const LOCAL_TIMEOUT_MS = 30_000;
 
 export async function pushFiles(input: PushFilesInput): Promise<PushFilesResult> {
-  const remote = parseGitRemoteUrl(input.url);
+  const remote = parseGitRemoteUrl(input.url, 'url', { allowInsecureHttp: input.allowInsecureHttp === true });
   if (remote.transport !== input.auth.kind) {
     throw new ValidationError('auth', 'matches the URL', `auth: a ${input.auth.kind} credential cannot be used with a ${remote.transport} URL`);
   }
   checkBranch(input.branch, 'branch');
-  for (const file of input.files) checkRepoPath(file.path);
+  for (const file of input.files) checkRelativePath(file.path);
   const author = { name: input.authorName ?? DEFAULT_AUTHOR.name, email: input.authorEmail ?? DEFAULT_AUTHOR.email };
   checkCommitAuthor(author);
 
   const root = await mkdtemp(join(tmpdir(), 'glkeys-git-'));
+  // The temp folder holds the decrypted key (or the askpass helper): on Ctrl-C or a TERM it is
+  // removed and git (which runs in its own process group) is stopped before glkeys exits.
+  const onSignal = (signal: NodeJS.Signals) => {
+    killRunningGit();
+    rmSync(root, { recursive: true, force: true });
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.kill(process.pid, signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const authDir = join(root, 'auth');
     const work = join(root, 'work');
@@ -75,34 +90,44 @@ export async function pushFiles(input: PushFilesInput): Promise<PushFilesResult>
       await local(['symbolic-ref', 'HEAD', `refs/heads/${input.branch}`]);
     }
 
-    const files: PushFilesResult['files'] = [];
-    const changed: string[] = [];
-    for (const file of input.files) {
-      const target = join(work, file.path);
-      const current = await readFile(target, 'utf8').then((text) => text, () => undefined);
-      if (current !== undefined && (current === file.content || file.onlyIfAbsent)) {
-        files.push({ path: file.path, outcome: current === file.content ? 'unchanged' : 'kept' });
-        continue;
-      }
-      await mkdir(dirname(target), { recursive: true });
-      await writeFile(target, file.content);
-      changed.push(file.path);
-      files.push({ path: file.path, outcome: current === undefined ? 'created' : 'updated' });
-    }
+    const written = await writeSyncFiles(work, input.files);
+    const files: PushFilesResult['files'] = written.map(({ path, outcome }) => ({ path, outcome }));
+    const changed = written.filter((f) => f.written !== null).map((f) => f.path);
 
-    const push = () => network(['push', '-q', 'origin', `HEAD:refs/heads/${input.branch}`]);
+    // A push that timed out or lost its connection may have landed, and curl resends a POST
+    // whose reused connection died, which the server then rejects ("reference already exists").
+    // So after such a failure, ask the server: if the branch points at what we pushed, it is done.
+    const push = (expected: string) =>
+      withGitRetry(
+        async () => {
+          try {
+            await runGit(['push', '-q', 'origin', `HEAD:refs/heads/${input.branch}`], { ...base, cwd: work, timeoutMs: input.timeoutMs ?? 60_000 });
+          } catch (error) {
+            const unsure = error instanceof GitCommandError && (error.reason === 'timeout' || error.reason === 'unreachable' || error.reason === 'rejected');
+            if (!unsure) throw error;
+            const now = await runGit(['ls-remote', 'origin', `refs/heads/${input.branch}`], { ...base, cwd: work, timeoutMs: input.timeoutMs ?? 60_000 }).catch(() => undefined);
+            if (now && parseLsRemote(now, input.branch).branch === expected) return;
+            throw error;
+          }
+        },
+        input.retry,
+        input.sleep,
+      );
+    const headId = async () => (await local(['rev-parse', 'HEAD'])).stdout.trim();
     if (changed.length === 0) {
       // Nothing to commit; a missing branch is still created from the remote's HEAD.
       if (refs.branch || !baseRef) return { commit: null, files, pushed: false, branchCreated: false };
-      await push();
+      await push(await headId());
       return { commit: null, files, pushed: true, branchCreated: true };
     }
     await local(['add', '--', ...changed]);
     await local(['commit', '-q', '--no-verify', '-m', input.message ?? DEFAULT_COMMIT_MESSAGE]);
-    const id = (await local(['rev-parse', 'HEAD'])).stdout.trim();
-    await push();
+    const id = await headId();
+    await push(id);
     return { commit: { id, webUrl: null }, files, pushed: true, branchCreated: !refs.branch };
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await rm(root, { recursive: true, force: true });
   }
 }
@@ -118,14 +143,6 @@ function parseLsRemote(output: GitOutput, branch: string): { head: string | null
     if (ref === `refs/heads/${branch}`) tip = left;
   }
   return { head, branch: tip };
-}
-
-/** Only plain relative paths inside the repository. */
-function checkRepoPath(path: string): void {
-  const parts = path.split('/');
-  if (path === '' || path.startsWith('/') || parts.some((p) => p === '' || p === '.' || p === '..' || p === '.git')) {
-    throw new ValidationError('files', 'relative path inside the repository', `files: "${path.slice(0, 200)}" is not a relative path inside the repository`);
-  }
 }
 
 /** git refuses (or mangles) names with angle brackets or line breaks. */

@@ -32,3 +32,12 @@ export { credentialToSecret, secretOwner, type SecretCredentialInput, type Secre
 export { DEFAULT_AUTHOR, DEFAULT_COMMIT_MESSAGE, checkCommitAuthor, pushFiles, type PushFilesInput, type PushFilesResult } from './git-repo.js';
 export { parseGitRemoteUrl, sshCommand, type GitAuth, type GitRemote } from './git-remote.js';
 export { GitCommandError, type GitFailureReason } from './git-exec.js';
+export {
+  bootstrapGit,
+  checkGitBootstrapInput,
+  type GitBootstrapCredential,
+  type GitBootstrapFields,
+  type GitBootstrapInput,
+  type GitBootstrapResult,
+} from './git-bootstrap.js';
+export { writeSyncFiles, type WrittenFile } from './sync-files-dir.js';

@@ -17,6 +17,8 @@ export interface SecretStore {
   read(): Promise<StoredSecret | undefined>;
   /** One write of the whole Secret (server-side apply for Kubernetes). */
   write(manifest: SecretManifest): Promise<void>;
+  /** Fails as `write` would, without writing (a dry-run apply), when the store can tell. */
+  check?(manifest: SecretManifest): Promise<void>;
 }
 
 /** Keeps the last written Secret in memory (for `--export` and tests of the flow). */

@@ -58,6 +58,21 @@ export class KubernetesSecretStore implements SecretStore {
     }
   }
 
+  /**
+   * A server-side dry-run apply: fails with the apiserver's 401/403 when this identity may not
+   * write the Secret, before anything else changes. A missing namespace (404) is fine: write
+   * creates it.
+   */
+  async check(manifest: SecretManifest): Promise<void> {
+    try {
+      await kubeCall(`dry-run apply Secret ${this.name}`, () =>
+        this.objects.patch(manifest as never, undefined, 'All', FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
+      );
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+    }
+  }
+
   /** Decoded values of the stored Secret. Secrets: for callers that print with consent only. */
   static decode(stored: StoredSecret): Record<string, string> {
     return Object.fromEntries(Object.entries(stored.data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
