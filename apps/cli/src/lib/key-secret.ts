@@ -30,8 +30,7 @@ export async function sshHostOf(sshHostname: string | undefined, gitlabHost: str
 
 export async function knownHostsFor(host: { host: string; port: number }): Promise<string> {
   const core = await import('@glkeys/core');
-  const keys = await core.scanHostKeys({ host: host.host, port: host.port, timeoutMs: 15_000 });
-  return core.renderKnownHosts(host.host, host.port, keys);
+  return core.scanKnownHosts(host.host, host.port);
 }
 
 export interface KeySecretInput {

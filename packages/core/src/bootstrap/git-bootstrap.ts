@@ -11,8 +11,7 @@ import { ANNOTATION_CREDENTIAL_ID, ANNOTATION_EXPIRES_AT, renderKeySecret, rende
 import { secretManifest, type SecretManifest } from '../render/secret-manifest.js';
 import { generateKeyPair } from '../ssh/generate.js';
 import { parsePrivateKey } from '../ssh/private-key.js';
-import { scanHostKeys } from '../ssh/scan.js';
-import { renderKnownHosts } from '../ssh/ssh-host.js';
+import { scanKnownHosts } from '../ssh/known-hosts.js';
 import type { GenerateKeyPairOptions } from '../ssh/types.js';
 import { parseGoDuration } from './duration.js';
 import { DEFAULT_AUTHOR, DEFAULT_COMMIT_MESSAGE, checkCommitAuthor, pushFiles, type PushFilesResult } from './git-repo.js';
@@ -110,7 +109,7 @@ export async function bootstrapGit(input: GitBootstrapInput): Promise<GitBootstr
   let auth: GitAuth;
   if (cred.kind === 'ssh') {
     const settled = await settleKey(cred, existing?.data['identity'], f);
-    const scan = input.scanKnownHosts ?? defaultScan;
+    const scan = input.scanKnownHosts ?? ((host: string, port: number) => scanKnownHosts(host, port));
     input.onStep?.(`Scanning the SSH host keys of ${remote.host}:${remote.port}…`);
     const knownHosts = await scan(remote.host, remote.port);
     rendered = renderKeySecret({ id: 0, privateKey: settled.privateKey, publicKey: settled.publicKey, fingerprintSha256: settled.fingerprintSha256, expiresAt: null }, knownHosts);
@@ -203,8 +202,4 @@ async function renamed<T>(call: Promise<T>, names: Record<string, string>): Prom
     }
     throw error;
   }
-}
-
-async function defaultScan(host: string, port: number): Promise<string> {
-  return renderKnownHosts(host, port, await scanHostKeys({ host, port, timeoutMs: 15_000 }));
 }

@@ -4,6 +4,7 @@ export { parsePublicKey, KEY_TYPES, PUBLIC_KEY_MAX_LENGTH } from './public-key.j
 export { parsePrivateKey } from './private-key.js';
 export { fingerprintMd5, fingerprintSha256 } from './fingerprint.js';
 export { scanHostKeys } from './scan.js';
+export { KNOWN_HOSTS_SCAN_TIMEOUT_MS, scanKnownHosts } from './known-hosts.js';
 export { HostKeyScanError } from './scan-error.js';
 export { HOST_KEY_ALGORITHMS } from './host-key.js';
 export { knownHostsPattern, parseSshHost, renderKnownHosts } from './ssh-host.js';
