@@ -13,13 +13,15 @@ import { generateKeyPair } from '../ssh/generate.js';
 import { parsePrivateKey } from '../ssh/private-key.js';
 import { scanKnownHosts } from '../ssh/known-hosts.js';
 import type { GenerateKeyPairOptions } from '../ssh/types.js';
-import { parseGoDuration } from './duration.js';
-import { DEFAULT_AUTHOR, DEFAULT_COMMIT_MESSAGE, checkCommitAuthor, pushFiles, type PushFilesResult } from './git-repo.js';
-import { parseGitRemoteUrl, type GitAuth, type GitRemote } from './git-remote.js';
-import { writeSyncFiles, type WrittenFile } from './sync-files-dir.js';
-import { checkBranch, checkNamespace, checkSecretName, checkSyncPath } from './naming.js';
-import type { SecretStore } from './store.js';
-import { syncFiles, type SyncFile } from './sync-manifests.js';
+import { parseGoDuration } from '../flux/duration.js';
+import { DEFAULT_AUTHOR, DEFAULT_COMMIT_MESSAGE, checkCommitAuthor, pushFiles, type PushFilesResult } from '../git/push.js';
+import { parseGitRemoteUrl, type GitAuth, type GitRemote } from '../git/remote.js';
+import { writeSyncFiles, type WrittenFile } from '../git/checkout-files.js';
+import { checkSyncPath } from '../flux/naming.js';
+import { checkBranch } from '../git/branch.js';
+import { checkNamespace, checkSecretName } from '../kubernetes/names.js';
+import type { SecretStore } from '../lifecycle/secret-store.js';
+import { syncFiles, type SyncFile } from '../flux/sync-manifests.js';
 
 export type GitBootstrapCredential =
   /** Without `privateKey`: the key already in the Secret is kept, else one is generated. */

@@ -7,7 +7,7 @@ import { GlkeysError, NotFoundError } from '../errors.js';
 import type { GitlabClient } from '../gitlab/client.js';
 import { encodeId } from '../ids/gitlab-ref.js';
 import { findNamespace, findProjectIn, type NamespaceInfo, type ProjectInfo } from './project.js';
-import { accessLevelName, getTokenSelf, type TokenSelf } from './token-self.js';
+import { accessLevelName, getTokenSelf, type TokenSelf } from '../gitlab/token-self.js';
 
 export const MAINTAINER = 40;
 

@@ -5,7 +5,7 @@
  * created on first use, as `flux bootstrap` does.
  */
 import { CoreV1Api, KubernetesObjectApi, PatchStrategy, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
-import type { SecretStore, StoredSecret } from '../bootstrap/store.js';
+import type { SecretStore, StoredSecret } from '../lifecycle/secret-store.js';
 import type { SecretManifest } from '../render/secret-manifest.js';
 import { kubeCall, statusOf } from './kube-call.js';
 

@@ -14,3 +14,5 @@ export {
 export type { CredentialDriver, CredentialRecord, MintedCredential } from './driver.js';
 export { deployTokenDriver, type DeployTokenSpec, type DeployTokenValue } from './deploy-token-driver.js';
 export { deployKeyDriver, type DeployKeySpec, type DeployKeyValue } from './deploy-key-driver.js';
+export { MemorySecretStore, type SecretStore, type StoredSecret } from './secret-store.js';
+export { credentialToSecret, secretOwner, type SecretCredentialInput, type SecretCredentialResult } from './secret-binding.js';

@@ -12,7 +12,7 @@ import {
   getTokenSelf,
   preflight,
   type BootstrapGitlabInput,
-} from '../../src/bootstrap/index.js';
+} from '../../src/index.js';
 import { bootstrapInput } from '../support/bootstrap-input.js';
 import { startSim } from '../support/sim.js';
 

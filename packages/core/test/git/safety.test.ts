@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ValidationError, parseGitRemoteUrl, writeSyncFiles } from '../../src/index.js';
-import { redact } from '../../src/bootstrap/git-exec.js';
+import { redact } from '../../src/git/exec.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'glkeys-git-safety-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,7 +7,7 @@
 import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ValidationError } from '../errors.js';
-import type { FileOutcome } from './commit-files.js';
+import type { FileOutcome } from '../bootstrap/commit-files.js';
 
 export interface WrittenFile {
   path: string;

@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ValidationError } from '../errors.js';
 import type { RetryOptions } from '../gitlab/retry-policy.js';
-import type { CommitFilesResult, FileToCommit } from './commit-files.js';
-import { GitCommandError, killRunningGit, runGit, withGitRetry, type GitOutput } from './git-exec.js';
-import { parseGitRemoteUrl, prepareGitAuth, type GitAuth } from './git-remote.js';
-import { checkBranch } from './naming.js';
-import { checkRelativePath, writeSyncFiles } from './sync-files-dir.js';
+import type { CommitFilesResult, FileToCommit } from '../bootstrap/commit-files.js';
+import { GitCommandError, killRunningGit, runGit, withGitRetry, type GitOutput } from './exec.js';
+import { parseGitRemoteUrl, prepareGitAuth, type GitAuth } from './remote.js';
+import { checkBranch } from './branch.js';
+import { checkRelativePath, writeSyncFiles } from './checkout-files.js';
 
 export interface PushFilesInput {
   url: string;

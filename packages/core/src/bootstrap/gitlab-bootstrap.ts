@@ -14,12 +14,12 @@ import { renderKeySecret, renderTokenSecret } from '../render/formats.js';
 import { secretManifest, type SecretManifest } from '../render/secret-manifest.js';
 import type { EcdsaCurve, SshKeyAlgorithm } from '../ssh/types.js';
 import { commitFiles, type CommitFilesResult } from './commit-files.js';
-import { bootstrapCredentialName, bootstrapOwner } from './naming.js';
+import { bootstrapCredentialName } from '../flux/naming.js';
 import { PreflightError, preflight, type PreflightResult } from './preflight.js';
 import { ensureProject, type Visibility } from './project.js';
-import { credentialToSecret } from './secret-credential.js';
-import type { SecretStore } from './store.js';
-import { gitRepositoryUrl, syncFiles, type SyncFile } from './sync-manifests.js';
+import { credentialToSecret } from '../lifecycle/secret-binding.js';
+import type { SecretStore } from '../lifecycle/secret-store.js';
+import { gitRepositoryUrl, syncFiles, type SyncFile } from '../flux/sync-manifests.js';
 
 export type BootstrapAuth =
   | {
@@ -229,4 +229,12 @@ export function checkBootstrapAuthFlags(flags: { tokenAuth: boolean; deployToken
   if (flags.readWriteKey && (flags.tokenAuth || flags.deployTokenAuth)) {
     throw new ValidationError('read-write-key', 'SSH only', '--read-write-key applies to SSH deploy keys; drop it or drop --token-auth/--deploy-token-auth');
   }
+}
+
+/**
+ * The lifecycle owner identity: cluster + Secret + project. Hashed into the credential's
+ * marker, so it names exactly one consumer; a second cluster gets its own credential.
+ */
+export function bootstrapOwner(input: { clusterId: string; namespace: string; secretName: string; projectPath: string }): string {
+  return `flux-bootstrap:${input.clusterId}/${input.namespace}/${input.secretName}@${input.projectPath}`;
 }

@@ -1,5 +1,5 @@
 /** The caller's own token (`GET /personal_access_tokens/self`): any valid PAT may read it. */
-import type { GitlabClient } from '../gitlab/client.js';
+import type { GitlabClient } from './client.js';
 
 export interface TokenSelf {
   id: number;

@@ -9,7 +9,7 @@ import {
   gitRepositoryUrl,
   parseGoDuration,
   syncFiles,
-} from '../../src/bootstrap/index.js';
+} from '../../src/index.js';
 
 describe('sync manifests', () => {
   it("should render Flux's GitRepository and Kustomization at <path>/flux-system", () => {

@@ -5,13 +5,13 @@
  * and `key create|rotate --secret`.
  */
 import { LifecycleError } from '../errors.js';
-import type { CredentialDriver } from '../lifecycle/driver.js';
-import { ownerKeyOf } from '../lifecycle/owner-marker.js';
-import { CredentialLifecycle, type LifecycleResult } from '../lifecycle/protocol.js';
-import { STATE_ANNOTATION, stateFromAnnotations, type LifecycleState } from '../lifecycle/state.js';
+import type { CredentialDriver } from './driver.js';
+import { ownerKeyOf } from './owner-marker.js';
+import { CredentialLifecycle, type LifecycleResult } from './protocol.js';
+import { STATE_ANNOTATION, stateFromAnnotations, type LifecycleState } from './state.js';
 import type { RenderedSecret } from '../render/formats.js';
 import { MANAGED_BY_LABEL, secretManifest, type SecretManifest } from '../render/secret-manifest.js';
-import type { SecretStore, StoredSecret } from './store.js';
+import type { SecretStore, StoredSecret } from './secret-store.js';
 
 export interface SecretCredentialInput<V> {
   store: SecretStore;
