@@ -129,3 +129,35 @@ export class LifecycleError extends GlkeysError {
 export function isGlkeysError(value: unknown): value is GlkeysError {
   return value instanceof GlkeysError;
 }
+
+/** Where a foreign state's credentials live, as far as that state says. */
+export interface ForeignCredentials {
+  ownerKey: string | undefined;
+  kind: string | undefined;
+  credentials: { id: number; target?: { kind: 'project' | 'group'; id: number } }[];
+}
+
+/**
+ * The stored state belongs to another owner (or another kind of credential): two owners name
+ * the same Secret. Refused by default, because minting here would fight the other owner
+ * forever; replacing it is the caller's explicit choice, and revokes the other owner's credentials.
+ */
+export class ForeignStateError extends LifecycleError {
+  readonly foreign: ForeignCredentials;
+
+  constructor(message: string, foreign: ForeignCredentials) {
+    super(message);
+    this.foreign = foreign;
+  }
+}
+
+/** TEMPORARY (replaced by the typed Kubernetes errors): a write refused because the object changed since it was read. */
+export class ConflictError extends GlkeysError {
+  readonly status = 409;
+  constructor(
+    message: string,
+    readonly reason: 'Conflict' | 'AlreadyExists' = 'Conflict',
+  ) {
+    super('CONFLICT', message);
+  }
+}

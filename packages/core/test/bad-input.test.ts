@@ -100,7 +100,7 @@ const cases: Case[] = [
   ['deploy key empty title', () => registerDeployKey(client, { kind: 'path', path: 'a/b' }, { title: '', key: 'ssh-ed25519 AAAA' }), 'title', 'not empty'],
   ['deploy key long title', () => registerDeployKey(client, { kind: 'path', path: 'a/b' }, { title: 't'.repeat(256), key: 'x' }), 'title', 'at most 255 characters'],
   // lifecycle driver spec is checked when built
-  ['driver with bad scope', async () => deployTokenDriver(client, resolveTarget({ project: 'a/b' }), { scopes: ['nope'] }), 'scopes', 'known scope'],
+  ['driver with bad scope', async () => deployTokenDriver(client, { kind: 'project', id: 7 }, { scopes: ['nope'] }), 'scopes', 'known scope'],
 ];
 
 describe('invalid input is refused before any GitLab call', () => {

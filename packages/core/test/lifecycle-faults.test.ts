@@ -10,7 +10,9 @@ import {
   CredentialLifecycle,
   deployTokenDriver,
   resolveTarget,
+  resolveTargetRef,
   type CredentialDriver,
+  type TargetRef,
   type DeployTokenValue,
   type LifecycleState,
 } from '../src/index.js';
@@ -21,6 +23,7 @@ const OWNERS = ['cluster-a/flux-system/flux-system', 'cluster-b/flux-system/flux
 const CYCLES = 200;
 
 let env: SimClient;
+let target: TargetRef;
 const waits: number[] = [];
 beforeAll(async () => {
   env = await startSim(
@@ -34,6 +37,7 @@ beforeAll(async () => {
       },
     },
   );
+  target = await resolveTargetRef(env.client, resolveTarget({ project: PROJECT }));
 });
 afterAll(() => env.sim.close());
 
@@ -47,10 +51,12 @@ function mortal<V>(driver: CredentialDriver<V>) {
     kill: () => (dead = true),
     driver: {
       kind: driver.kind,
-      create: (name: string, now: Date) => guard(() => driver.create(name, now)),
-      get: (id: number) => guard(() => driver.get(id)),
-      list: () => guard(() => driver.list()),
-      revoke: (id: number) => guard(() => driver.revoke(id)),
+      target: driver.target,
+      specHash: driver.specHash,
+      create: (name, now) => guard(() => driver.create(name, now)),
+      get: (at, id) => guard(() => driver.get(at, id)),
+      list: (at) => guard(() => driver.list(at)),
+      revoke: (at, id) => guard(() => driver.revoke(at, id)),
     } satisfies CredentialDriver<V>,
   };
 }
@@ -59,7 +65,6 @@ describe('lifecycle under faults and crashes', () => {
   it(`should finish ${CYCLES} ensure/rotate cycles with exactly one live token per owner after each`, async () => {
     const stored = new Map<string, LifecycleState | undefined>();
     const values = new Map<string, DeployTokenValue>();
-    const target = resolveTarget({ project: PROJECT });
     let attempts = 0;
     let crashes = 0;
     let orphansRevoked = 0;
@@ -136,7 +141,6 @@ describe('lifecycle under faults and crashes', () => {
 
   it('should revoke every orphan left by repeated crashes with collectOrphans', async () => {
     env.sim.setFaults([]);
-    const target = resolveTarget({ project: PROJECT });
     const owner = 'crashy/owner';
     let state: LifecycleState | undefined;
     const persistOk = async (update: { state: LifecycleState }) => {

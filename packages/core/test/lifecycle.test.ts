@@ -5,9 +5,10 @@ import {
   LifecycleError,
   deployKeyDriver,
   deployTokenDriver,
-  parseGitlabRef,
   parseMarker,
   resolveTarget,
+  resolveTargetRef,
+  type TargetRef,
   type DeployKeyValue,
   type DeployTokenValue,
   type LifecycleState,
@@ -33,10 +34,16 @@ function memoryStore<V>() {
   return { store, persist };
 }
 
+/** The seeded project by numeric ID, as the state records it (one GET, before any counting). */
+async function projectRef(): Promise<TargetRef> {
+  env ??= await startSim();
+  return resolveTargetRef(env.client, resolveTarget({ project: PROJECT }));
+}
+
 async function tokenLifecycle(options: { graceMs?: number; owner?: string; now?: () => Date } = {}) {
   env ??= await startSim();
   const { store, persist } = memoryStore<DeployTokenValue>();
-  const driver = deployTokenDriver(env.client, resolveTarget({ project: PROJECT }), { scopes: ['read_repository'], expiresAfter: '30d' });
+  const driver = deployTokenDriver(env.client, await projectRef(), { scopes: ['read_repository'], expiresAfter: '30d' });
   const lifecycle = new CredentialLifecycle({ driver, owner: options.owner ?? 'cluster-a/flux-system/flux-system', name: 'flux-system-main', persist, ...options });
   return { lifecycle, store, sim: env.sim };
 }
@@ -125,7 +132,7 @@ describe('deploy token lifecycle against the simulator', () => {
   it('should rotate a token that expires within rotateBeforeExpiry, with no call to decide', async () => {
     env = await startSim();
     const { store, persist } = memoryStore<DeployTokenValue>();
-    const driver = deployTokenDriver(env.client, resolveTarget({ project: PROJECT }), { scopes: ['read_repository'], expiresAfter: '2d' });
+    const driver = deployTokenDriver(env.client, await projectRef(), { scopes: ['read_repository'], expiresAfter: '2d' });
     const lifecycle = new CredentialLifecycle({ driver, owner: 'o', name: 'n', persist, rotateBeforeExpiryMs: 3 * 86_400_000 });
     await lifecycle.ensure(undefined);
     env.sim.log.clear();
@@ -138,7 +145,7 @@ describe('deploy token lifecycle against the simulator', () => {
     await lifecycle.ensure(undefined);
     // A second process instance that dies right after GitLab created the token.
     const crashing = new CredentialLifecycle({
-      driver: deployTokenDriver(env!.client, resolveTarget({ project: PROJECT }), { scopes: ['read_repository'] }),
+      driver: deployTokenDriver(env!.client, await projectRef(), { scopes: ['read_repository'] }),
       owner: 'cluster-a/flux-system/flux-system',
       name: 'flux-system-main',
       persist: async (update) => {
@@ -167,7 +174,7 @@ describe('deploy token lifecycle against the simulator', () => {
 
   it('should revoke the new token at once when storing its value fails', async () => {
     env = await startSim();
-    const driver = deployTokenDriver(env.client, resolveTarget({ project: PROJECT }), { scopes: ['read_repository'] });
+    const driver = deployTokenDriver(env.client, await projectRef(), { scopes: ['read_repository'] });
     const lifecycle = new CredentialLifecycle({
       driver,
       owner: 'o',
@@ -183,7 +190,7 @@ describe('deploy token lifecycle against the simulator', () => {
   it('should not record anything live after a refused create (4xx), and drop the intent', async () => {
     env = await startSim();
     const { store, persist } = memoryStore<DeployTokenValue>();
-    const driver = deployTokenDriver(env.client, resolveTarget({ project: 'platform/apps/missing' }), { scopes: ['read_repository'] });
+    const driver = deployTokenDriver(env.client, { kind: 'project', id: 999_999 }, { scopes: ['read_repository'] });
     const lifecycle = new CredentialLifecycle({ driver, owner: 'o', name: 'n', persist });
     await expect(lifecycle.ensure(undefined)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(store.state!.intent).toBeUndefined();
@@ -217,9 +224,8 @@ describe('deploy key lifecycle against the simulator', () => {
   it('should register a generated key whose fingerprint equals GitLab\'s, rotate it and delete all', async () => {
     env = await startSim();
     const { store, persist } = memoryStore<DeployKeyValue>();
-    const project = parseGitlabRef(PROJECT);
     const lifecycle = new CredentialLifecycle({
-      driver: deployKeyDriver(env.client, project, { algorithm: 'ed25519' }),
+      driver: deployKeyDriver(env.client, await projectRef(), { algorithm: 'ed25519' }),
       owner: 'cluster-a/flux-system/flux-system',
       name: 'flux-system-main',
       persist,

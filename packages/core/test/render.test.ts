@@ -8,7 +8,7 @@ import {
   renderKeySecret,
   renderTokenSecret,
   secretManifest,
-  stateFromAnnotations,
+  parseStateAnnotation,
 } from '../src/index.js';
 
 const token = { id: 17, username: 'gitlab+deploy-token-17', token: 'gldt-AAAAAAAAAAAAAAAAAAAA', expiresAt: '2027-01-01T00:00:00.000Z' };
@@ -67,7 +67,7 @@ describe('Secret renderers', () => {
     expect(manifest.data.password).toBe(Buffer.from(token.token).toString('base64'));
     expect(manifest.metadata.labels['app.kubernetes.io/managed-by']).toBe('glkeys');
     expect(manifest.metadata.annotations[STATE_ANNOTATION]).toBeDefined();
-    expect(stateFromAnnotations(manifest.metadata.annotations, 'deploy-token', 'abcdef012345')).toEqual(state);
+    expect(parseStateAnnotation(manifest.metadata.annotations)).toEqual(state);
     expect(JSON.stringify(manifest.metadata)).not.toContain(token.token);
   });
 });

@@ -21,6 +21,7 @@ import { checkSyncPath } from '../flux/naming.js';
 import { checkBranch } from '../git/branch.js';
 import { checkNamespace, checkSecretName } from '../kubernetes/names.js';
 import type { SecretStore } from '../lifecycle/secret-store.js';
+import { STATE_ANNOTATION } from '../lifecycle/state.js';
 import { syncFiles, type SyncFile } from '../flux/sync-manifests.js';
 
 export type GitBootstrapCredential =
@@ -105,6 +106,14 @@ export async function bootstrapGit(input: GitBootstrapInput): Promise<GitBootstr
   const mode = input.mode ?? 'push';
   const cred = input.credential;
   const existing = mode === 'export' ? undefined : await input.store!.read();
+  if (existing?.annotations[STATE_ANNOTATION] !== undefined) {
+    // Replacing it would drop the state and leave its GitLab credential live and unrecorded.
+    throw new ValidationError(
+      f.secretName,
+      'not a glkeys-managed Secret',
+      `${f.secretName}: Secret ${input.namespace}/${input.secretName} holds a credential glkeys manages (its state would be lost); revoke that credential first or choose another Secret`,
+    );
+  }
 
   let rendered: RenderedSecret;
   let key: GitBootstrapResult['key'];
@@ -134,7 +143,7 @@ export async function bootstrapGit(input: GitBootstrapInput): Promise<GitBootstr
 
   const store = input.store!;
   if (mode === 'push' && pushable) {
-    await store.check?.(manifest);
+    await store.check?.(manifest, { resourceVersion: existing?.resourceVersion });
     input.onStep?.(`Pushing the sync manifests to ${input.url} (${input.branch})…`);
     result.push = await pushFiles({
       url: input.url,
@@ -147,7 +156,8 @@ export async function bootstrapGit(input: GitBootstrapInput): Promise<GitBootstr
       ...(input.authorEmail === undefined ? {} : { authorEmail: input.authorEmail }),
     });
   }
-  await store.write(manifest);
+  // Guarded by the read above: a Secret changed meanwhile is a ConflictError, not overwritten.
+  await store.write(manifest, { resourceVersion: existing?.resourceVersion });
   result.secretWritten = true;
   if (mode === 'write-files') result.written = await writeSyncFiles(input.outputDir!, files);
   return result;

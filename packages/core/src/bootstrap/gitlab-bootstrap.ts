@@ -6,18 +6,16 @@
  */
 import { ValidationError } from '../errors.js';
 import type { GitlabClient } from '../gitlab/client.js';
+import { deployKeyToSecret, deployTokenToSecret } from '../lifecycle/credential-secrets.js';
 import type { LifecycleResult } from '../lifecycle/protocol.js';
-import { deployKeyDriver, type DeployKeyValue } from '../lifecycle/deploy-key-driver.js';
-import { deployTokenDriver, type DeployTokenValue } from '../lifecycle/deploy-token-driver.js';
-import type { CredentialKind } from '../lifecycle/state.js';
-import { renderKeySecret, renderTokenSecret } from '../render/formats.js';
+import { STATE_ANNOTATION, type CredentialKind } from '../lifecycle/state.js';
+import { renderTokenSecret } from '../render/formats.js';
 import { secretManifest, type SecretManifest } from '../render/secret-manifest.js';
 import type { EcdsaCurve, SshKeyAlgorithm } from '../ssh/types.js';
 import { commitFiles, type CommitFilesResult } from './commit-files.js';
 import { bootstrapCredentialName } from '../flux/naming.js';
 import { PreflightError, preflight, type PreflightResult } from './preflight.js';
 import { ensureProject, type Visibility } from './project.js';
-import { credentialToSecret } from '../lifecycle/secret-binding.js';
 import type { SecretStore } from '../lifecycle/secret-store.js';
 import { gitRepositoryUrl, syncFiles, type SyncFile } from '../flux/sync-manifests.js';
 
@@ -108,13 +106,17 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput): Promise<Boot
       ? gitRepositoryUrl({ transport: 'ssh', host: input.auth.sshHost.host, port: input.auth.sshHost.port, projectPath: project.pathWithNamespace })
       : gitRepositoryUrl({ transport: 'https', host, projectPath: project.pathWithNamespace, httpUrl: project.httpUrl });
 
-  const stored = await input.store.read();
   let credential: BootstrapGitlabResult['credential'];
   let written = false;
   let last: SecretManifest | undefined;
 
   if (input.auth.kind === 'token-auth') {
     step('credential', 'start');
+    const stored = await input.store.read();
+    if (stored?.annotations[STATE_ANNOTATION] !== undefined) {
+      // Writing the PAT over it would drop the state and leave its GitLab credential live.
+      throw new ValidationError('secretName', 'not a glkeys-managed Secret', `secretName: Secret ${input.namespace}/${input.secretName} holds a credential glkeys manages; revoke it first or choose another Secret`);
+    }
     const rendered = renderTokenSecret('flux-https', { id: 0, username: 'git', token: input.auth.token, expiresAt: check.token.expiresAt }, caOption(input.caCert));
     delete rendered.annotations['glkeys.io/credential-id'];
     const manifest = secretManifest({ name: input.secretName, namespace: input.namespace, rendered });
@@ -122,7 +124,7 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput): Promise<Boot
     step('credential', 'done', 'the token itself (username git)');
     step('secret', 'start');
     if (!same || input.rotate) {
-      await input.store.write(manifest);
+      await input.store.write(manifest, { resourceVersion: stored?.resourceVersion });
       written = true;
     }
     last = manifest;
@@ -137,43 +139,41 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput): Promise<Boot
       knownHosts = await input.auth.knownHosts();
       step('known-hosts', 'done', `${input.auth.sshHost.host}:${input.auth.sshHost.port}`);
     }
-    const target = { kind: 'id' as const, id: project.id };
+    const owner = { clusterId: input.clusterId, namespace: input.namespace, secretName: input.secretName };
     const common = {
+      client: input.client,
       store: input.store,
-      secretName: input.secretName,
-      namespace: input.namespace,
-      owner: bootstrapOwner({ clusterId: input.clusterId, namespace: input.namespace, secretName: input.secretName, projectPath: project.pathWithNamespace }),
-      credentialName: bootstrapCredentialName({ namespace: input.namespace, branch: input.branch, secretName: input.secretName, path: input.path }),
+      secret: { namespace: input.namespace, name: input.secretName },
+      owner: bootstrapOwner(owner),
+      legacyOwners: [legacyBootstrapOwner({ ...owner, projectPath: project.pathWithNamespace })],
+      name: bootstrapCredentialName({ namespace: input.namespace, branch: input.branch, secretName: input.secretName, path: input.path }),
+      target: { kind: 'project' as const, ref: { kind: 'id' as const, id: project.id } },
       mode: input.rotate ? ('rotate' as const) : ('ensure' as const),
       // An export keeps no state, so it replaces whatever an earlier export of this owner minted.
-      supersedeOwned: !input.commit,
+      collectStrays: !input.commit,
     };
     step('credential', 'start');
     const outcome =
       input.auth.kind === 'ssh'
-        ? await credentialToSecret<DeployKeyValue>({
+        ? await deployKeyToSecret({
             ...common,
-            driver: deployKeyDriver(input.client, target, {
+            spec: {
               algorithm: input.auth.algorithm,
               ...(input.auth.curve ? { curve: input.auth.curve } : {}),
               ...(input.auth.rsaBits ? { rsaBits: input.auth.rsaBits } : {}),
               canPush: input.auth.readWrite,
-            }),
-            render: (value) => renderKeySecret(value, knownHosts!),
+            },
+            knownHosts: knownHosts!,
           })
-        : await credentialToSecret<DeployTokenValue>({
-            ...common,
-            driver: deployTokenDriver(input.client, { kind: 'project', ref: target }, { scopes: ['read_repository'] }),
-            render: (value) => renderTokenSecret('flux-https', value, caOption(input.caCert)),
-          });
+        : await deployTokenToSecret({ ...common, spec: { scopes: ['read_repository'] }, format: 'flux-https', render: caOption(input.caCert) });
     const result = outcome.result;
     warnings.push(...outcome.warnings);
-    written = outcome.written;
+    written = outcome.writes > 0;
     last = outcome.manifest;
     step('credential', 'done', `${result.action} ${kind} ${result.state.current?.id ?? ''}`.trim());
     step('secret', 'start');
     step('secret', 'done', written ? `${input.namespace}/${input.secretName} written` : 'unchanged');
-    const fingerprint = last?.metadata.annotations['glkeys.io/fingerprint-sha256'];
+    const fingerprint = result.state.current?.fingerprintSha256;
     credential = {
       kind,
       action: result.action,
@@ -232,9 +232,16 @@ export function checkBootstrapAuthFlags(flags: { tokenAuth: boolean; deployToken
 }
 
 /**
- * The lifecycle owner identity: cluster + Secret + project. Hashed into the credential's
- * marker, so it names exactly one consumer; a second cluster gets its own credential.
+ * The lifecycle owner identity: cluster + Secret. Hashed into the credential's marker, so it
+ * names exactly one consumer; a second cluster gets its own credential. The project is not part
+ * of it: the state records the project by ID, so a rename or a changed `--repository` is a
+ * target change of the same owner (the old project's credential is revoked), not a new owner.
  */
-export function bootstrapOwner(input: { clusterId: string; namespace: string; secretName: string; projectPath: string }): string {
+export function bootstrapOwner(input: { clusterId: string; namespace: string; secretName: string }): string {
+  return `flux-bootstrap:${input.clusterId}/${input.namespace}/${input.secretName}`;
+}
+
+/** The identity glkeys 0.1 used (with the project path); its version-1 states are migrated. */
+function legacyBootstrapOwner(input: { clusterId: string; namespace: string; secretName: string; projectPath: string }): string {
   return `flux-bootstrap:${input.clusterId}/${input.namespace}/${input.secretName}@${input.projectPath}`;
 }

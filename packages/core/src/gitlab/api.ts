@@ -12,7 +12,7 @@ export interface GitlabApi {
   readonly host: string;
   readonly apiUrl: string;
   /** One call. `path` is API-relative and already escaped (`projects/a%2Fb/deploy_tokens`). */
-  request(method: string, path: string, init?: { query?: Record<string, string>; body?: unknown }): Promise<TransportResponse>;
+  request(method: string, path: string, init?: { query?: Record<string, string>; body?: unknown; signal?: AbortSignal }): Promise<TransportResponse>;
   /** Every item of a paginated GET, 100 per page, following `X-Next-Page` (at most `maxPages` pages). */
   paginate<T = Record<string, unknown>>(path: string, query?: Record<string, string>, options?: { maxPages?: number }): Promise<T[]>;
 }
@@ -26,7 +26,7 @@ export function createApiCalls(
   token: () => Promise<string>,
   oauth: boolean,
 ): Pick<GitlabApi, 'request' | 'paginate'> {
-  async function request(method: string, path: string, init: { query?: Record<string, string>; body?: unknown } = {}): Promise<TransportResponse> {
+  async function request(method: string, path: string, init: { query?: Record<string, string>; body?: unknown; signal?: AbortSignal } = {}): Promise<TransportResponse> {
     const query = init.query ? `?${new URLSearchParams(init.query).toString()}` : '';
     const value = await token();
     const headers: Record<string, string> = oauth ? { authorization: `Bearer ${value}` } : { 'private-token': value };
@@ -37,6 +37,7 @@ export function createApiCalls(
       path,
       headers,
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      ...(init.signal ? { signal: init.signal } : {}),
     });
   }
 

@@ -11,6 +11,8 @@ export interface KubeCallOptions {
   /** Per attempt. Default 30 s. */
   timeoutMs?: number;
   retry?: Partial<RetryOptions>;
+  /** Stops retries and waits. */
+  signal?: AbortSignal;
   /** For tests: the wait between attempts. */
   sleep?: (ms: number) => Promise<unknown>;
 }

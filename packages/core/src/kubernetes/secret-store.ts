@@ -1,19 +1,33 @@
 /**
- * The lifecycle's state store for Kubernetes: one Secret whose annotation `glkeys.io/state`
- * holds the state next to the value. Every write is ONE server-side apply of the whole
- * Secret (fieldManager `glkeys`, force), so value and state never disagree. The namespace is
- * created on first use, as `flux bootstrap` does.
+ * The Secret binding's store for Kubernetes: one Secret whose annotation `glkeys.io/state`
+ * holds the state next to the value. Writes are guarded like controller-runtime's
+ * CreateOrUpdate: a create (POST) fails with 409 AlreadyExists if the Secret appeared since the
+ * read, an update (PUT with the resourceVersion read) fails with 409 Conflict if it changed.
+ * Either is a ConflictError: read again. An update keeps what others put on the Secret
+ * (finalizers, owner references, labels and annotations they own), because the binding builds
+ * each write from the last read.
+ *
+ * A missing namespace is an error unless the caller asked for it to be created (`flux
+ * bootstrap` creates its namespace; an operator or a typo in `--namespace` must not).
  */
-import { CoreV1Api, KubernetesObjectApi, PatchStrategy, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
-import type { SecretStore, StoredSecret } from '../lifecycle/secret-store.js';
+import { CoreV1Api, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
+import { ConflictError, ValidationError } from '../errors.js';
+import type { CallOptions } from '../lifecycle/driver.js';
+import type { SecretStore, StoredSecret, WritePrecondition } from '../lifecycle/secret-store.js';
 import type { SecretManifest } from '../render/secret-manifest.js';
 import { kubeCall, statusOf } from './kube-call.js';
 
 export const FIELD_MANAGER = 'glkeys';
 
+export interface KubernetesSecretStoreOptions {
+  /** Create the namespace when it is missing. Default false: a missing namespace is an error. */
+  createNamespace?: boolean;
+}
+
 export class KubernetesSecretStore implements SecretStore {
   private readonly core: CoreV1Api;
-  private readonly objects: KubernetesObjectApi;
+  /** The Secret as last read or written: what an update builds on. */
+  private last: V1Secret | undefined;
   /** Kubernetes writes made by this store (for reports and tests). */
   writes = 0;
 
@@ -21,55 +35,51 @@ export class KubernetesSecretStore implements SecretStore {
     kubeConfig: KubeConfig,
     readonly namespace: string,
     readonly name: string,
+    private readonly options: KubernetesSecretStoreOptions = {},
   ) {
     this.core = kubeConfig.makeApiClient(CoreV1Api);
-    this.objects = KubernetesObjectApi.makeApiClient(kubeConfig);
   }
 
-  async read(): Promise<StoredSecret | undefined> {
+  async read(options: CallOptions = {}): Promise<StoredSecret | undefined> {
     let secret: V1Secret;
     try {
-      secret = await kubeCall(`read Secret ${this.namespace}/${this.name}`, () =>
-        this.core.readNamespacedSecret({ name: this.name, namespace: this.namespace }),
-      );
+      secret = await kubeCall(`read Secret ${this.namespace}/${this.name}`, () => this.core.readNamespacedSecret({ name: this.name, namespace: this.namespace }), signalOf(options));
     } catch (error) {
-      if (statusOf(error) === 404) return undefined;
+      if (statusOf(error) === 404) {
+        this.last = undefined;
+        return undefined;
+      }
       throw error;
     }
+    this.last = secret;
     return {
       type: secret.type ?? 'Opaque',
       data: { ...secret.data },
       annotations: { ...secret.metadata?.annotations },
       labels: { ...secret.metadata?.labels },
+      resourceVersion: secret.metadata?.resourceVersion ?? '',
     };
   }
 
-  async write(manifest: SecretManifest): Promise<void> {
-    if (manifest.metadata.namespace !== this.namespace || manifest.metadata.name !== this.name) {
-      throw new Error(`secret store for ${this.namespace}/${this.name} was handed ${manifest.metadata.namespace}/${manifest.metadata.name}`);
-    }
-    try {
-      await this.apply(manifest);
-    } catch (error) {
-      if (statusOf(error) !== 404) throw error;
-      // The namespace is missing: create it (also by apply, so it is idempotent) and retry once.
-      await this.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.namespace } });
-      await this.apply(manifest);
-    }
+  async write(manifest: SecretManifest, precondition: WritePrecondition, options: CallOptions = {}): Promise<{ resourceVersion: string }> {
+    this.checkName(manifest);
+    const body = this.body(manifest, precondition);
+    const written = precondition.resourceVersion === undefined ? await this.create(body, options, false) : await this.replace(body, options, false);
+    this.last = written;
+    this.writes += 1;
+    return { resourceVersion: written.metadata?.resourceVersion ?? '' };
   }
 
-  /**
-   * A server-side dry-run apply: fails with the apiserver's 401/403 when this identity may not
-   * write the Secret, before anything else changes. A missing namespace (404) is fine: write
-   * creates it.
-   */
-  async check(manifest: SecretManifest): Promise<void> {
+  /** A server-side dry run of `write`: the apiserver's 401/403/409/422 without any change. */
+  async check(manifest: SecretManifest, precondition: WritePrecondition): Promise<void> {
+    this.checkName(manifest);
+    const body = this.body(manifest, precondition);
     try {
-      await kubeCall(`dry-run apply Secret ${this.name}`, () =>
-        this.objects.patch(manifest as never, undefined, 'All', FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
-      );
+      if (precondition.resourceVersion === undefined) await this.create(body, {}, true);
+      else await this.replace(body, {}, true);
     } catch (error) {
-      if (statusOf(error) !== 404) throw error;
+      // A namespace the write would create does not exist yet; the dry run cannot tell more.
+      if (!(statusOf(error) === 404 && this.options.createNamespace)) throw error;
     }
   }
 
@@ -78,12 +88,81 @@ export class KubernetesSecretStore implements SecretStore {
     return Object.fromEntries(Object.entries(stored.data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
   }
 
-  private async apply(object: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }): Promise<void> {
-    await kubeCall(`apply ${object.kind} ${object.metadata.name}`, () =>
-      this.objects.patch(object as never, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
-    );
-    this.writes += 1;
+  private checkName(manifest: SecretManifest): void {
+    if (manifest.metadata.namespace !== this.namespace || manifest.metadata.name !== this.name) {
+      throw new ValidationError('secret', 'this store\'s Secret', `secret store for ${this.namespace}/${this.name} was handed ${manifest.metadata.namespace}/${manifest.metadata.name}`);
+    }
   }
+
+  /** The object to send: the manifest over what the last read showed (others' metadata kept). */
+  private body(manifest: SecretManifest, precondition: WritePrecondition): V1Secret {
+    const previous = precondition.resourceVersion === undefined ? undefined : this.last?.metadata;
+    const ownerReferences = manifest.metadata.ownerReferences ?? previous?.ownerReferences;
+    return {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: this.name,
+        namespace: this.namespace,
+        labels: manifest.metadata.labels,
+        annotations: manifest.metadata.annotations,
+        ...(previous?.finalizers ? { finalizers: previous.finalizers } : {}),
+        ...(ownerReferences ? { ownerReferences } : {}),
+        ...(precondition.resourceVersion === undefined ? {} : { resourceVersion: precondition.resourceVersion }),
+      },
+      type: manifest.type,
+      data: manifest.data,
+    };
+  }
+
+  private async create(body: V1Secret, options: CallOptions, dryRun: boolean): Promise<V1Secret> {
+    const post = () =>
+      kubeCall(
+        `create Secret ${this.namespace}/${this.name}`,
+        () => this.core.createNamespacedSecret({ namespace: this.namespace, body, fieldManager: FIELD_MANAGER, ...(dryRun ? { dryRun: 'All' } : {}) }),
+        signalOf(options),
+      );
+    try {
+      return await post();
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 409) throw new ConflictError(`Secret ${this.namespace}/${this.name} was created by someone else since it was read`, 'AlreadyExists');
+      if (status !== 404) throw error;
+      if (!this.options.createNamespace) {
+        throw new ValidationError('namespace', 'existing namespace', `namespace: "${this.namespace}" does not exist; create it first (or ask glkeys to create it)`);
+      }
+      if (dryRun) throw error;
+      await this.createNamespace(options);
+      return post();
+    }
+  }
+
+  private async replace(body: V1Secret, options: CallOptions, dryRun: boolean): Promise<V1Secret> {
+    try {
+      return await kubeCall(
+        `update Secret ${this.namespace}/${this.name}`,
+        () => this.core.replaceNamespacedSecret({ name: this.name, namespace: this.namespace, body, fieldManager: FIELD_MANAGER, ...(dryRun ? { dryRun: 'All' } : {}) }),
+        signalOf(options),
+      );
+    } catch (error) {
+      // 409: changed since read. 404: deleted since read; a create would need a fresh read too.
+      const status = statusOf(error);
+      if (status === 409 || status === 404) throw new ConflictError(`Secret ${this.namespace}/${this.name} changed since it was read`);
+      throw error;
+    }
+  }
+
+  private async createNamespace(options: CallOptions): Promise<void> {
+    try {
+      await kubeCall(`create Namespace ${this.namespace}`, () => this.core.createNamespace({ body: { metadata: { name: this.namespace } }, fieldManager: FIELD_MANAGER }), signalOf(options));
+    } catch (error) {
+      if (statusOf(error) !== 409) throw error; // created meanwhile: fine
+    }
+  }
+}
+
+function signalOf(options: CallOptions): { signal?: AbortSignal } {
+  return options.signal ? { signal: options.signal } : {};
 }
 
 export { statusOf };

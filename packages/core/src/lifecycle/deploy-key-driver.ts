@@ -6,17 +6,22 @@ import {
   registerDeployKey,
   type DeployKey,
 } from '../deploy-keys/api.js';
+import { ValidationError } from '../errors.js';
 import { resolveExpiry } from '../expiry.js';
 import type { GitlabClient } from '../gitlab/client.js';
-import type { GitlabRef } from '../ids/gitlab-ref.js';
 import { generateKeyPair } from '../ssh/generate.js';
 import type { GenerateKeyPairOptions } from '../ssh/types.js';
 import type { CredentialDriver, CredentialRecord } from './driver.js';
+import { specHashOf } from './spec-hash.js';
+import type { TargetRef } from './state.js';
 
 export interface DeployKeySpec extends GenerateKeyPairOptions {
   /** Write access; read-only unless asked, as Flux does. */
-  canPush?: boolean;
-  expiresAfter?: string;
+  canPush?: boolean | undefined;
+  /** Relative lifetime of each registered key (`30d`). */
+  expiresAfter?: string | undefined;
+  /** An absolute expiry for every key (rotation then stops at that date). */
+  expiresAt?: string | undefined;
 }
 
 /** What a consumer stores for a deploy key. */
@@ -29,19 +34,37 @@ export interface DeployKeyValue {
   expiresAt: string | null;
 }
 
-export function deployKeyDriver(client: GitlabClient, project: GitlabRef, spec: DeployKeySpec = {}): CredentialDriver<DeployKeyValue> {
-  if (spec.expiresAfter !== undefined) resolveExpiry({ expiresAfter: spec.expiresAfter });
+/** Checks a spec before anything is sent: deploy keys live on projects, expiry is valid. */
+export function checkDeployKeySpec(kind: TargetRef['kind'], spec: DeployKeySpec): void {
+  if (kind !== 'project') throw new ValidationError('target', 'a project', 'target: deploy keys belong to projects, not groups');
+  resolveExpiry({ expiresAfter: spec.expiresAfter, expiresAt: spec.expiresAt });
+}
+
+/** The spec's hash: key type and size, write access, expiry policy (not the comment). */
+export function deployKeySpecHash(spec: DeployKeySpec): string {
+  const algorithm = spec.algorithm ?? 'ecdsa';
+  return specHashOf({
+    algorithm,
+    curve: algorithm === 'ecdsa' ? (spec.curve ?? 'p384') : null,
+    rsaBits: algorithm === 'rsa' ? (spec.rsaBits ?? 2048) : null,
+    canPush: spec.canPush ?? false,
+    expiresAfter: spec.expiresAfter ?? null,
+    expiresAt: spec.expiresAt ?? null,
+  });
+}
+
+export function deployKeyDriver(client: GitlabClient, target: TargetRef, spec: DeployKeySpec = {}): CredentialDriver<DeployKeyValue> {
+  checkDeployKeySpec(target.kind, spec);
+  const project = (at: TargetRef) => ({ kind: 'id' as const, id: at.id });
+  const expiry = { expiresAfter: spec.expiresAfter, expiresAt: spec.expiresAt };
   return {
     kind: 'deploy-key',
+    target,
+    specHash: deployKeySpecHash(spec),
     async create(name, now) {
       // A fresh key pair per generation: rotation must change the secret, not just the title.
       const pair = await generateKeyPair({ ...spec, comment: spec.comment ?? 'glkeys' });
-      const key = await registerDeployKey(
-        client,
-        project,
-        { title: name, key: pair.publicKey, canPush: spec.canPush ?? false, expiresAfter: spec.expiresAfter },
-        now,
-      );
+      const key = await registerDeployKey(client, project(target), { title: name, key: pair.publicKey, canPush: spec.canPush ?? false, ...expiry }, now);
       return {
         record: toRecord(key, now),
         value: {
@@ -53,18 +76,24 @@ export function deployKeyDriver(client: GitlabClient, project: GitlabRef, spec: 
         },
       };
     },
-    async get(id) {
-      const key = await getDeployKey(client, project, id);
+    async get(at, id) {
+      const key = await getDeployKey(client, project(at), id);
       return key && toRecord(key, new Date());
     },
-    async list() {
+    async list(at) {
       const now = new Date();
-      return (await listDeployKeys(client, project)).map((key) => toRecord(key, now));
+      return (await listDeployKeys(client, project(at))).map((key) => toRecord(key, now));
     },
-    revoke: (id) => deleteDeployKey(client, project, id),
+    revoke: (at, id) => deleteDeployKey(client, project(at), id),
   };
 }
 
 function toRecord(key: DeployKey, now: Date): CredentialRecord {
-  return { id: key.id, name: key.title, expiresAt: key.expiresAt, alive: isDeployKeyAlive(key, now) };
+  return {
+    id: key.id,
+    name: key.title,
+    expiresAt: key.expiresAt,
+    alive: isDeployKeyAlive(key, now),
+    ...(key.fingerprintSha256 ? { fingerprintSha256: key.fingerprintSha256 } : {}),
+  };
 }

@@ -8,15 +8,17 @@ import {
 } from '../deploy-tokens/api.js';
 import { validateCreateDeployToken } from '../deploy-tokens/validate.js';
 import type { GitlabClient } from '../gitlab/client.js';
-import type { CredentialTarget } from '../target.js';
 import type { CredentialDriver, CredentialRecord } from './driver.js';
+import { specHashOf } from './spec-hash.js';
+import type { TargetRef } from './state.js';
+import { targetOf } from './target-ref.js';
 
 export interface DeployTokenSpec {
   scopes: readonly string[];
-  username?: string;
+  username?: string | undefined;
   /** Relative lifetime of each minted token (`30d`); absolute dates make no sense for rotation. */
-  expiresAfter?: string;
-  expiresAt?: string;
+  expiresAfter?: string | undefined;
+  expiresAt?: string | undefined;
 }
 
 /** What a consumer stores for a deploy token. */
@@ -27,34 +29,47 @@ export interface DeployTokenValue {
   expiresAt: string | null;
 }
 
-export function deployTokenDriver(
-  client: GitlabClient,
-  target: CredentialTarget,
-  spec: DeployTokenSpec,
-): CredentialDriver<DeployTokenValue> {
+/** Checks a spec for a target kind before anything is sent; throws the field's ValidationError. */
+export function checkDeployTokenSpec(kind: TargetRef['kind'], spec: DeployTokenSpec): void {
+  validateCreateDeployToken(kind, { name: 'probe', ...spec });
+}
+
+/** The spec's hash: scopes as a set, username, expiry policy. */
+export function deployTokenSpecHash(spec: DeployTokenSpec): string {
+  return specHashOf({
+    scopes: [...new Set(spec.scopes)].sort(),
+    username: spec.username ?? null,
+    expiresAfter: spec.expiresAfter ?? null,
+    expiresAt: spec.expiresAt ?? null,
+  });
+}
+
+export function deployTokenDriver(client: GitlabClient, target: TargetRef, spec: DeployTokenSpec): CredentialDriver<DeployTokenValue> {
   // Validate once up front so a bad spec fails before the intent is even recorded.
-  validateCreateDeployToken(target.kind, { name: 'probe', ...spec });
+  checkDeployTokenSpec(target.kind, spec);
   return {
     kind: 'deploy-token',
+    target,
+    specHash: deployTokenSpecHash(spec),
     async create(name, now) {
-      const created = await createDeployToken(client, target, { ...spec, name }, now);
+      const created = await createDeployToken(client, targetOf(target), { ...spec, name }, now);
       return {
         record: toRecord(created, now),
         value: { id: created.id, username: created.username, token: created.token, expiresAt: created.expiresAt },
       };
     },
-    async get(id) {
-      const token = await getDeployToken(client, target, id);
+    async get(at, id) {
+      const token = await getDeployToken(client, targetOf(at), id);
       return token && toRecord(token, new Date());
     },
-    async list() {
+    async list(at) {
       const now = new Date();
-      return (await listDeployTokens(client, target, { active: true })).map((token) => toRecord(token, now));
+      return (await listDeployTokens(client, targetOf(at), { active: true })).map((token) => toRecord(token, now));
     },
-    revoke: (id) => revokeDeployToken(client, target, id),
+    revoke: (at, id) => revokeDeployToken(client, targetOf(at), id),
   };
 }
 
 function toRecord(token: DeployToken, now: Date): CredentialRecord {
-  return { id: token.id, name: token.name, expiresAt: token.expiresAt, alive: isDeployTokenAlive(token, now) };
+  return { id: token.id, name: token.name, expiresAt: token.expiresAt, alive: isDeployTokenAlive(token, now), username: token.username };
 }

@@ -44,46 +44,98 @@ export function checkSecretFormat(format: string, field = 'format'): SecretForma
   return format as SecretFormat;
 }
 
-export function renderTokenSecret(
-  format: SecretFormat,
-  credential: TokenCredential,
-  options: { caCert?: string; registryHost?: string } = {},
-): RenderedSecret {
-  const annotations = credentialAnnotations(credential.id, credential.expiresAt);
-  switch (format) {
+/**
+ * How one format writes a credential into a Secret. Built (and so checked) before any GitLab
+ * call: a renderer that exists cannot fail for its options, and its `type` is known before the
+ * first write, because a Secret's type is immutable.
+ */
+export interface SecretRenderer<V> {
+  readonly format: SecretFormat;
+  /** The Secret's `type`, fixed for the Secret's life. */
+  readonly type: string;
+  /** Data of a Secret that holds no credential yet, valid for `type` (an intent write). */
+  readonly placeholder: Record<string, string>;
+  render(value: V): RenderedSecret;
+}
+
+export interface TokenRenderOptions {
+  /** PEM CA bundle for `flux-https` (`ca.crt`). */
+  caCert?: string | undefined;
+  /** Registry host[:port] for `dockerconfigjson`; required there. */
+  registryHost?: string | undefined;
+}
+
+/** A deploy token's renderer; refuses a format or option that cannot work, naming the field. */
+export function tokenSecretRenderer(format: string, options: TokenRenderOptions = {}, field = 'format'): SecretRenderer<TokenCredential> {
+  const checked = checkSecretFormat(format, field);
+  switch (checked) {
     case 'token':
-      return { type: 'Opaque', stringData: { username: credential.username, token: credential.token }, annotations };
-    case 'flux-https': {
-      const stringData: Record<string, string> = { username: credential.username, password: credential.token };
-      if (options.caCert) stringData['ca.crt'] = options.caCert;
-      return { type: 'Opaque', stringData, annotations };
+      return { format: checked, type: 'Opaque', placeholder: {}, render: (c) => ({ type: 'Opaque', stringData: { username: c.username, token: c.token }, annotations: credentialAnnotations(c.id, c.expiresAt) }) };
+    case 'flux-https':
+      return {
+        format: checked,
+        type: 'Opaque',
+        placeholder: {},
+        render: (c) => {
+          const stringData: Record<string, string> = { username: c.username, password: c.token };
+          if (options.caCert) stringData['ca.crt'] = options.caCert;
+          return { type: 'Opaque', stringData, annotations: credentialAnnotations(c.id, c.expiresAt) };
+        },
+      };
+    case 'dockerconfigjson': {
+      const host = checkRegistryHost(options.registryHost);
+      return {
+        format: checked,
+        type: DOCKER_CONFIG_JSON,
+        // The apiserver requires a valid .dockerconfigjson even before there is a credential.
+        placeholder: { '.dockerconfigjson': JSON.stringify({ auths: {} }) },
+        render: (c) => ({ type: DOCKER_CONFIG_JSON, stringData: { '.dockerconfigjson': dockerConfigJson(c, host) }, annotations: credentialAnnotations(c.id, c.expiresAt) }),
+      };
     }
-    case 'dockerconfigjson':
-      return { type: 'kubernetes.io/dockerconfigjson', stringData: { '.dockerconfigjson': dockerConfigJson(credential, options.registryHost) }, annotations };
     case 'flux-ssh':
-      throw new ValidationError('format', 'SSH format needs a deploy key', 'format: flux-ssh holds an SSH key; a deploy token renders as token, flux-https or dockerconfigjson');
+      throw new ValidationError(field, 'SSH format needs a deploy key', `${field}: flux-ssh holds an SSH key; a deploy token renders as token, flux-https or dockerconfigjson`);
   }
 }
 
-export function renderKeySecret(credential: KeyCredential, knownHosts: string): RenderedSecret {
-  if (knownHosts.trim() === '') {
+/** A deploy key's renderer (Flux's SSH format); known_hosts is required, as Flux requires it. */
+export function keySecretRenderer(knownHosts: string): SecretRenderer<KeyCredential> {
+  if (typeof knownHosts !== 'string' || knownHosts.trim() === '') {
     throw new ValidationError('knownHosts', 'not empty', 'knownHosts: Flux refuses an SSH source without known_hosts; scan the SSH host first');
   }
   return {
+    format: 'flux-ssh',
     type: 'Opaque',
-    stringData: {
-      identity: ensureNewline(credential.privateKey),
-      'identity.pub': ensureNewline(credential.publicKey),
-      known_hosts: ensureNewline(knownHosts),
-    },
-    annotations: { ...credentialAnnotations(credential.id, credential.expiresAt), [ANNOTATION_FINGERPRINT]: credential.fingerprintSha256 },
+    placeholder: {},
+    render: (credential) => ({
+      type: 'Opaque',
+      stringData: {
+        identity: ensureNewline(credential.privateKey),
+        'identity.pub': ensureNewline(credential.publicKey),
+        known_hosts: ensureNewline(knownHosts),
+      },
+      annotations: { ...credentialAnnotations(credential.id, credential.expiresAt), [ANNOTATION_FINGERPRINT]: credential.fingerprintSha256 },
+    }),
   };
 }
 
-function dockerConfigJson(credential: TokenCredential, registryHost: string | undefined): string {
+export function renderTokenSecret(format: SecretFormat, credential: TokenCredential, options: TokenRenderOptions = {}): RenderedSecret {
+  return tokenSecretRenderer(format, options).render(credential);
+}
+
+export function renderKeySecret(credential: KeyCredential, knownHosts: string): RenderedSecret {
+  return keySecretRenderer(knownHosts).render(credential);
+}
+
+const DOCKER_CONFIG_JSON = 'kubernetes.io/dockerconfigjson';
+
+function checkRegistryHost(registryHost: string | undefined): string {
   if (!registryHost || /[\s/]/.test(registryHost)) {
     throw new ValidationError('registryHost', 'registry host[:port]', 'registryHost: give the registry host, e.g. registry.gitlab.example.com');
   }
+  return registryHost;
+}
+
+function dockerConfigJson(credential: TokenCredential, registryHost: string): string {
   const auth = Buffer.from(`${credential.username}:${credential.token}`).toString('base64');
   return JSON.stringify({ auths: { [registryHost]: { username: credential.username, password: credential.token, auth } } });
 }

@@ -6,9 +6,26 @@ import type { RenderedSecret } from './formats.js';
 export interface SecretManifest {
   apiVersion: 'v1';
   kind: 'Secret';
-  metadata: { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    /** Set by a controller so the Secret is garbage-collected with its owner. */
+    ownerReferences?: OwnerReference[];
+  };
   type: string;
   data: Record<string, string>;
+}
+
+/** A Kubernetes owner reference (the fields the apiserver needs). */
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
 }
 
 export const MANAGED_BY_LABEL = { 'app.kubernetes.io/managed-by': 'glkeys' } as const;
