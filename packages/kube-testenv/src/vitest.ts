@@ -27,7 +27,7 @@ declare module 'vitest' {
 }
 
 /** The slice of vitest's TestProject the global setup uses. */
-interface ProvidingProject {
+export interface ProvidingProject {
   provide(key: 'glkeysKubeTestEnv', value: SharedKubeTestEnv): void;
 }
 

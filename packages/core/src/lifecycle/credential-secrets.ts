@@ -86,14 +86,12 @@ export function checkDeployKeySecret(input: Omit<DeployKeySecretInput, 'client' 
 
 export async function deployTokenToSecret(input: DeployTokenSecretInput): Promise<CredentialSecretResult> {
   const renderer = checkDeployTokenSecret(input);
-  const targetRef = await targetRefOf(input);
-  return bind(input, deployTokenDriver(input.client, targetRef, input.spec), renderer);
+  return bind(input, async () => deployTokenDriver(input.client, await targetRefOf(input), input.spec), renderer);
 }
 
 export async function deployKeyToSecret(input: DeployKeySecretInput): Promise<CredentialSecretResult> {
   const renderer = checkDeployKeySecret(input);
-  const targetRef = await targetRefOf(input);
-  return bind(input, deployKeyDriver(input.client, targetRef, input.spec), renderer);
+  return bind(input, async () => deployKeyDriver(input.client, await targetRefOf(input), input.spec), renderer);
 }
 
 /**
@@ -111,31 +109,36 @@ export async function revokeCredentialSecret(
   const outcome = await revokeSecretCredential({
     store: input.store,
     secret: input.secret,
-    lifecycle: lifecycleOptions(input, driver),
+    lifecycle: { ...lifecycleOptions(input), driver },
     ...(input.persist === undefined ? {} : { persist: input.persist }),
     signal: input.signal,
   });
   return { ...outcome, credential: outcome.result.state.current, target: targetRef };
 }
 
-async function bind<V>(input: CredentialSecretInput, driver: CredentialDriver<V>, renderer: SecretRenderer<V>): Promise<CredentialSecretResult> {
+async function bind<V>(input: CredentialSecretInput, driver: () => Promise<CredentialDriver<V>>, renderer: SecretRenderer<V>): Promise<CredentialSecretResult> {
+  let target: TargetRef | undefined;
   const outcome = await bindCredentialToSecret({
     store: input.store,
     secret: input.secret,
     renderer,
-    lifecycle: lifecycleOptions(input, driver),
+    lifecycle: lifecycleOptions(input),
+    driver: async () => {
+      const built = await driver();
+      target = built.target;
+      return built;
+    },
     mode: input.mode ?? 'ensure',
     ...(input.verify === undefined ? {} : { verify: input.verify }),
     ...(input.takeOver ? { takeOver: true } : {}),
     ...(input.collectStrays ? { collectStrays: true } : {}),
     signal: input.signal,
   });
-  return { ...outcome, credential: outcome.result.state.current, target: driver.target };
+  return { ...outcome, credential: outcome.result.state.current, target: target! };
 }
 
-function lifecycleOptions<V>(input: CredentialSecretInput, driver: CredentialDriver<V>): Omit<LifecycleOptions<V>, 'persist'> {
+function lifecycleOptions(input: CredentialSecretInput): Omit<LifecycleOptions<unknown>, 'persist' | 'driver'> {
   return {
-    driver,
     owner: input.owner,
     name: input.name,
     ...(input.legacyOwners ? { legacyOwners: input.legacyOwners } : {}),

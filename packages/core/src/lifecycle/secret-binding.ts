@@ -46,7 +46,12 @@ export interface SecretBindingInput<V> {
   store: SecretStore;
   secret: SecretRef & SecretDecoration;
   renderer: SecretRenderer<V>;
-  lifecycle: Omit<LifecycleOptions<V>, 'persist'>;
+  lifecycle: Omit<LifecycleOptions<V>, 'persist' | 'driver'>;
+  /**
+   * The driver, or how to get it (resolving a path to an ID is a GitLab call): asked for only
+   * after the Secret was read and checked, so a Secret that cannot be used costs no GitLab call.
+   */
+  driver: CredentialDriver<V> | (() => Promise<CredentialDriver<V>>);
   /** `ensure` keeps a live credential that fits; `rotate` replaces it now. */
   mode: 'ensure' | 'rotate';
   /** With `ensure`: check the current credential in GitLab (one GET). Default true. */
@@ -88,9 +93,9 @@ export async function bindCredentialToSecret<V>(input: SecretBindingInput<V>): P
     });
   }
 
-  const renderFingerprint = rendererFingerprint(input.renderer);
+  const base = typeof input.driver === 'function' ? await input.driver() : input.driver;
   // A change of format or render options is a change of what the consumer gets: rotate.
-  const driver: CredentialDriver<V> = { ...input.lifecycle.driver, specHash: specHashOf({ spec: input.lifecycle.driver.specHash, render: renderFingerprint }) };
+  const driver: CredentialDriver<V> = { ...base, specHash: specHashOf({ spec: base.specHash, render: rendererFingerprint(input.renderer) }) };
   let current: SecretManifest | undefined = stored && fromStored(input.secret, stored);
   let resourceVersion = stored?.resourceVersion;
   let writes = 0;

@@ -17,7 +17,7 @@ export async function startSim(
 }
 
 /** Live (unrevoked, unexpired) deploy tokens of a project whose name carries `ownerKey`. */
-export function liveTokens(sim: GitlabSim, projectRef: string, ownerKey?: string) {
+export function liveTokens(sim: GitlabSim, projectRef: string | number, ownerKey?: string) {
   const now = Date.now();
   return sim.state
     .deployTokens(projectRef)
