@@ -9,9 +9,12 @@ import type { Input, ParserOutput } from '@oclif/core/interfaces';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Output = { [name: string]: any };
 import { errorLines, reportError } from './errors.js';
+import { withFlagNames } from './field-flags.js';
 
 export abstract class GlkeysCommand<T> extends Command {
   static override enableJsonFlag = true;
+  /** Core field names as this command's flags, for error reports (see field-flags.ts). */
+  static fieldFlags: Record<string, string> = {};
 
   abstract override run(): Promise<T>;
 
@@ -26,7 +29,7 @@ export abstract class GlkeysCommand<T> extends Command {
   }
 
   override async catch(error: Error & { exitCode?: number }): Promise<void> {
-    const report = reportError(error);
+    const report = withFlagNames(reportError(error), (this.constructor as typeof GlkeysCommand).fieldFlags);
     process.exitCode = report.exitCode;
     if (this.jsonEnabled()) {
       this.logJson({ error: report });

@@ -1,7 +1,7 @@
-/** SSH deploy keys delivered to a Kubernetes Secret in Flux's format through the lifecycle protocol. */
+/** SSH deploy keys kept in a Kubernetes Secret in Flux's format: flags, then one call to core's binding. */
 import { Flags } from '@oclif/core';
-import type { DeployKeySpec, GitlabClient, GitlabRef } from '@glkeys/core';
-import { secretTarget } from './kube.js';
+import type { DeployKeySecretInput, DeployKeySpec, GitlabClient, GitlabRef } from '@glkeys/core';
+import { secretOwners, secretTarget } from './kube.js';
 
 export const keyGenerationFlags = {
   'ssh-key-algorithm': Flags.string({ summary: 'Algorithm of a generated key.', options: ['ecdsa', 'rsa', 'ed25519'], default: 'ecdsa' }),
@@ -11,6 +11,19 @@ export const keyGenerationFlags = {
 
 export const sshHostFlag = {
   'ssh-hostname': Flags.string({ summary: 'SSH host[:port] for known_hosts (default: the GitLab host, port 22).' }),
+};
+
+/** How core's field names read as this command's flags, for errors. */
+export const KEY_SECRET_FIELDS: Record<string, string> = {
+  name: '--title',
+  title: '--title',
+  expiresAt: '--expires-at',
+  expiresAfter: '--expires-in',
+  knownHosts: '--ssh-hostname',
+  'secret.name': '--secret',
+  'secret.namespace': '--namespace',
+  namespace: '--namespace',
+  rsaBits: '--ssh-rsa-bits',
 };
 
 export function keySpec(flags: { 'ssh-key-algorithm': string; 'ssh-ecdsa-curve': string; 'ssh-rsa-bits': number }, canPush: boolean): DeployKeySpec {
@@ -33,31 +46,59 @@ export async function knownHostsFor(host: { host: string; port: number }): Promi
   return core.scanKnownHosts(host.host, host.port);
 }
 
+export interface KeySecretFlags {
+  secret: string;
+  namespace: string;
+  kubeconfig?: string | undefined;
+  context?: string | undefined;
+  'take-over'?: boolean | undefined;
+  'create-namespace'?: boolean | undefined;
+}
+
 export interface KeySecretInput {
-  flags: { secret: string; namespace: string; kubeconfig?: string | undefined; context?: string | undefined };
-  client: GitlabClient;
+  flags: KeySecretFlags;
   project: GitlabRef;
   spec: DeployKeySpec;
+  /** Scanned before this is called; a placeholder line serves the local checks. */
   knownHosts: string;
   title: string;
   mode: 'ensure' | 'rotate';
 }
 
-export async function deliverKeyToSecret(input: KeySecretInput) {
+/** Everything core can check without a call: run before the token prompt and any request. */
+export async function checkKeySecret(input: Omit<KeySecretInput, 'knownHosts'>): Promise<void> {
   const core = await import('@glkeys/core');
-  const { store, clusterId } = await secretTarget(input.flags, input.flags.namespace, input.flags.secret);
-  const owner = core.secretOwner({ clusterId, namespace: input.flags.namespace, secretName: input.flags.secret, target: `project ${core.formatRef(input.project)}` });
-  const { result, warnings, manifest } = await core.credentialToSecret({
-    store,
-    secretName: input.flags.secret,
-    namespace: input.flags.namespace,
+  // known_hosts comes from a scan made later; a stand-in line lets every other rule run now.
+  core.checkDeployKeySecret(bindingInput({ ...input, knownHosts: 'scanned-later' }, 'unknown'));
+}
+
+export async function deliverKeyToSecret(input: KeySecretInput & { client: GitlabClient }) {
+  const core = await import('@glkeys/core');
+  const { store, clusterId } = await secretTarget(input.flags, input.flags.namespace, input.flags.secret, { createNamespace: input.flags['create-namespace'] === true });
+  const { owner, legacyOwners } = secretOwners(core, clusterId, input.flags, `project ${core.formatRef(input.project)}`);
+  const out = await core.deployKeyToSecret({ ...bindingInput(input, owner), legacyOwners, client: input.client, store });
+  const current = out.credential!;
+  return {
+    action: out.result.action,
+    id: current.id,
+    title: current.name,
+    expiresAt: current.expiresAt,
+    fingerprintSha256: current.fingerprintSha256 ?? null,
+    revoked: out.result.revoked,
+    replacedOwner: out.result.replacedOwner,
+    warnings: out.warnings,
+  };
+}
+
+function bindingInput(input: KeySecretInput, owner: string): Omit<DeployKeySecretInput, 'client' | 'store'> {
+  return {
+    secret: { namespace: input.flags.namespace, name: input.flags.secret },
     owner,
-    credentialName: input.title,
+    name: input.title,
+    target: { kind: 'project', ref: input.project },
+    spec: input.spec,
+    knownHosts: input.knownHosts,
     mode: input.mode,
-    driver: core.deployKeyDriver(input.client, input.project, input.spec),
-    render: (value) => core.renderKeySecret(value, input.knownHosts),
-  });
-  const current = result.state.current!;
-  const fingerprint = manifest?.metadata.annotations[core.ANNOTATION_FINGERPRINT] ?? null;
-  return { action: result.action, id: current.id, title: current.name, expiresAt: current.expiresAt, revoked: result.revoked, warnings, fingerprintSha256: fingerprint };
+    ...(input.flags['take-over'] ? { takeOver: true } : {}),
+  };
 }

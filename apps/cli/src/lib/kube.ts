@@ -1,4 +1,5 @@
 /** The Kubernetes side, loaded only by commands that write a Secret (it is the heaviest import). */
+import { Flags } from '@oclif/core';
 import type { SecretStore } from '@glkeys/core';
 
 export interface KubeTarget {
@@ -6,9 +7,34 @@ export interface KubeTarget {
   clusterId: string;
 }
 
-export async function secretTarget(flags: { kubeconfig?: string | undefined; context?: string | undefined }, namespace: string, name: string): Promise<KubeTarget> {
+/** Flags of commands that keep a credential in a Secret through core's binding. */
+export const bindingFlags = {
+  'take-over': Flags.boolean({
+    summary: 'Replace a Secret that another owner (or a person) wrote; the other owner\'s glkeys credentials are revoked.',
+    helpGroup: 'KUBERNETES',
+  }),
+  'create-namespace': Flags.boolean({ summary: 'Create --namespace if it does not exist (by default a missing namespace is an error).', helpGroup: 'KUBERNETES' }),
+};
+
+export async function secretTarget(
+  flags: { kubeconfig?: string | undefined; context?: string | undefined },
+  namespace: string,
+  name: string,
+  options: { createNamespace?: boolean } = {},
+): Promise<KubeTarget> {
   const kube = await import('@glkeys/core/kubernetes');
   const kubeConfig = kube.loadKubeConfig({ kubeconfig: flags.kubeconfig, context: flags.context });
   const clusterId = await kube.clusterIdentity(kubeConfig);
-  return { store: new kube.KubernetesSecretStore(kubeConfig, namespace, name), clusterId };
+  return { store: new kube.KubernetesSecretStore(kubeConfig, namespace, name, options), clusterId };
+}
+
+/** The owner of a `--secret` credential (the Secret in this cluster) and the 0.1 identity it had. */
+export function secretOwners(
+  core: typeof import('@glkeys/core'),
+  clusterId: string,
+  flags: { namespace: string; secret: string },
+  target: string,
+): { owner: string; legacyOwners: string[] } {
+  const secret = { clusterId, namespace: flags.namespace, secretName: flags.secret };
+  return { owner: core.secretOwner(secret), legacyOwners: [core.legacySecretOwner({ ...secret, target })] };
 }

@@ -1,7 +1,7 @@
-/** Deploy tokens delivered to a Kubernetes Secret through the lifecycle protocol (create and rotate). */
+/** Deploy tokens kept in a Kubernetes Secret: flags, then one call to core's binding. */
 import { Flags } from '@oclif/core';
-import type { CredentialTarget, GitlabClient, SecretFormat } from '@glkeys/core';
-import { secretTarget } from './kube.js';
+import type { CredentialTarget, DeployTokenSecretInput, GitlabClient } from '@glkeys/core';
+import { secretOwners, secretTarget } from './kube.js';
 
 export const tokenFormatFlags = {
   format: Flags.string({
@@ -13,46 +13,75 @@ export const tokenFormatFlags = {
   'registry-host': Flags.string({ summary: 'Registry host for --format dockerconfigjson (e.g. registry.gitlab.example.com).', helpGroup: 'KUBERNETES' }),
 };
 
+/** How core's field names read as this command's flags, for errors. */
+export const TOKEN_SECRET_FIELDS: Record<string, string> = {
+  format: '--format',
+  registryHost: '--registry-host',
+  scopes: '--scopes',
+  username: '--username',
+  name: '--name',
+  expiresAt: '--expires-at',
+  expiresAfter: '--expires-in',
+  'secret.name': '--secret',
+  'secret.namespace': '--namespace',
+  namespace: '--namespace',
+};
+
+export interface TokenSecretFlags {
+  secret: string;
+  namespace: string;
+  kubeconfig?: string | undefined;
+  context?: string | undefined;
+  format: string;
+  'registry-host'?: string | undefined;
+  'take-over'?: boolean | undefined;
+  'create-namespace'?: boolean | undefined;
+}
+
 export interface TokenSecretInput {
-  flags: { secret: string; namespace: string; kubeconfig?: string | undefined; context?: string | undefined; 'registry-host'?: string | undefined };
-  client: GitlabClient;
+  flags: TokenSecretFlags;
   target: CredentialTarget;
-  format: SecretFormat;
   caCert: string | undefined;
   mode: 'ensure' | 'rotate';
   name: string;
-  scopes: string[];
-  username?: string | undefined;
-  expiresAfter?: string | undefined;
-  expiresAt?: string | undefined;
+  spec: DeployTokenSecretInput['spec'];
 }
 
-export async function deliverTokenToSecret(input: TokenSecretInput) {
+/** Everything core can check without a call: run before the token prompt and any request. */
+export async function checkTokenSecret(input: TokenSecretInput): Promise<void> {
   const core = await import('@glkeys/core');
-  const { store, clusterId } = await secretTarget(input.flags, input.flags.namespace, input.flags.secret);
-  const owner = core.secretOwner({ clusterId, namespace: input.flags.namespace, secretName: input.flags.secret, target: core.describeTarget(input.target) });
-  const { result, warnings, manifest } = await core.credentialToSecret({
-    store,
-    secretName: input.flags.secret,
-    namespace: input.flags.namespace,
+  // The owner is not known before the cluster is asked; nothing here checks it.
+  core.checkDeployTokenSecret(bindingInput(input, 'unknown'));
+}
+
+export async function deliverTokenToSecret(input: TokenSecretInput & { client: GitlabClient }) {
+  const core = await import('@glkeys/core');
+  const { store, clusterId } = await secretTarget(input.flags, input.flags.namespace, input.flags.secret, { createNamespace: input.flags['create-namespace'] === true });
+  const { owner, legacyOwners } = secretOwners(core, clusterId, input.flags, core.describeTarget(input.target));
+  const out = await core.deployTokenToSecret({ ...bindingInput(input, owner), legacyOwners, client: input.client, store });
+  const current = out.credential!;
+  return {
+    action: out.result.action,
+    id: current.id,
+    name: current.name,
+    expiresAt: current.expiresAt,
+    username: current.username ?? '',
+    revoked: out.result.revoked,
+    replacedOwner: out.result.replacedOwner,
+    warnings: out.warnings,
+  };
+}
+
+function bindingInput(input: TokenSecretInput, owner: string): Omit<DeployTokenSecretInput, 'client' | 'store'> {
+  return {
+    secret: { namespace: input.flags.namespace, name: input.flags.secret },
     owner,
-    credentialName: input.name,
+    name: input.name,
+    target: input.target,
+    spec: input.spec,
+    format: input.flags.format,
+    render: { caCert: input.caCert, registryHost: input.flags['registry-host'] },
     mode: input.mode,
-    driver: core.deployTokenDriver(input.client, input.target, {
-      scopes: input.scopes,
-      ...(input.username ? { username: input.username } : {}),
-      ...(input.expiresAfter ? { expiresAfter: input.expiresAfter } : {}),
-      ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
-    }),
-    render: (value) =>
-      core.renderTokenSecret(input.format, value, {
-        ...(input.caCert ? { caCert: input.caCert } : {}),
-        ...(input.flags['registry-host'] ? { registryHost: input.flags['registry-host'] } : {}),
-      }),
-  });
-  const current = result.state.current!;
-  // The username is in the Secret for the token and flux-https formats; no extra GitLab call.
-  const encoded = manifest?.data['username'];
-  const username = encoded ? Buffer.from(encoded, 'base64').toString('utf8') : '';
-  return { action: result.action, id: current.id, name: current.name, expiresAt: current.expiresAt, revoked: result.revoked, warnings, username };
+    ...(input.flags['take-over'] ? { takeOver: true } : {}),
+  };
 }

@@ -158,3 +158,17 @@ async function targetRefOf(input: CredentialSecretInput): Promise<TargetRef> {
   if (input.targetRef) return input.targetRef;
   return resolveTargetRef(input.client, input.target, input.signal ? { signal: input.signal } : {});
 }
+
+/**
+ * The owner of a credential written by the CLI's `--secret`: the Secret itself, in a cluster
+ * named by its kube-system UID. Not the target: the state records the target by ID, so naming
+ * the project by ID or path, or renaming it, keeps the same owner and credential.
+ */
+export function secretOwner(input: { clusterId: string; namespace: string; secretName: string }): string {
+  return `secret:${input.clusterId}/${input.namespace}/${input.secretName}`;
+}
+
+/** The identity glkeys 0.1 used (with the target as typed); its version-1 states are migrated. */
+export function legacySecretOwner(input: { clusterId: string; namespace: string; secretName: string; target: string }): string {
+  return `secret:${input.clusterId}/${input.namespace}/${input.secretName}@${input.target}`;
+}

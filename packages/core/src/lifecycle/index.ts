@@ -45,6 +45,8 @@ export {
   deployKeyToSecret,
   deployTokenToSecret,
   revokeCredentialSecret,
+  secretOwner,
+  legacySecretOwner,
   type CredentialSecretInput,
   type CredentialSecretResult,
   type DeployKeySecretInput,

@@ -109,7 +109,7 @@ Git failures (credential refused, server unreachable, push rejected) exit 5 with
       if (!this.jsonEnabled()) process.stdout.write(yaml);
       return { ...this.report(done, flags), export: yaml, files: done.files.map((f) => ({ path: f.path, outcome: 'printed', written: null })) };
     }
-    const { store } = await secretTarget(flags, flags.namespace, flags['secret-name']);
+    const { store } = await secretTarget(flags, flags.namespace, flags['secret-name'], { createNamespace: true });
     const outputDir = flags['output-dir'];
     const done = await core.bootstrapGit({ ...input, store, ...(outputDir ? { mode: 'write-files', outputDir } : { mode: 'push' }) });
     const result = this.report(done, flags);

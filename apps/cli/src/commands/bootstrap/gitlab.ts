@@ -83,7 +83,8 @@ Token: GITLAB_TOKEN, a no-echo prompt on a terminal, or one line on stdin.`;
     }
 
     const { client, token, caCert } = await gitlabClient(flags);
-    const kube = flags.export ? undefined : await secretTarget(flags, flags.namespace, flags['secret-name']);
+    // Bootstrap creates its namespace, as `flux bootstrap` does; other commands do not.
+    const kube = flags.export ? undefined : await secretTarget(flags, flags.namespace, flags['secret-name'], { createNamespace: true });
     const store = kube?.store ?? new core.MemorySecretStore();
     const progress = createProgress(!this.jsonEnabled() && !flags.export);
     const onStep = (s: BootstrapStep) => (s.status === 'start' ? progress.start(stepLabels[s.id]) : progress.done(stepLabels[s.id], s.detail));

@@ -4,7 +4,8 @@ import { GlkeysCommand } from '../../lib/base-command.js';
 import { expiryFlags, hostFlags, projectFlag, secretFlags } from '../../lib/flags.js';
 import { gitlabClient } from '../../lib/gitlab-client.js';
 import { resolveHost } from '../../lib/gitlab.js';
-import { deliverKeyToSecret, keyGenerationFlags, keySpec, knownHostsFor, sshHostFlag, sshHostOf } from '../../lib/key-secret.js';
+import { KEY_SECRET_FIELDS, checkKeySecret, deliverKeyToSecret, keyGenerationFlags, keySpec, knownHostsFor, sshHostFlag, sshHostOf } from '../../lib/key-secret.js';
+import { bindingFlags } from '../../lib/kube.js';
 import { writeSecretFile } from '../../lib/output.js';
 import { keyJson, type DeployKeyJson } from '../../lib/present.js';
 import { parseProject } from '../../lib/targets.js';
@@ -39,8 +40,10 @@ export default class KeyCreate extends GlkeysCommand<KeyCreateResult> {
     'output-file': Flags.string({ summary: 'Write the generated private key here (mode 0600).', exclusive: ['secret'] }),
     ...sshHostFlag,
     ...secretFlags,
+    ...bindingFlags,
     ...hostFlags,
   };
+  static override fieldFlags = KEY_SECRET_FIELDS;
 
   async run(): Promise<KeyCreateResult> {
     const { flags } = await this.parse(KeyCreate);
@@ -67,11 +70,14 @@ export default class KeyCreate extends GlkeysCommand<KeyCreateResult> {
     }
     const spec = keySpec(flags, flags['read-write']);
     if (flags.secret) {
-      core.checkSecretName(flags.secret, '--secret');
+      const bound = { flags: { ...flags, secret: flags.secret }, project, spec: { ...spec, ...expiry }, title: flags.title, mode: 'ensure' as const };
+      await checkKeySecret(bound);
       const host = await sshHostOf(flags['ssh-hostname'], core.normalizeHost(resolveHost(flags.hostname), 'hostname'));
       const { client } = await gitlabClient(flags);
+      // Scanned before anything is minted: a failed scan must not leave a key behind.
       const knownHosts = await knownHostsFor(host);
-      const out = await deliverKeyToSecret({ flags: { ...flags, secret: flags.secret }, client, project, spec: { ...spec, ...(flags['expires-in'] ? { expiresAfter: flags['expires-in'] } : {}) }, knownHosts, title: flags.title, mode: 'ensure' });
+      const out = await deliverKeyToSecret({ ...bound, client, knownHosts });
+      for (const warning of out.warnings) this.note(`Warning: ${warning}`);
       const key: DeployKeyJson = { id: out.id, title: out.title, fingerprintSha256: out.fingerprintSha256, canPush: flags['read-write'], createdAt: null, expiresAt: out.expiresAt };
       this.say(out.action === 'kept' ? `Secret ${flags.namespace}/${flags.secret} already holds live deploy key ${out.id}; use \`key rotate\` to replace it.` : `Registered deploy key ${out.id} (${out.fingerprintSha256}) on ${where}; Secret ${flags.namespace}/${flags.secret} written.`);
       return { project: where, key, delivered: 'secret', secret: { namespace: flags.namespace, name: flags.secret, action: out.action } };

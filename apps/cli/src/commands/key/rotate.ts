@@ -3,7 +3,8 @@ import { GlkeysCommand } from '../../lib/base-command.js';
 import { hostFlags, kubeFlags, projectFlag } from '../../lib/flags.js';
 import { gitlabClient } from '../../lib/gitlab-client.js';
 import { resolveHost } from '../../lib/gitlab.js';
-import { deliverKeyToSecret, keyGenerationFlags, keySpec, knownHostsFor, sshHostFlag, sshHostOf } from '../../lib/key-secret.js';
+import { KEY_SECRET_FIELDS, checkKeySecret, deliverKeyToSecret, keyGenerationFlags, keySpec, knownHostsFor, sshHostFlag, sshHostOf } from '../../lib/key-secret.js';
+import { bindingFlags } from '../../lib/kube.js';
 import { parseProject } from '../../lib/targets.js';
 
 export interface KeyRotateResult {
@@ -28,19 +29,23 @@ export default class KeyRotate extends GlkeysCommand<KeyRotateResult> {
     secret: Flags.string({ summary: 'The Secret holding the key (and its lifecycle state).', required: true, helpGroup: 'KUBERNETES' }),
     namespace: Flags.string({ summary: 'Namespace of --secret.', default: 'default', helpGroup: 'KUBERNETES' }),
     ...kubeFlags,
+    ...bindingFlags,
     ...hostFlags,
   };
+  static override fieldFlags = KEY_SECRET_FIELDS;
 
   async run(): Promise<KeyRotateResult> {
     const { flags } = await this.parse(KeyRotate);
     const core = await import('@glkeys/core');
     const project = await parseProject(flags);
-    core.checkDeployKeyTitle(flags.title, '--title');
-    core.checkSecretName(flags.secret, '--secret');
+    const bound = { flags, project, spec: keySpec(flags, flags['read-write']), title: flags.title, mode: 'rotate' as const };
+    await checkKeySecret(bound);
     const host = await sshHostOf(flags['ssh-hostname'], core.normalizeHost(resolveHost(flags.hostname), 'hostname'));
     const { client } = await gitlabClient(flags);
+    // Scanned before anything is minted: a failed scan must not leave a key behind.
     const knownHosts = await knownHostsFor(host);
-    const out = await deliverKeyToSecret({ flags, client, project, spec: keySpec(flags, flags['read-write']), knownHosts, title: flags.title, mode: 'rotate' });
+    const out = await deliverKeyToSecret({ ...bound, client, knownHosts });
+    for (const warning of out.warnings) this.note(`Warning: ${warning}`);
     this.say(`${out.action === 'created' ? 'Created' : 'Rotated to'} deploy key ${out.id} (${out.fingerprintSha256}); Secret ${flags.namespace}/${flags.secret} updated${out.revoked.length ? `; removed ${out.revoked.join(', ')}` : ''}.`);
     return { project: core.formatRef(project), secret: { namespace: flags.namespace, name: flags.secret }, action: out.action, id: out.id, title: out.title, fingerprintSha256: out.fingerprintSha256, revoked: out.revoked };
   }

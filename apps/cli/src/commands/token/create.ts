@@ -5,7 +5,8 @@ import { gitlabClient } from '../../lib/gitlab-client.js';
 import { writeSecretFile } from '../../lib/output.js';
 import { targetJson, type TargetJson } from '../../lib/present.js';
 import { parseTarget } from '../../lib/targets.js';
-import { deliverTokenToSecret, tokenFormatFlags } from '../../lib/token-secret.js';
+import { bindingFlags } from '../../lib/kube.js';
+import { TOKEN_SECRET_FIELDS, checkTokenSecret, deliverTokenToSecret, tokenFormatFlags } from '../../lib/token-secret.js';
 
 export interface TokenCreateResult {
   target: TargetJson;
@@ -20,6 +21,8 @@ export interface TokenCreateResult {
   token?: string;
   file?: string;
   secret?: { namespace: string; name: string; format: string; action: string };
+  /** With --take-over: whose credentials were revoked to take the Secret over. */
+  replacedOwner?: { ownerKey: string | undefined; revoked: number[] };
 }
 
 export default class TokenCreate extends GlkeysCommand<TokenCreateResult> {
@@ -41,8 +44,10 @@ export default class TokenCreate extends GlkeysCommand<TokenCreateResult> {
     'output-file': Flags.string({ summary: 'Write the token value to this file (mode 0600) instead of stdout.', exclusive: ['secret'] }),
     ...tokenFormatFlags,
     ...secretFlags,
+    ...bindingFlags,
     ...hostFlags,
   };
+  static override fieldFlags = TOKEN_SECRET_FIELDS;
 
   async run(): Promise<TokenCreateResult> {
     const { flags } = await this.parse(TokenCreate);
@@ -51,14 +56,30 @@ export default class TokenCreate extends GlkeysCommand<TokenCreateResult> {
     const expiry = { expiresAt: flags['expires-at'], expiresAfter: flags['expires-in'] };
     // Validate everything before the token prompt and before any call.
     core.validateCreateDeployToken(target.kind, { name: flags.name, scopes: flags.scopes, username: flags.username, ...expiry });
-    const format = core.checkSecretFormat(flags.format, '--format');
-    if (flags.secret) core.checkSecretName(flags.secret, '--secret');
+    const spec = { scopes: flags.scopes, username: flags.username, ...expiry };
+    const bound = flags.secret
+      ? { flags: { ...flags, secret: flags.secret }, target, mode: 'ensure' as const, name: flags.name, spec, caCert: undefined }
+      : undefined;
+    if (bound) await checkTokenSecret(bound);
 
     const { client, caCert } = await gitlabClient(flags);
-    if (flags.secret) {
-      const out = await deliverTokenToSecret({ flags: { ...flags, secret: flags.secret }, client, target, format, caCert, mode: 'ensure', name: flags.name, scopes: flags.scopes, username: flags.username, expiresAfter: flags['expires-in'], expiresAt: flags['expires-at'] });
-      this.say(out.action === 'kept' ? `Secret ${flags.namespace}/${flags.secret} already holds live deploy token ${out.id}; use \`token rotate\` to replace it.` : `Created deploy token ${out.id} and wrote it to Secret ${flags.namespace}/${flags.secret} (${format}).`);
-      return { target: targetJson(target), id: out.id, name: out.name, username: out.username, scopes: flags.scopes, expiresAt: out.expiresAt, delivered: 'secret', secret: { namespace: flags.namespace, name: flags.secret, format, action: out.action } };
+    if (bound) {
+      const out = await deliverTokenToSecret({ ...bound, caCert, client });
+      const where = `Secret ${flags.namespace}/${flags.secret}`;
+      for (const warning of out.warnings) this.note(`Warning: ${warning}`);
+      if (out.replacedOwner) this.note(`Took ${where} over from another owner; revoked its deploy tokens: ${out.replacedOwner.revoked.join(', ') || 'none live'}.`);
+      this.say(out.action === 'kept' ? `${where} already holds live deploy token ${out.id}; use \`token rotate\` to replace it.` : `${describeAction(out.action)} deploy token ${out.id} and wrote it to ${where} (${flags.format})${out.revoked.length ? `; revoked ${out.revoked.join(', ')}` : ''}.`);
+      return {
+        target: targetJson(target),
+        id: out.id,
+        name: out.name,
+        username: out.username,
+        scopes: flags.scopes,
+        expiresAt: out.expiresAt,
+        delivered: 'secret',
+        secret: { namespace: flags.namespace, name: flags.secret!, format: flags.format, action: out.action },
+        ...(out.replacedOwner ? { replacedOwner: { ownerKey: out.replacedOwner.ownerKey, revoked: out.replacedOwner.revoked } } : {}),
+      };
     }
 
     const created = await core.createDeployToken(client, target, { name: flags.name, scopes: flags.scopes, username: flags.username, ...expiry });
@@ -74,4 +95,9 @@ export default class TokenCreate extends GlkeysCommand<TokenCreateResult> {
     }
     return { ...base, delivered: 'stdout', token: created.token };
   }
+}
+
+/** What happened to the Secret's credential, in words. */
+function describeAction(action: string): string {
+  return action === 'created' ? 'Created' : action === 'repaired' ? 'Replaced a dead or damaged token with' : 'Rotated to';
 }

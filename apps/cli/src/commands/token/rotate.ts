@@ -4,7 +4,8 @@ import { expiryFlags, hostFlags, kubeFlags, targetFlags } from '../../lib/flags.
 import { gitlabClient } from '../../lib/gitlab-client.js';
 import { targetJson, type TargetJson } from '../../lib/present.js';
 import { parseTarget } from '../../lib/targets.js';
-import { deliverTokenToSecret, tokenFormatFlags } from '../../lib/token-secret.js';
+import { bindingFlags } from '../../lib/kube.js';
+import { TOKEN_SECRET_FIELDS, checkTokenSecret, deliverTokenToSecret, tokenFormatFlags } from '../../lib/token-secret.js';
 
 export interface TokenRotateResult {
   target: TargetJson;
@@ -33,18 +34,22 @@ export default class TokenRotate extends GlkeysCommand<TokenRotateResult> {
     namespace: Flags.string({ summary: 'Namespace of --secret.', default: 'default', helpGroup: 'KUBERNETES' }),
     ...tokenFormatFlags,
     ...kubeFlags,
+    ...bindingFlags,
     ...hostFlags,
   };
+  static override fieldFlags = TOKEN_SECRET_FIELDS;
 
   async run(): Promise<TokenRotateResult> {
     const { flags } = await this.parse(TokenRotate);
     const core = await import('@glkeys/core');
     const target = await parseTarget(flags);
-    core.validateCreateDeployToken(target.kind, { name: flags.name, scopes: flags.scopes, username: flags.username, expiresAfter: flags['expires-in'] });
-    const format = core.checkSecretFormat(flags.format, '--format');
-    core.checkSecretName(flags.secret, '--secret');
+    const spec = { scopes: flags.scopes, username: flags.username, expiresAfter: flags['expires-in'] };
+    const bound = { flags, target, mode: 'rotate' as const, name: flags.name, spec, caCert: undefined };
+    await checkTokenSecret(bound);
+    const format = flags.format;
     const { client, caCert } = await gitlabClient(flags);
-    const out = await deliverTokenToSecret({ flags, client, target, format, caCert, mode: 'rotate', name: flags.name, scopes: flags.scopes, username: flags.username, expiresAfter: flags['expires-in'] });
+    const out = await deliverTokenToSecret({ ...bound, caCert, client });
+    for (const warning of out.warnings) this.note(`Warning: ${warning}`);
     this.say(`${out.action === 'created' ? 'Created' : 'Rotated to'} deploy token ${out.id}; Secret ${flags.namespace}/${flags.secret} updated${out.revoked.length ? `; revoked ${out.revoked.join(', ')}` : ''}.`);
     return { target: targetJson(target), secret: { namespace: flags.namespace, name: flags.secret, format }, action: out.action, id: out.id, name: out.name, expiresAt: out.expiresAt, revoked: out.revoked };
   }
