@@ -5,6 +5,7 @@
  * re-creates its deploy token on every run.
  */
 import { ValidationError } from '../errors.js';
+import type { GitlabCallOptions } from '../gitlab/api.js';
 import type { GitlabClient } from '../gitlab/client.js';
 import type { LifecycleResult } from '../lifecycle/protocol.js';
 import { deployKeyDriver, type DeployKeyValue } from '../lifecycle/deploy-key-driver.js';
@@ -82,14 +83,19 @@ export interface BootstrapGitlabResult {
   warnings: string[];
 }
 
-export async function bootstrapGitlab(input: BootstrapGitlabInput): Promise<BootstrapGitlabResult> {
+/**
+ * `options.signal` reaches preflight, the project and the commit. The credential step (the
+ * lifecycle protocol) takes no signal yet, so an abort is honoured before it starts and after
+ * it ends, never half-way through a mint-and-store.
+ */
+export async function bootstrapGitlab(input: BootstrapGitlabInput, options: GitlabCallOptions = {}): Promise<BootstrapGitlabResult> {
   const step = (id: BootstrapStep['id'], status: BootstrapStep['status'], detail?: string) =>
     input.onStep?.({ id, status, ...(detail === undefined ? {} : { detail }) });
   const warnings: string[] = [];
   const projectPath = `${input.owner}/${input.repository}`;
 
   step('preflight', 'start');
-  const check = await preflight(input.client, { projectPath, owner: input.owner, repository: input.repository });
+  const check = await preflight(input.client, { projectPath, owner: input.owner, repository: input.repository }, options);
   if (!check.ok) throw new PreflightError(check);
   step('preflight', 'done', `token "${check.token.name}" [${check.token.scopes.join(', ')}], ${check.role.actual} on ${check.role.where}`);
 
@@ -99,6 +105,7 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput): Promise<Boot
     { owner: input.owner, repository: input.repository, personal: input.personal, visibility: input.visibility },
     // The preflight that passed has looked the project up by path and by name already.
     { project: check.project, namespace: check.namespace },
+    options,
   );
   step('project', 'done', `${created ? 'created' : 'found'} ${project.pathWithNamespace}`);
 
@@ -108,6 +115,7 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput): Promise<Boot
       ? gitRepositoryUrl({ transport: 'ssh', host: input.auth.sshHost.host, port: input.auth.sshHost.port, projectPath: project.pathWithNamespace })
       : gitRepositoryUrl({ transport: 'https', host, projectPath: project.pathWithNamespace, httpUrl: project.httpUrl });
 
+  options.signal?.throwIfAborted();
   const stored = await input.store.read();
   let credential: BootstrapGitlabResult['credential'];
   let written = false;
@@ -195,8 +203,10 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput): Promise<Boot
   });
   let commit: CommitFilesResult | null = null;
   if (input.commit) {
+    options.signal?.throwIfAborted();
     step('commit', 'start');
-    commit = await commitFiles(input.client, project, { branch: input.branch, message: `Add Flux sync manifests for ${input.path || 'the repository root'}`, files });
+    const message = `Add Flux sync manifests for ${input.path || 'the repository root'}`;
+    commit = await commitFiles(input.client, project, { branch: input.branch, message, files }, options);
     step('commit', 'done', commit.commit ? `commit ${commit.commit.id.slice(0, 8)}` : 'manifests unchanged, no commit');
   }
 
