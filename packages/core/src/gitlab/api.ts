@@ -69,7 +69,7 @@ export function createApiCalls(
       path,
       headers,
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-      ...(init.signal ? { signal: init.signal } : {}),
+      ...signalOnly(init),
     });
     // The one place a wire shape is taken on trust (see GitlabResponse).
     return response as GitlabResponse<T>;
