@@ -8,7 +8,7 @@ export * from './ids/index.js';
 export * from './target.js';
 export { normalizeHost } from './gitlab/host.js';
 export { createGitlabReader, type GitlabReaderOptions } from './gitlab/reader.js';
-export type { GitlabApi, GitlabToken } from './gitlab/api.js';
+export type { GitlabApi, GitlabCallOptions, GitlabRequestInit, GitlabResponse, GitlabToken, PaginateOptions } from './gitlab/api.js';
 export type { TransportOptions, RetryEvent } from './gitlab/transport.js';
 export { listDeployTokens, getDeployToken, isDeployTokenAlive, type DeployToken } from './deploy-tokens/api.js';
 export type { DeployTokenScope } from './deploy-tokens/scopes.js';

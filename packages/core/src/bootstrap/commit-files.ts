@@ -4,7 +4,7 @@
  * never overwritten (users edit kustomization.yaml).
  */
 import { NotFoundError } from '../errors.js';
-import type { GitlabClient } from '../gitlab/client.js';
+import { signalOnly, type GitlabApi, type GitlabCallOptions } from '../gitlab/api.js';
 import { encodeId } from '../ids/gitlab-ref.js';
 
 export interface FileToCommit {
@@ -21,16 +21,23 @@ export interface CommitFilesResult {
   files: { path: string; outcome: FileOutcome }[];
 }
 
+/** GitLab's answer to `POST …/repository/commits` (the fields read here). */
+type CommitRow = { id: string; web_url?: string | null };
+
+/** GitLab's answer to `GET …/repository/files/:file_path`. */
+type RepositoryFileRow = { content?: string; encoding?: string };
+
 export async function commitFiles(
-  client: GitlabClient,
+  api: GitlabApi,
   project: { id: number; defaultBranch: string | null },
   input: { branch: string; message: string; files: FileToCommit[]; authorName?: string; authorEmail?: string },
+  options: GitlabCallOptions = {},
 ): Promise<CommitFilesResult> {
   const files: CommitFilesResult['files'] = [];
   const actions: { action: 'create' | 'update'; file_path: string; content: string }[] = [];
   let branchExists = true;
   for (const file of input.files) {
-    const current = await readFile(client, project.id, file.path, input.branch);
+    const current = await readFile(api, project.id, file.path, input.branch, options);
     if (current.kind === 'no-branch') branchExists = false;
     if (current.kind === 'file') {
       if (current.content === file.content || file.onlyIfAbsent) {
@@ -48,7 +55,8 @@ export async function commitFiles(
 
   // A new branch in a non-empty repository must start from an existing one.
   const startBranch = !branchExists && project.defaultBranch && project.defaultBranch !== input.branch ? project.defaultBranch : undefined;
-  const { body } = await client.request('POST', `projects/${project.id}/repository/commits`, {
+  const { body: row } = await api.request<CommitRow>('POST', `projects/${project.id}/repository/commits`, {
+    ...signalOnly(options),
     body: {
       branch: input.branch,
       commit_message: input.message,
@@ -58,17 +66,16 @@ export async function commitFiles(
       ...(input.authorEmail ? { author_email: input.authorEmail } : {}),
     },
   });
-  const row = body as Record<string, unknown>;
   return { commit: { id: String(row.id), webUrl: typeof row.web_url === 'string' ? row.web_url : null }, files };
 }
 
 type FileState = { kind: 'file'; content: string } | { kind: 'absent' } | { kind: 'no-branch' };
 
 /** The file's text, or why there is none (GitLab says "Commit Not Found" for a missing ref). */
-async function readFile(client: GitlabClient, projectId: number, path: string, ref: string): Promise<FileState> {
+async function readFile(api: GitlabApi, projectId: number, path: string, ref: string, options: GitlabCallOptions): Promise<FileState> {
   try {
-    const { body } = await client.request('GET', `projects/${projectId}/repository/files/${encodeURIComponent(path)}`, { query: { ref } });
-    const row = body as { content?: string; encoding?: string };
+    const filePath = `projects/${projectId}/repository/files/${encodeURIComponent(path)}`;
+    const { body: row } = await api.request<RepositoryFileRow>('GET', filePath, { query: { ref }, ...signalOnly(options) });
     const content = row.encoding === 'base64' ? Buffer.from(row.content ?? '', 'base64').toString('utf8') : String(row.content ?? '');
     return { kind: 'file', content };
   } catch (error) {

@@ -5,6 +5,7 @@
  * re-creates its deploy token on every run.
  */
 import { ValidationError } from '../errors.js';
+import type { GitlabCallOptions } from '../gitlab/api.js';
 import type { GitlabClient } from '../gitlab/client.js';
 import { deployKeyToSecret, deployTokenToSecret } from '../lifecycle/credential-secrets.js';
 import type { LifecycleResult } from '../lifecycle/protocol.js';
@@ -80,14 +81,19 @@ export interface BootstrapGitlabResult {
   warnings: string[];
 }
 
-export async function bootstrapGitlab(input: BootstrapGitlabInput): Promise<BootstrapGitlabResult> {
+/**
+ * `options.signal` reaches every GitLab and Kubernetes call: preflight, the project, the
+ * credential (the lifecycle protocol: an abort between create and store leaves the intent
+ * recorded, so the next run collects what was created) and the commit.
+ */
+export async function bootstrapGitlab(input: BootstrapGitlabInput, options: GitlabCallOptions = {}): Promise<BootstrapGitlabResult> {
   const step = (id: BootstrapStep['id'], status: BootstrapStep['status'], detail?: string) =>
     input.onStep?.({ id, status, ...(detail === undefined ? {} : { detail }) });
   const warnings: string[] = [];
   const projectPath = `${input.owner}/${input.repository}`;
 
   step('preflight', 'start');
-  const check = await preflight(input.client, { projectPath, owner: input.owner, repository: input.repository });
+  const check = await preflight(input.client, { projectPath, owner: input.owner, repository: input.repository }, options);
   if (!check.ok) throw new PreflightError(check);
   step('preflight', 'done', `token "${check.token.name}" [${check.token.scopes.join(', ')}], ${check.role.actual} on ${check.role.where}`);
 
@@ -97,6 +103,7 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput): Promise<Boot
     { owner: input.owner, repository: input.repository, personal: input.personal, visibility: input.visibility },
     // The preflight that passed has looked the project up by path and by name already.
     { project: check.project, namespace: check.namespace },
+    options,
   );
   step('project', 'done', `${created ? 'created' : 'found'} ${project.pathWithNamespace}`);
 
@@ -112,7 +119,7 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput): Promise<Boot
 
   if (input.auth.kind === 'token-auth') {
     step('credential', 'start');
-    const stored = await input.store.read();
+    const stored = await input.store.read(options);
     if (stored?.annotations[STATE_ANNOTATION] !== undefined) {
       // Writing the PAT over it would drop the state and leave its GitLab credential live.
       throw new ValidationError('secretName', 'not a glkeys-managed Secret', `secretName: Secret ${input.namespace}/${input.secretName} holds a credential glkeys manages; revoke it first or choose another Secret`);
@@ -124,7 +131,7 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput): Promise<Boot
     step('credential', 'done', 'the token itself (username git)');
     step('secret', 'start');
     if (!same || input.rotate) {
-      await input.store.write(manifest, { resourceVersion: stored?.resourceVersion });
+      await input.store.write(manifest, { resourceVersion: stored?.resourceVersion }, options);
       written = true;
     }
     last = manifest;
@@ -151,6 +158,7 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput): Promise<Boot
       mode: input.rotate ? ('rotate' as const) : ('ensure' as const),
       // An export keeps no state, so it replaces whatever an earlier export of this owner minted.
       collectStrays: !input.commit,
+      signal: options.signal,
     };
     step('credential', 'start');
     const outcome =
@@ -195,8 +203,10 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput): Promise<Boot
   });
   let commit: CommitFilesResult | null = null;
   if (input.commit) {
+    options.signal?.throwIfAborted();
     step('commit', 'start');
-    commit = await commitFiles(input.client, project, { branch: input.branch, message: `Add Flux sync manifests for ${input.path || 'the repository root'}`, files });
+    const message = `Add Flux sync manifests for ${input.path || 'the repository root'}`;
+    commit = await commitFiles(input.client, project, { branch: input.branch, message, files }, options);
     step('commit', 'done', commit.commit ? `commit ${commit.commit.id.slice(0, 8)}` : 'manifests unchanged, no commit');
   }
 

@@ -12,6 +12,7 @@ export {
   type EnsureProjectInput,
   type NamespaceInfo,
   type ProjectInfo,
+  type ProjectRow,
   type Visibility,
 } from './project.js';
 export { commitFiles, type CommitFilesResult, type FileOutcome, type FileToCommit } from './commit-files.js';

@@ -4,7 +4,7 @@
  * least-privilege token that would do (fluxcd/website#2541: Flux never says).
  */
 import { GlkeysError, NotFoundError } from '../errors.js';
-import type { GitlabClient } from '../gitlab/client.js';
+import { signalOnly, type GitlabApi, type GitlabCallOptions } from '../gitlab/api.js';
 import { encodeId } from '../ids/gitlab-ref.js';
 import { findNamespace, findProjectIn, type NamespaceInfo, type ProjectInfo } from './project.js';
 import { accessLevelName, getTokenSelf, type TokenSelf } from '../gitlab/token-self.js';
@@ -42,8 +42,8 @@ export class PreflightError extends GlkeysError {
   }
 }
 
-export async function preflight(client: GitlabClient, input: PreflightInput): Promise<PreflightResult> {
-  const token = await getTokenSelf(client);
+export async function preflight(api: GitlabApi, input: PreflightInput, options: GitlabCallOptions = {}): Promise<PreflightResult> {
+  const token = await getTokenSelf(api, options);
   const problems: string[] = [];
   const missingScopes = token.scopes.includes('api') ? [] : ['api'];
   if (missingScopes.length > 0) {
@@ -55,20 +55,20 @@ export async function preflight(client: GitlabClient, input: PreflightInput): Pr
   let role: PreflightResult['role'] = { where: `project ${input.projectPath}`, actual: 'unknown', required: 'Maintainer', sufficient: false };
 
   if (canRead) {
-    project = await findProjectIn(client, input.owner, input.repository ?? input.projectPath.slice(input.owner.length + 1));
+    project = await findProjectIn(api, input.owner, input.repository ?? input.projectPath.slice(input.owner.length + 1), options);
     if (project) {
       const level = project.accessLevel ?? 0;
       role = { where: `project ${project.pathWithNamespace}`, actual: accessLevelName(level), required: 'Maintainer', sufficient: level >= MAINTAINER };
     } else {
-      namespace = await findNamespace(client, input.owner);
+      namespace = await findNamespace(api, input.owner, options);
       if (!namespace) {
         problems.push(`Namespace "${input.owner}" does not exist or is not visible to this user; check --owner.`);
         role = { where: `namespace ${input.owner}`, actual: 'none', required: 'Maintainer', sufficient: false };
       } else if (namespace.kind === 'group') {
-        const level = await groupLevel(client, namespace, token.userId);
+        const level = await groupLevel(api, namespace, token.userId, options);
         role = { where: `group ${namespace.fullPath}`, actual: accessLevelName(level), required: 'Maintainer (to create the project)', sufficient: level >= MAINTAINER };
       } else {
-        const own = await isOwnNamespace(client, namespace);
+        const own = await isOwnNamespace(api, namespace, options);
         role = { where: `user namespace ${namespace.fullPath}`, actual: own ? 'Owner' : 'none', required: 'Owner (your own namespace)', sufficient: own };
       }
     }
@@ -90,18 +90,23 @@ export async function preflight(client: GitlabClient, input: PreflightInput): Pr
   };
 }
 
-async function groupLevel(client: GitlabClient, group: NamespaceInfo, userId: number): Promise<number> {
+/** A member as GitLab sends it (`GET /groups/:id/members/all/:user_id`). */
+type MemberRow = { access_level?: number };
+
+/** The caller as GitLab sends it (`GET /user`). */
+type UserRow = { username?: string; is_admin?: boolean };
+
+async function groupLevel(api: GitlabApi, group: NamespaceInfo, userId: number, options: GitlabCallOptions): Promise<number> {
   try {
-    const { body } = await client.request('GET', `groups/${encodeId(group.fullPath)}/members/all/${userId}`);
-    return Number((body as { access_level?: number }).access_level ?? 0);
+    const { body } = await api.request<MemberRow>('GET', `groups/${encodeId(group.fullPath)}/members/all/${userId}`, signalOnly(options));
+    return Number(body.access_level ?? 0);
   } catch (error) {
     if (error instanceof NotFoundError) return 0;
     throw error;
   }
 }
 
-async function isOwnNamespace(client: GitlabClient, namespace: NamespaceInfo): Promise<boolean> {
-  const { body } = await client.request('GET', 'user');
-  const user = body as { username?: string; is_admin?: boolean };
+async function isOwnNamespace(api: GitlabApi, namespace: NamespaceInfo, options: GitlabCallOptions): Promise<boolean> {
+  const { body: user } = await api.request<UserRow>('GET', 'user', signalOnly(options));
   return user.is_admin === true || (user.username ?? '').toLowerCase() === namespace.fullPath.toLowerCase();
 }

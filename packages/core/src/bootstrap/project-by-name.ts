@@ -4,7 +4,7 @@
  * path lookup alone re-creates a project that exists ("has already been taken": fluxcd/flux2#835).
  */
 import { GlkeysError } from '../errors.js';
-import type { GitlabClient } from '../gitlab/client.js';
+import { signalOnly, type GitlabApi, type GitlabCallOptions } from '../gitlab/api.js';
 import { unlessNotFound } from '../gitlab/not-found.js';
 import { encodeId } from '../ids/gitlab-ref.js';
 
@@ -23,8 +23,13 @@ export interface NamedProjectRow {
  * none is. Several such projects (GitLab allowed duplicate names before it enforced uniqueness)
  * are refused with their paths, since picking one would be a guess.
  */
-export async function findProjectByName(client: GitlabClient, owner: string, name: string): Promise<NamedProjectRow | undefined> {
-  const rows = await namespaceProjects(client, owner, name);
+export async function findProjectByName(
+  api: GitlabApi,
+  owner: string,
+  name: string,
+  options: GitlabCallOptions = {},
+): Promise<NamedProjectRow | undefined> {
+  const rows = await namespaceProjects(api, owner, name, options);
   const matches = rows.filter((row) => row.name === name && row.namespacePath.toLowerCase() === owner.toLowerCase());
   if (matches.length > 1) {
     throw new GlkeysError(
@@ -40,27 +45,39 @@ interface SearchRow extends NamedProjectRow {
   namespacePath: string;
 }
 
+/** A project of a listing as GitLab sends it (`GET /groups/:id/projects`, `/users/:id/projects`). */
+type ListedProjectRow = {
+  id: number;
+  name?: string;
+  path_with_namespace?: string;
+  namespace?: { full_path?: string } | null;
+};
+
 /** The owner's own projects matching `search`: a group's (without subgroups), else a user's. */
-async function namespaceProjects(client: GitlabClient, owner: string, search: string): Promise<SearchRow[]> {
-  const group = await searchPages(client, `groups/${encodeId(owner)}/projects`, { search, include_subgroups: 'false', with_shared: 'false' });
+async function namespaceProjects(api: GitlabApi, owner: string, search: string, options: GitlabCallOptions): Promise<SearchRow[]> {
+  const group = await searchPages(api, `groups/${encodeId(owner)}/projects`, { search, include_subgroups: 'false', with_shared: 'false' }, options);
   if (group !== undefined) return group;
   // A user namespace is one segment; GitLab takes the username as `:user_id`.
   if (owner.includes('/')) return [];
-  return (await searchPages(client, `users/${encodeId(owner)}/projects`, { search })) ?? [];
+  return (await searchPages(api, `users/${encodeId(owner)}/projects`, { search }, options)) ?? [];
 }
 
 /** All pages of a project listing (at most MAX_PAGES); undefined when the namespace answers 404. */
-async function searchPages(client: GitlabClient, path: string, query: Record<string, string>): Promise<SearchRow[] | undefined> {
-  const rows = await unlessNotFound(client.paginate(path, query, { maxPages: MAX_PAGES }));
+async function searchPages(
+  api: GitlabApi,
+  path: string,
+  query: Record<string, string>,
+  options: GitlabCallOptions,
+): Promise<SearchRow[] | undefined> {
+  const rows = await unlessNotFound(api.paginate<ListedProjectRow>(path, query, { maxPages: MAX_PAGES, ...signalOnly(options) }));
   return rows?.map(toSearchRow);
 }
 
-function toSearchRow(row: Record<string, unknown>): SearchRow {
-  const ns = row.namespace as { full_path?: unknown } | null | undefined;
+function toSearchRow(row: ListedProjectRow): SearchRow {
   return {
     id: Number(row.id),
-    name: String(row.name ?? ''),
-    pathWithNamespace: String(row.path_with_namespace ?? ''),
-    namespacePath: String(ns?.full_path ?? ''),
+    name: row.name ?? '',
+    pathWithNamespace: row.path_with_namespace ?? '',
+    namespacePath: row.namespace?.full_path ?? '',
   };
 }

@@ -5,7 +5,7 @@
  * of re-created ("has already been taken": fluxcd/flux2#835, #4640, #4218).
  */
 import { GitlabValidationError, NotFoundError, ValidationError } from '../errors.js';
-import type { GitlabClient } from '../gitlab/client.js';
+import { signalOnly, type GitlabApi, type GitlabCallOptions } from '../gitlab/api.js';
 import { encodeId, parseGitlabRef } from '../ids/gitlab-ref.js';
 import { checkPathSegments } from '../ids/path-rules.js';
 import { findProjectByName } from './project-by-name.js';
@@ -28,6 +28,28 @@ export interface ProjectInfo {
   accessLevel: number | undefined;
   namespace: { id: number; kind: string; fullPath: string } | undefined;
 }
+
+/** A project as GitLab sends it (`GET /projects/:id`, `POST /projects`); `permissions` only on the single GET. */
+export type ProjectRow = {
+  id: number;
+  name?: string;
+  path?: string;
+  path_with_namespace?: string;
+  http_url_to_repo?: string;
+  ssh_url_to_repo?: string;
+  web_url?: string;
+  default_branch?: string | null;
+  visibility?: string;
+  empty_repo?: boolean;
+  permissions?: {
+    project_access?: { access_level?: number } | null;
+    group_access?: { access_level?: number } | null;
+  };
+  namespace?: { id: number; kind?: string; full_path?: string };
+};
+
+/** A namespace as GitLab sends it (`GET /namespaces/:id`). */
+type NamespaceRow = { id: number; kind?: string; full_path?: string };
 
 export interface NamespaceInfo {
   id: number;
@@ -89,63 +111,68 @@ function isProjectPath(repository: string): boolean {
  * The owner's project called `repository`: by path `owner/repository` when that can be a path,
  * then by exact display name among the owner's own projects.
  */
-export async function findProjectIn(client: GitlabClient, owner: string, repository: string): Promise<ProjectInfo | undefined> {
+export async function findProjectIn(
+  api: GitlabApi,
+  owner: string,
+  repository: string,
+  options: GitlabCallOptions = {},
+): Promise<ProjectInfo | undefined> {
   if (isProjectPath(repository)) {
-    const byPath = await getProject(client, `${owner}/${repository}`);
+    const byPath = await getProject(api, `${owner}/${repository}`, options);
     if (byPath !== undefined) return byPath;
   }
-  const named = await findProjectByName(client, owner, repository);
+  const named = await findProjectByName(api, owner, repository, options);
   // The listing lacks `permissions`; the single GET has them, and preflight needs the role.
-  return named && getProject(client, named.id);
+  return named && getProject(api, named.id, options);
 }
 
 /** A project by ID or full path; a path that answers 404 is then looked up by name in its namespace. */
-export async function findProject(client: GitlabClient, ref: string | number): Promise<ProjectInfo | undefined> {
+export async function findProject(api: GitlabApi, ref: string | number, options: GitlabCallOptions = {}): Promise<ProjectInfo | undefined> {
   const parsed = parseGitlabRef(ref, { field: 'project' });
   const cut = parsed.kind === 'path' ? parsed.path.lastIndexOf('/') : -1;
-  if (parsed.kind !== 'path' || cut < 0) return getProject(client, ref);
-  return findProjectIn(client, parsed.path.slice(0, cut), parsed.path.slice(cut + 1));
+  if (parsed.kind !== 'path' || cut < 0) return getProject(api, ref, options);
+  return findProjectIn(api, parsed.path.slice(0, cut), parsed.path.slice(cut + 1), options);
 }
 
 /** GET /projects/:id only; undefined when GitLab answers 404. */
-export async function getProject(client: GitlabClient, ref: string | number): Promise<ProjectInfo | undefined> {
+export async function getProject(api: GitlabApi, ref: string | number, options: GitlabCallOptions = {}): Promise<ProjectInfo | undefined> {
   try {
-    const { body } = await client.request('GET', `projects/${encodeId(ref)}`);
-    return toProjectInfo(body as Record<string, unknown>);
+    const { body } = await api.request<ProjectRow>('GET', `projects/${encodeId(ref)}`, signalOnly(options));
+    return toProjectInfo(body);
   } catch (error) {
     if (error instanceof NotFoundError) return undefined;
     throw error;
   }
 }
 
-export async function findNamespace(client: GitlabClient, path: string): Promise<NamespaceInfo | undefined> {
+export async function findNamespace(api: GitlabApi, path: string, options: GitlabCallOptions = {}): Promise<NamespaceInfo | undefined> {
   try {
-    const { body } = await client.request('GET', `namespaces/${encodeId(path)}`);
-    const row = body as Record<string, unknown>;
-    return { id: Number(row.id), kind: row.kind === 'user' ? 'user' : 'group', fullPath: String(row.full_path ?? path) };
+    const { body: row } = await api.request<NamespaceRow>('GET', `namespaces/${encodeId(path)}`, signalOnly(options));
+    return { id: Number(row.id), kind: row.kind === 'user' ? 'user' : 'group', fullPath: row.full_path ?? path };
   } catch (error) {
     if (error instanceof NotFoundError) return undefined;
     throw error;
   }
 }
 
-/** Returns the project, creating it (private unless asked) when it does not exist. */
 /** What a caller already looked up (bootstrap's preflight), so it is not fetched or searched again. */
 export interface ProjectLookup {
   project: ProjectInfo | undefined;
   namespace: NamespaceInfo | undefined;
 }
 
+/** Returns the project, creating it (private unless asked) when it does not exist. */
 export async function ensureProject(
-  client: GitlabClient,
+  api: GitlabApi,
   input: EnsureProjectInput,
   lookup?: ProjectLookup,
+  options: GitlabCallOptions = {},
 ): Promise<{ project: ProjectInfo; created: boolean }> {
   checkProjectCoordinates(input);
-  const existing = lookup ? lookup.project : await findProjectIn(client, input.owner, input.repository);
+  const existing = lookup ? lookup.project : await findProjectIn(api, input.owner, input.repository, options);
   if (existing) return { project: existing, created: false };
 
-  const namespace = lookup?.namespace ?? (await findNamespace(client, input.owner));
+  const namespace = lookup?.namespace ?? (await findNamespace(api, input.owner, options));
   if (!namespace) {
     throw new NotFoundError('NOT_FOUND', `Namespace "${input.owner}" does not exist or is not visible to this token; check --owner.`, {
       request: { method: 'GET', path: `namespaces/${encodeId(input.owner)}` },
@@ -156,7 +183,8 @@ export async function ensureProject(
     throw new ValidationError('owner', 'user with --personal', `owner: "${input.owner}" is a group; drop --personal for a group project`);
   }
   try {
-    const { body } = await client.request('POST', 'projects', {
+    const { body } = await api.request<ProjectRow>('POST', 'projects', {
+      ...signalOnly(options),
       // Only the name: GitLab derives the path from it (lowercase, dashes), as when a person
       // creates the project in the UI; the result carries the real path.
       body: {
@@ -166,7 +194,7 @@ export async function ensureProject(
         ...(input.description ? { description: input.description } : {}),
       },
     });
-    return { project: toProjectInfo(body as Record<string, unknown>), created: true };
+    return { project: toProjectInfo(body), created: true };
   } catch (error) {
     // Neither the path nor the exact name matched, yet GitLab says taken: it compares ignoring
     // letter case, or the project is one this token cannot list.
@@ -181,22 +209,22 @@ export async function ensureProject(
   }
 }
 
-export function toProjectInfo(row: Record<string, unknown>): ProjectInfo {
-  const permissions = row.permissions as { project_access?: { access_level?: number } | null; group_access?: { access_level?: number } | null } | undefined;
+export function toProjectInfo(row: ProjectRow): ProjectInfo {
+  const permissions = row.permissions;
   const levels = [permissions?.project_access?.access_level, permissions?.group_access?.access_level].filter((n): n is number => typeof n === 'number');
-  const ns = row.namespace as Record<string, unknown> | undefined;
+  const ns = row.namespace;
   return {
     id: Number(row.id),
-    name: String(row.name ?? ''),
-    path: String(row.path ?? ''),
-    pathWithNamespace: String(row.path_with_namespace ?? ''),
-    httpUrl: String(row.http_url_to_repo ?? ''),
-    sshUrl: String(row.ssh_url_to_repo ?? ''),
-    webUrl: String(row.web_url ?? ''),
+    name: row.name ?? '',
+    path: row.path ?? '',
+    pathWithNamespace: row.path_with_namespace ?? '',
+    httpUrl: row.http_url_to_repo ?? '',
+    sshUrl: row.ssh_url_to_repo ?? '',
+    webUrl: row.web_url ?? '',
     defaultBranch: typeof row.default_branch === 'string' ? row.default_branch : null,
-    visibility: String(row.visibility ?? ''),
+    visibility: row.visibility ?? '',
     emptyRepo: row.empty_repo === true,
     accessLevel: permissions ? Math.max(0, ...levels) : undefined,
-    namespace: ns ? { id: Number(ns.id), kind: String(ns.kind ?? ''), fullPath: String(ns.full_path ?? '') } : undefined,
+    namespace: ns ? { id: Number(ns.id), kind: ns.kind ?? '', fullPath: ns.full_path ?? '' } : undefined,
   };
 }

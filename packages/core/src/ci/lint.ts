@@ -1,6 +1,6 @@
 /** GitLab's CI Lint API for a project: validates a pipeline the way that project's GitLab would. */
 import { ValidationError } from '../errors.js';
-import type { GitlabClient } from '../gitlab/client.js';
+import { signalOnly, type GitlabApi, type GitlabCallOptions } from '../gitlab/api.js';
 import { encodeId, type GitlabRef } from '../ids/gitlab-ref.js';
 
 export interface CiLintResult {
@@ -10,11 +10,19 @@ export interface CiLintResult {
   mergedYaml: string | undefined;
 }
 
+/** GitLab's answer (`POST …/ci/lint`); `includes` and `jobs` are not read. */
+type CiLintRow = {
+  valid?: boolean;
+  errors?: string[];
+  warnings?: string[];
+  merged_yaml?: string | null;
+};
+
 export async function lintCiConfig(
-  client: GitlabClient,
+  api: GitlabApi,
   project: GitlabRef,
   content: string,
-  options: { ref?: string; dryRun?: boolean } = {},
+  options: { ref?: string; dryRun?: boolean } & GitlabCallOptions = {},
 ): Promise<CiLintResult> {
   if (typeof content !== 'string' || content.trim() === '') {
     throw new ValidationError('content', 'not empty', 'content: the pipeline to lint is empty');
@@ -22,8 +30,8 @@ export async function lintCiConfig(
   const body: Record<string, unknown> = { content, include_jobs: false };
   if (options.dryRun !== undefined) body.dry_run = options.dryRun;
   if (options.ref !== undefined) body.ref = options.ref;
-  const { body: answer } = await client.request('POST', `projects/${encodeId(project)}/ci/lint`, { body });
-  const row = (answer ?? {}) as Record<string, unknown>;
+  const { body: answer } = await api.request<CiLintRow | undefined>('POST', `projects/${encodeId(project)}/ci/lint`, { body, ...signalOnly(options) });
+  const row = answer ?? {};
   const strings = (value: unknown) => (Array.isArray(value) ? value.map(String) : []);
   return {
     valid: row.valid === true,

@@ -5,10 +5,9 @@
  */
 import { ValidationError } from '../errors.js';
 import { resolveExpiry, type ExpiryInput } from '../expiry.js';
-import type { GitlabApi } from '../gitlab/api.js';
-import type { GitlabClient } from '../gitlab/client.js';
+import { signalOnly, type GitlabApi, type GitlabCallOptions } from '../gitlab/api.js';
 import { deletedUnlessGone, unlessNotFound } from '../gitlab/not-found.js';
-import { checkNumericId, encodeId, refToParam, type GitlabRef } from '../ids/gitlab-ref.js';
+import { checkNumericId, encodeId, type GitlabRef } from '../ids/gitlab-ref.js';
 import { parsePublicKey } from '../ssh/public-key.js';
 
 export interface DeployKey {
@@ -21,6 +20,18 @@ export interface DeployKey {
   expiresAt: string | null;
   canPush: boolean;
 }
+
+/** A deploy key as GitLab sends it (`…/deploy_keys`); older GitLab omits `fingerprint_sha256`. */
+type DeployKeyRow = {
+  id: number;
+  title?: string;
+  key?: string;
+  fingerprint?: string | null;
+  fingerprint_sha256?: string | null;
+  created_at?: string | null;
+  expires_at?: string | null;
+  can_push?: boolean;
+};
 
 export interface RegisterDeployKeyInput extends ExpiryInput {
   title: string;
@@ -43,68 +54,82 @@ export function checkDeployKeyTitle(title: unknown, field = 'title'): string {
   return title;
 }
 
+/** Every call here takes any `GitlabApi`: the full client or the lean reader. */
 export async function registerDeployKey(
-  client: GitlabClient,
+  api: GitlabApi,
   project: GitlabRef,
   input: RegisterDeployKeyInput,
   now: Date = new Date(),
+  options: GitlabCallOptions = {},
 ): Promise<DeployKey> {
   const title = checkDeployKeyTitle(input.title);
   const key = parsePublicKey(input.key).line;
   const expiresAt = resolveExpiry(input, now);
-  const row = (await client.deployKeys.create(refToParam(project), title, key, {
-    canPush: input.canPush ?? false,
-    ...(expiresAt === undefined ? {} : { expiresAt }),
-  } as never)) as unknown as Record<string, unknown>;
+  const body = { title, key, can_push: input.canPush ?? false, ...(expiresAt === undefined ? {} : { expires_at: expiresAt }) };
+  const { body: row } = await api.request<DeployKeyRow>('POST', keysPath(project), { body, ...signalOnly(options) });
   return toDeployKey(row);
 }
 
-/** The keys enabled on the project. Reads take any `GitlabApi`: the full client or the lean reader. */
-export async function listDeployKeys(api: GitlabApi, project: GitlabRef): Promise<DeployKey[]> {
-  const rows = await api.paginate(`projects/${encodeId(project)}/deploy_keys`);
+/** The keys enabled on the project. */
+export async function listDeployKeys(api: GitlabApi, project: GitlabRef, options: GitlabCallOptions = {}): Promise<DeployKey[]> {
+  const rows = await api.paginate<DeployKeyRow>(keysPath(project), {}, signalOnly(options));
   return rows.map(toDeployKey);
 }
 
-export async function getDeployKey(api: GitlabApi, project: GitlabRef, id: number): Promise<DeployKey | undefined> {
-  const response = await unlessNotFound(api.request('GET', `projects/${encodeId(project)}/deploy_keys/${checkNumericId('id', id)}`));
-  return response && toDeployKey(response.body as Record<string, unknown>);
+/** The key, or undefined when it is not (or no longer) on the project. */
+export async function getDeployKey(api: GitlabApi, project: GitlabRef, id: number, options: GitlabCallOptions = {}): Promise<DeployKey | undefined> {
+  const response = await unlessNotFound(api.request<DeployKeyRow>('GET', keyPath(project, id), signalOnly(options)));
+  return response && toDeployKey(response.body);
 }
 
 export async function updateDeployKey(
-  client: GitlabClient,
+  api: GitlabApi,
   project: GitlabRef,
   id: number,
   changes: { title?: string; canPush?: boolean },
+  options: GitlabCallOptions = {},
 ): Promise<DeployKey> {
+  const path = keyPath(project, id);
   if (changes.title === undefined && changes.canPush === undefined) {
     throw new ValidationError('title/canPush', 'something to change', 'give a new title or canPush');
   }
-  const options: { title?: string; canPush?: boolean } = {};
-  if (changes.title !== undefined) options.title = checkDeployKeyTitle(changes.title);
-  if (changes.canPush !== undefined) options.canPush = changes.canPush;
-  return toDeployKey((await client.deployKeys.edit(refToParam(project), id, options)) as unknown as Record<string, unknown>);
+  const body: { title?: string; can_push?: boolean } = {};
+  if (changes.title !== undefined) body.title = checkDeployKeyTitle(changes.title);
+  if (changes.canPush !== undefined) body.can_push = changes.canPush;
+  const { body: row } = await api.request<DeployKeyRow>('PUT', path, { body, ...signalOnly(options) });
+  return toDeployKey(row);
 }
 
 /** Removes the key from the project. Returns false when it was already gone. */
-export async function deleteDeployKey(client: GitlabClient, project: GitlabRef, id: number): Promise<boolean> {
-  return deletedUnlessGone(client.deployKeys.remove(refToParam(project), id));
+export async function deleteDeployKey(api: GitlabApi, project: GitlabRef, id: number, options: GitlabCallOptions = {}): Promise<boolean> {
+  return deletedUnlessGone(api.request('DELETE', keyPath(project, id), signalOnly(options)));
 }
 
 /** Enables an existing deploy key (by ID) on another project. */
-export async function enableDeployKey(client: GitlabClient, project: GitlabRef, id: number): Promise<DeployKey> {
-  return toDeployKey((await client.deployKeys.enable(refToParam(project), id)) as unknown as Record<string, unknown>);
+export async function enableDeployKey(api: GitlabApi, project: GitlabRef, id: number, options: GitlabCallOptions = {}): Promise<DeployKey> {
+  const { body: row } = await api.request<DeployKeyRow>('POST', `${keyPath(project, id)}/enable`, signalOnly(options));
+  return toDeployKey(row);
 }
 
 export function isDeployKeyAlive(key: DeployKey, now: Date = new Date()): boolean {
   return key.expiresAt === null || Date.parse(key.expiresAt) > now.getTime();
 }
 
-function toDeployKey(row: Record<string, unknown>): DeployKey {
+function keysPath(project: GitlabRef): string {
+  return `projects/${encodeId(project)}/deploy_keys`;
+}
+
+/** Checks the ID first: a credential ID in a URL path must be a positive whole number. */
+function keyPath(project: GitlabRef, id: number): string {
+  return `${keysPath(project)}/${checkNumericId('id', id)}`;
+}
+
+function toDeployKey(row: DeployKeyRow): DeployKey {
   const text = (value: unknown) => (typeof value === 'string' ? value : null);
   return {
     id: Number(row.id),
-    title: String(row.title ?? ''),
-    key: String(row.key ?? ''),
+    title: row.title ?? '',
+    key: row.key ?? '',
     fingerprint: text(row.fingerprint),
     fingerprintSha256: text(row.fingerprint_sha256),
     createdAt: text(row.created_at),

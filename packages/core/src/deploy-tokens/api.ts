@@ -2,11 +2,10 @@
  * Deploy token calls for projects and groups. Input is validated before any request;
  * revoking a token that is already gone counts as done (GitLab answers 404).
  */
-import type { GitlabApi } from '../gitlab/api.js';
-import type { GitlabClient } from '../gitlab/client.js';
+import { signalOnly, type GitlabApi, type GitlabCallOptions } from '../gitlab/api.js';
 import { deletedUnlessGone, unlessNotFound } from '../gitlab/not-found.js';
 import { checkNumericId } from '../ids/gitlab-ref.js';
-import { targetParam, targetPath, type CredentialTarget } from '../target.js';
+import { targetPath, type CredentialTarget } from '../target.js';
 import type { DeployTokenScope } from './scopes.js';
 import { validateCreateDeployToken, type CreateDeployTokenInput } from './validate.js';
 
@@ -25,45 +24,60 @@ export interface NewDeployToken extends DeployToken {
   token: string;
 }
 
+/** A deploy token as GitLab sends it (`GET|POST …/deploy_tokens`); `token` only on create. */
+type DeployTokenRow = {
+  id: number;
+  name?: string;
+  username?: string;
+  expires_at?: string | null;
+  scopes?: DeployTokenScope[];
+  revoked?: boolean;
+  expired?: boolean;
+  token?: string;
+};
+
+/** Creates a token on the project or group. Every call here takes any `GitlabApi`: the full client or the lean reader. */
 export async function createDeployToken(
-  client: GitlabClient,
+  api: GitlabApi,
   target: CredentialTarget,
   input: CreateDeployTokenInput,
   now: Date = new Date(),
+  options: GitlabCallOptions = {},
 ): Promise<NewDeployToken> {
   const valid = validateCreateDeployToken(target.kind, input, now);
-  const body: { expires_at?: string; username?: string } = {};
+  const body: { name: string; scopes: DeployTokenScope[]; expires_at?: string; username?: string } = { name: valid.name, scopes: valid.scopes };
   if (valid.expiresAt !== undefined) body.expires_at = valid.expiresAt;
   if (valid.username !== undefined) body.username = valid.username;
-  const created = (await client.deployTokens.create(valid.name, valid.scopes as never, {
-    ...targetParam(target),
-    ...body,
-  } as never)) as unknown as Record<string, unknown>;
+  const { body: created } = await api.request<DeployTokenRow>('POST', `${targetPath(target)}/deploy_tokens`, { body, ...signalOnly(options) });
   return { ...toDeployToken(created), token: String(created.token) };
 }
 
-/**
- * All tokens of the target, following pagination; `active` keeps only unrevoked, unexpired ones.
- * Reads take any `GitlabApi`: the full client or the CLI's lean reader.
- */
+/** All tokens of the target, following pagination; `active` keeps only unrevoked, unexpired ones. */
 export async function listDeployTokens(
   api: GitlabApi,
   target: CredentialTarget,
-  options: { active?: boolean } = {},
+  options: { active?: boolean } & GitlabCallOptions = {},
 ): Promise<DeployToken[]> {
-  const rows = await api.paginate(`${targetPath(target)}/deploy_tokens`, options.active ? { active: 'true' } : {});
+  const rows = await api.paginate<DeployTokenRow>(`${targetPath(target)}/deploy_tokens`, options.active ? { active: 'true' } : {}, signalOnly(options));
   return rows.map(toDeployToken);
 }
 
 /** The token, or undefined when GitLab no longer knows it (revoked tokens may vanish). */
-export async function getDeployToken(api: GitlabApi, target: CredentialTarget, id: number): Promise<DeployToken | undefined> {
-  const response = await unlessNotFound(api.request('GET', `${targetPath(target)}/deploy_tokens/${checkNumericId('id', id)}`));
-  return response && toDeployToken(response.body as Record<string, unknown>);
+export async function getDeployToken(
+  api: GitlabApi,
+  target: CredentialTarget,
+  id: number,
+  options: GitlabCallOptions = {},
+): Promise<DeployToken | undefined> {
+  const path = `${targetPath(target)}/deploy_tokens/${checkNumericId('id', id)}`;
+  const response = await unlessNotFound(api.request<DeployTokenRow>('GET', path, signalOnly(options)));
+  return response && toDeployToken(response.body);
 }
 
 /** Revokes the token. Returns false when it was already gone. */
-export async function revokeDeployToken(client: GitlabClient, target: CredentialTarget, id: number): Promise<boolean> {
-  return deletedUnlessGone(client.deployTokens.remove(id, targetParam(target) as never));
+export async function revokeDeployToken(api: GitlabApi, target: CredentialTarget, id: number, options: GitlabCallOptions = {}): Promise<boolean> {
+  const path = `${targetPath(target)}/deploy_tokens/${checkNumericId('id', id)}`;
+  return deletedUnlessGone(api.request('DELETE', path, signalOnly(options)));
 }
 
 /** A token that still authenticates: not revoked and not past its expiry. */
@@ -72,13 +86,13 @@ export function isDeployTokenAlive(token: DeployToken, now: Date = new Date()): 
   return token.expiresAt === null || Date.parse(token.expiresAt) > now.getTime();
 }
 
-function toDeployToken(row: Record<string, unknown>): DeployToken {
+function toDeployToken(row: DeployTokenRow): DeployToken {
   return {
     id: Number(row.id),
-    name: String(row.name ?? ''),
-    username: String(row.username ?? ''),
+    name: row.name ?? '',
+    username: row.username ?? '',
     expiresAt: typeof row.expires_at === 'string' ? row.expires_at : null,
-    scopes: (Array.isArray(row.scopes) ? row.scopes : []) as DeployTokenScope[],
+    scopes: Array.isArray(row.scopes) ? row.scopes : [],
     revoked: row.revoked === true,
     expired: row.expired === true,
   };

@@ -1,6 +1,7 @@
 /**
- * The GitLab client: gitbeaker's resource classes over our ky transport. Resources build
- * endpoints and pagination; the transport owns timeouts, retries, the CA and typed errors.
+ * The GitLab client: core's own calls (`request`, `paginate`: everything core itself does)
+ * plus gitbeaker's resource classes, for SDK users, as the rest of GitLab's API. Both run over
+ * one ky transport, which owns timeouts, retries, the CA and typed errors.
  */
 import {
   Commits,
@@ -34,7 +35,11 @@ export interface GitlabClientOptions extends TransportOptions {
   oauth?: boolean;
 }
 
-/** gitbeaker's resources plus core's own calls (`request`, `paginate`) over one transport. */
+/**
+ * Core's own calls (`request`, `paginate`) plus gitbeaker's resources over the same transport.
+ * Core never calls the resources; they are the rest of GitLab's API for SDK users, with
+ * glkeys' timeouts, retries, CA and typed errors.
+ */
 export interface GitlabClient extends GitlabApi {
   readonly deployTokens: DeployTokens;
   readonly deployKeys: DeployKeys;

@@ -1,6 +1,6 @@
 export { createGitlabClient, type GitlabClient, type GitlabClientOptions, type GitlabToken } from './client.js';
 export { createGitlabReader, type GitlabReaderOptions } from './reader.js';
-export type { GitlabApi } from './api.js';
+export type { GitlabApi, GitlabCallOptions, GitlabRequestInit, GitlabResponse, PaginateOptions } from './api.js';
 export { normalizeHost } from './host.js';
 export { createTransport } from './ky-engine.js';
 export { createNodeTransport } from './node-engine.js';

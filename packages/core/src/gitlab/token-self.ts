@@ -1,5 +1,5 @@
 /** The caller's own token (`GET /personal_access_tokens/self`): any valid PAT may read it. */
-import type { GitlabClient } from './client.js';
+import { signalOnly, type GitlabApi, type GitlabCallOptions } from './api.js';
 
 export interface TokenSelf {
   id: number;
@@ -13,13 +13,25 @@ export interface TokenSelf {
   lastUsedAt: string | null;
 }
 
-export async function getTokenSelf(client: GitlabClient): Promise<TokenSelf> {
-  const { body } = await client.request('GET', 'personal_access_tokens/self');
-  const row = body as Record<string, unknown>;
+/** GitLab's answer to `GET /personal_access_tokens/self`. */
+type TokenSelfRow = {
+  id: number;
+  name?: string;
+  user_id: number;
+  scopes?: string[];
+  active?: boolean;
+  revoked?: boolean;
+  expires_at?: string | null;
+  created_at?: string | null;
+  last_used_at?: string | null;
+};
+
+export async function getTokenSelf(api: GitlabApi, options: GitlabCallOptions = {}): Promise<TokenSelf> {
+  const { body: row } = await api.request<TokenSelfRow>('GET', 'personal_access_tokens/self', signalOnly(options));
   const text = (v: unknown) => (typeof v === 'string' ? v : null);
   return {
     id: Number(row.id),
-    name: String(row.name ?? ''),
+    name: row.name ?? '',
     userId: Number(row.user_id),
     scopes: Array.isArray(row.scopes) ? row.scopes.map(String) : [],
     active: row.active !== false,

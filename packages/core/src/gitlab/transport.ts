@@ -25,8 +25,8 @@ export interface TransportOptions {
   ca?: string | Buffer;
   /** Told about each retry (for progress lines and metrics); never gets headers or bodies. */
   onRetry?: (event: RetryEvent) => void;
-  /** For tests: replace the wait between attempts and the jitter source. */
-  sleep?: (ms: number) => Promise<void>;
+  /** For tests: replace the wait between attempts and the jitter source. The caller's abort ends a wait either way. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
   userAgent?: string;
 }
@@ -56,7 +56,29 @@ export interface TransportResponse {
 
 export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Clears its timer on abort, so an aborted CLI does not linger for a backoff it will never use. */
+const realSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const cancel = () => clearTimeout(timer);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', cancel);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', cancel, { once: true });
+  });
+
+/** The wait between attempts; the caller's abort rejects it at once with the abort reason, whatever `sleep` does. */
+function waitUnlessAborted(sleep: NonNullable<TransportOptions['sleep']>, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return sleep(ms);
+  signal.throwIfAborted();
+  return new Promise<void>((resolve, reject) => {
+    const stop = () => reject(signal.reason);
+    signal.addEventListener('abort', stop, { once: true });
+    sleep(ms, signal)
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', stop));
+  });
+}
 
 /** One attempt's answer, whatever engine sent it. */
 export interface AttemptResponse {
@@ -115,7 +137,7 @@ export function createRetryingTransport(options: TransportOptions, sendAttempt: 
         const delayMs = asked !== undefined ? asked + Math.round(random() * retry.baseDelayMs) : backoffDelayMs(attempt, retry, random);
         options.onRetry?.({ request: info, attempt: attempt + 1, delayMs, reason: describe(outcome) });
         if (response) await response.discard().catch(() => undefined);
-        await sleep(delayMs);
+        await waitUnlessAborted(sleep, delayMs, request.signal);
         continue;
       }
       if (response) {

@@ -61,10 +61,10 @@ export function deployKeyDriver(client: GitlabClient, target: TargetRef, spec: D
     kind: 'deploy-key',
     target,
     specHash: deployKeySpecHash(spec),
-    async create(name, now) {
+    async create(name, now, options = {}) {
       // A fresh key pair per generation: rotation must change the secret, not just the title.
       const pair = await generateKeyPair({ ...spec, comment: spec.comment ?? 'glkeys' });
-      const key = await registerDeployKey(client, project(target), { title: name, key: pair.publicKey, canPush: spec.canPush ?? false, ...expiry }, now);
+      const key = await registerDeployKey(client, project(target), { title: name, key: pair.publicKey, canPush: spec.canPush ?? false, ...expiry }, now, options);
       return {
         record: toRecord(key, now),
         value: {
@@ -76,15 +76,15 @@ export function deployKeyDriver(client: GitlabClient, target: TargetRef, spec: D
         },
       };
     },
-    async get(at, id) {
-      const key = await getDeployKey(client, project(at), id);
+    async get(at, id, options = {}) {
+      const key = await getDeployKey(client, project(at), id, options);
       return key && toRecord(key, new Date());
     },
-    async list(at) {
+    async list(at, options = {}) {
       const now = new Date();
-      return (await listDeployKeys(client, project(at))).map((key) => toRecord(key, now));
+      return (await listDeployKeys(client, project(at), options)).map((key) => toRecord(key, now));
     },
-    revoke: (at, id) => deleteDeployKey(client, project(at), id),
+    revoke: (at, id, options = {}) => deleteDeployKey(client, project(at), id, options),
   };
 }
 

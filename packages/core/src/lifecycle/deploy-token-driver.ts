@@ -51,22 +51,22 @@ export function deployTokenDriver(client: GitlabClient, target: TargetRef, spec:
     kind: 'deploy-token',
     target,
     specHash: deployTokenSpecHash(spec),
-    async create(name, now) {
-      const created = await createDeployToken(client, targetOf(target), { ...spec, name }, now);
+    async create(name, now, options = {}) {
+      const created = await createDeployToken(client, targetOf(target), { ...spec, name }, now, options);
       return {
         record: toRecord(created, now),
         value: { id: created.id, username: created.username, token: created.token, expiresAt: created.expiresAt },
       };
     },
-    async get(at, id) {
-      const token = await getDeployToken(client, targetOf(at), id);
+    async get(at, id, options = {}) {
+      const token = await getDeployToken(client, targetOf(at), id, options);
       return token && toRecord(token, new Date());
     },
-    async list(at) {
+    async list(at, options = {}) {
       const now = new Date();
-      return (await listDeployTokens(client, targetOf(at), { active: true })).map((token) => toRecord(token, now));
+      return (await listDeployTokens(client, targetOf(at), { active: true, ...options })).map((token) => toRecord(token, now));
     },
-    revoke: (at, id) => revokeDeployToken(client, targetOf(at), id),
+    revoke: (at, id, options = {}) => revokeDeployToken(client, targetOf(at), id, options),
   };
 }
 

@@ -338,3 +338,31 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 60_000): Promi
   }
   throw new Error('condition not met in time');
 }
+
+describe('cancellation reaches every call of a protocol run', () => {
+  it('should send nothing and write nothing when the signal is already aborted', async () => {
+    env.sim.log.clear();
+    const s = store();
+    const controller = new AbortController();
+    controller.abort(new Error('shutting down'));
+    await expect(deployTokenToSecret(tokenInput({ store: s, signal: controller.signal, target: resolveTarget({ project: SEED_PATHS.project }) }))).rejects.toThrow('shutting down');
+    expect([env.sim.log.count(), s.writes]).toEqual([0, 0]);
+  });
+
+  it('should stop a hanging create at once, leaving the intent that makes the next run collect it', async () => {
+    const owner = `test/${ns.name}/creds`;
+    env.sim.setFaults([{ route: 'POST /projects/:id/deploy_tokens', kind: 'hang', when: 'after', count: 1 }]);
+    const controller = new AbortController();
+    const running = deployTokenToSecret(tokenInput({ signal: controller.signal }));
+    await waitFor(async () => env.sim.log.count({ route: 'POST /projects/:id/deploy_tokens' }) === 1, 10_000);
+    controller.abort(new Error('shutting down'));
+    await expect(running).rejects.toThrow('shutting down');
+    env.sim.setFaults([]);
+    expect(env.sim.log.count({ route: 'POST /projects/:id/deploy_tokens' })).toBe(1);
+    const state = parseStateAnnotation((await readSecret()).metadata?.annotations) as LifecycleState;
+    expect(state.intent).toBeDefined();
+    const next = await deployTokenToSecret(tokenInput());
+    expect(next.result.action).toBe('created');
+    expect(live(env.sim, web, owner).map((t) => t.id)).toEqual([next.credential!.id]);
+  });
+});
