@@ -3,8 +3,9 @@
  * http-backend behind HTTPS with Basic auth, and OpenSSH's sshd) and writes the Secret to the
  * real apiserver (kube-testenv). The bare repositories are read back with git itself.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ import { leaksOf, runCli } from './support/run-cli.js';
 import { readSecret } from './support/kube.js';
 import { startGitHttpServer, type GitHttpServer } from './support/git-http-server.js';
 import { startSshd, type TestSshd } from './support/sshd.js';
+import { processesUnder, until } from './support/processes.js';
 
 const USERNAME = 'flux-bot';
 const PASSWORD = 'http-password-7f3a9c21e5';
@@ -295,6 +297,43 @@ describe('bootstrap git: bad input and --export never touch the Git server', () 
     expect(kinds).toEqual(['Secret', 'GitRepository', 'Kustomization']);
     expect(http.stats.requests).toBe(before);
     expect(bare(repoDir, 'for-each-ref')).toBe('');
+  });
+});
+
+describe.runIf(process.platform === 'linux')('bootstrap git: Ctrl-C', () => {
+  it('SIGINT mid-push stops git, removes the temp folder with the credential, writes no Secret and exits 130', async () => {
+    // A Git server that never answers, so git is stuck in ls-remote when glkeys gets the signal.
+    let requests = 0;
+    const hanging = createServer(() => (requests += 1));
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const port = (hanging.address() as { port: number }).port;
+    const tmp = join(dir, 'tmp-sigint');
+    mkdirSync(tmp);
+    const folders = () => readdirSync(tmp).filter((n) => n.startsWith('glkeys-git-'));
+    let child: ChildProcess | undefined;
+    try {
+      const args = ['bootstrap', 'git', '--url', `http://127.0.0.1:${port}/team/fleet.git`, '--password', PASSWORD, '--namespace', ns.name, '--secret-name', 'interrupted'];
+      const running = runCli(args, { env: { ...kube(), TMPDIR: tmp }, started: (c) => (child = c) });
+      await until(() => requests === 1 && folders().length === 1, 'git asked the server');
+      const root = join(tmp, folders()[0]!);
+      expect(existsSync(join(root, 'auth', 'askpass.sh'))).toBe(true);
+      const pids = processesUnder(root);
+      expect(pids.length).toBeGreaterThanOrEqual(1);
+
+      child!.kill('SIGINT');
+      const run = await running;
+      expect(run.code).toBe(130);
+      expect(run.stderr).toContain('Interrupted by SIGINT');
+      expect(run.stderr).toContain('nothing was pushed');
+      expect(run.stderr).toContain(`Secret ${ns.name}/interrupted was not written`);
+      expect(folders()).toEqual([]);
+      await until(() => processesUnder(root).length === 0, 'git and its helper gone');
+      expect(await readSecret(ns.name, 'interrupted')).toBeUndefined();
+    } finally {
+      child?.kill('SIGKILL');
+      hanging.closeAllConnections();
+      hanging.close();
+    }
   });
 });
 

@@ -3,7 +3,7 @@
  * in-process simulator and SSH server keep answering. Every output is recorded so a test
  * can prove no secret leaked into it.
  */
-import { execFile } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const CLI_DIR = fileURLToPath(new URL('../..', import.meta.url));
@@ -27,6 +27,8 @@ export interface RunOptions {
   requested?: boolean;
   cwd?: string;
   bin?: string;
+  /** Gets the running child, e.g. to send it a signal. */
+  started?: (child: ChildProcess) => void;
 }
 
 export function runCli(args: string[], options: RunOptions = {}): Promise<CliRun> {
@@ -48,6 +50,7 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<CliRun
       recorded.push(run);
       resolve(run);
     });
+    options.started?.(child);
     if (options.input !== undefined) child.stdin?.end(options.input);
     else child.stdin?.end();
   });

@@ -15,6 +15,7 @@ import { scanKnownHosts } from '../ssh/known-hosts.js';
 import type { GenerateKeyPairOptions } from '../ssh/types.js';
 import { parseGoDuration } from '../flux/duration.js';
 import { DEFAULT_AUTHOR, DEFAULT_COMMIT_MESSAGE, checkCommitAuthor, pushFiles, type PushFilesResult } from '../git/push.js';
+import { GitCommandError } from '../git/exec.js';
 import { parseGitRemoteUrl, type GitAuth, type GitRemote } from '../git/remote.js';
 import { writeSyncFiles, type WrittenFile } from '../git/checkout-files.js';
 import { checkSyncPath } from '../flux/naming.js';
@@ -60,6 +61,12 @@ export interface GitBootstrapInput {
   scanKnownHosts?: (host: string, port: number) => Promise<string>;
   /** Progress lines for people (never a secret). */
   onStep?: (line: string) => void;
+  /**
+   * Stops the work between steps and during the push (see pushFiles); it then rejects with a
+   * GitCommandError of reason `aborted` saying what was pushed and that the Secret was not written.
+   * A Secret write already under way is finished.
+   */
+  signal?: AbortSignal;
 }
 
 export interface GitBootstrapResult {
@@ -105,6 +112,11 @@ export async function bootstrapGit(input: GitBootstrapInput): Promise<GitBootstr
   const f = fieldNames(input.fields);
   const mode = input.mode ?? 'push';
   const cred = input.credential;
+  const stopIfAborted = (done: string) => {
+    if (input.signal?.aborted) throw new GitCommandError('push', 'aborted', `bootstrap git stopped (aborted): ${done}`);
+  };
+  const untouched = `nothing was pushed and the Secret ${input.namespace}/${input.secretName} was not written`;
+  stopIfAborted(untouched);
   const existing = mode === 'export' ? undefined : await input.store!.read();
   if (existing?.annotations[STATE_ANNOTATION] !== undefined) {
     // Replacing it would drop the state and leave its GitLab credential live and unrecorded.
@@ -123,6 +135,7 @@ export async function bootstrapGit(input: GitBootstrapInput): Promise<GitBootstr
     const scan = input.scanKnownHosts ?? ((host: string, port: number) => scanKnownHosts(host, port));
     input.onStep?.(`Scanning the SSH host keys of ${remote.host}:${remote.port}…`);
     const knownHosts = await scan(remote.host, remote.port);
+    stopIfAborted(untouched);
     rendered = renderKeySecret({ id: 0, privateKey: settled.privateKey, publicKey: settled.publicKey, fingerprintSha256: settled.fingerprintSha256, expiresAt: null }, knownHosts);
     key = { source: settled.source, publicKey: settled.publicKey, fingerprintSha256: settled.fingerprintSha256 };
     auth = { kind: 'ssh', privateKey: settled.privateKey, knownHosts };
@@ -144,6 +157,7 @@ export async function bootstrapGit(input: GitBootstrapInput): Promise<GitBootstr
   const store = input.store!;
   if (mode === 'push' && pushable) {
     await store.check?.(manifest, { resourceVersion: existing?.resourceVersion });
+    stopIfAborted(untouched);
     input.onStep?.(`Pushing the sync manifests to ${input.url} (${input.branch})…`);
     result.push = await pushFiles({
       url: input.url,
@@ -154,13 +168,25 @@ export async function bootstrapGit(input: GitBootstrapInput): Promise<GitBootstr
       ...(input.message === undefined ? {} : { message: input.message }),
       ...(input.authorName === undefined ? {} : { authorName: input.authorName }),
       ...(input.authorEmail === undefined ? {} : { authorEmail: input.authorEmail }),
+      ...(input.signal ? { signal: input.signal } : {}),
+    }).catch((error: unknown) => {
+      if (!(error instanceof GitCommandError && error.reason === 'aborted')) throw error;
+      throw new GitCommandError(error.operation, 'aborted', `${error.message} The Secret ${input.namespace}/${input.secretName} was not written.`);
     });
   }
+  // Stopped after a finished push: the cluster is left alone, and the message says what landed.
+  stopIfAborted(`${pushedLine(result.push, input.branch)}; the Secret ${input.namespace}/${input.secretName} was not written (a re-run writes it, with no new commit)`);
   // Guarded by the read above: a Secret changed meanwhile is a ConflictError, not overwritten.
-  await store.write(manifest, { resourceVersion: existing?.resourceVersion });
+  await store.write(manifest, { resourceVersion: existing?.resourceVersion }, input.signal ? { signal: input.signal } : {});
   result.secretWritten = true;
   if (mode === 'write-files') result.written = await writeSyncFiles(input.outputDir!, files);
   return result;
+}
+
+function pushedLine(push: PushFilesResult | null, branch: string): string {
+  if (!push) return 'nothing was pushed';
+  if (push.commit) return `commit ${push.commit.id.slice(0, 12)} was pushed to ${branch}`;
+  return push.pushed ? `branch ${branch} was created` : `${branch} already held the files (nothing pushed)`;
 }
 
 const DEFAULT_FIELDS = {

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GlkeysError } from '../errors.js';
 import { DEFAULT_RETRY, backoffDelayMs, type RetryOptions } from '../gitlab/retry-policy.js';
 
-export type GitFailureReason = 'auth' | 'host-key' | 'tls' | 'not-found' | 'rejected' | 'unreachable' | 'timeout' | 'failed';
+export type GitFailureReason = 'auth' | 'host-key' | 'tls' | 'not-found' | 'rejected' | 'unreachable' | 'timeout' | 'aborted' | 'failed';
 
 /** A git command failed. `code` is `GIT` (the CLI maps it to exit 5); the message says what to do. */
 export class GitCommandError extends GlkeysError {
@@ -33,19 +33,13 @@ export interface GitRunOptions {
   secrets: string[];
   /** Remote URL, named in messages. */
   url: string;
+  /** Aborting kills git's process group; the call then rejects with reason `aborted`. */
+  signal?: AbortSignal;
 }
 
 export interface GitOutput {
   stdout: string;
   stderr: string;
-}
-
-/** Process groups of the git commands running now, so a signal to glkeys can end them too. */
-const running = new Set<number>();
-
-/** Kills every git command still running (and its ssh or https helpers). */
-export function killRunningGit(): void {
-  for (const pid of running) killGroup(pid);
 }
 
 function killGroup(pid: number): void {
@@ -58,13 +52,25 @@ function killGroup(pid: number): void {
 
 export function runGit(args: string[], options: GitRunOptions): Promise<GitOutput> {
   const argv = [...(options.config ?? []).flatMap((c) => ['-c', c]), ...args];
+  const { signal } = options;
+  // Once aborted, no git process is started at all (not even a retry).
+  if (signal?.aborted) return Promise.reject(aborted(args[0]!, options));
   return new Promise((resolve, reject) => {
-    // Own process group, so a timeout also ends the ssh or remote-https helper git started.
+    // Own process group, so a timeout or an abort also ends the ssh or remote-https helper git started.
     const child = spawn('git', argv, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    if (child.pid !== undefined) running.add(child.pid);
     let stdout = '';
     let stderr = '';
     let timedOut = false;
+    let stopped = false;
+    const onAbort = () => {
+      stopped = true;
+      if (child.pid !== undefined) killGroup(child.pid);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const settled = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
     // Decoded as a stream, so a multi-byte character split between chunks stays whole.
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
@@ -75,14 +81,15 @@ export function runGit(args: string[], options: GitRunOptions): Promise<GitOutpu
       if (child.pid !== undefined) killGroup(child.pid);
     }, options.timeoutMs);
     child.on('error', (error) => {
-      clearTimeout(timer);
-      if (child.pid !== undefined) running.delete(child.pid);
+      settled();
       reject(new GitCommandError(args[0]!, 'failed', `git ${args[0]}: cannot run git (${(error as NodeJS.ErrnoException).code ?? error.message}); install git and make sure it is on PATH`));
     });
+    // 'close' comes after git exited and its pipes closed, so git is gone when this settles.
     child.on('close', (code) => {
-      clearTimeout(timer);
-      if (child.pid !== undefined) running.delete(child.pid);
-      if (timedOut) {
+      settled();
+      if (stopped) {
+        reject(aborted(args[0]!, options));
+      } else if (timedOut) {
         reject(failure(args[0]!, 'timeout', `no answer within ${Math.round(options.timeoutMs / 1000)} s`, options));
       } else if (code === 0) {
         resolve({ stdout, stderr });
@@ -130,12 +137,17 @@ const ADVICE: Record<GitFailureReason, string> = {
   rejected: 'the push was rejected (the branch moved, or it is protected): run the command again, or allow pushes to the branch',
   unreachable: 'the Git server could not be reached: check --url, the network and that the server is up, then run the command again',
   timeout: 'the Git server did not answer in time: run the command again (it is safe to repeat)',
+  aborted: 'stopped on request',
   failed: 'see git\'s message above',
 };
 
 function failure(operation: string, reason: GitFailureReason, detail: string, options: GitRunOptions): GitCommandError {
   const said = redact(detail, options.secrets).trim();
   return new GitCommandError(operation, reason, `git ${operation} ${options.url} failed${said ? `: ${said}` : ''}\n${ADVICE[reason]}`);
+}
+
+function aborted(operation: string, options: GitRunOptions): GitCommandError {
+  return new GitCommandError(operation, 'aborted', `git ${operation} ${options.url} was stopped (aborted)`);
 }
 
 /** git's own diagnostics, without progress noise or terminal control characters; at most a few lines. */

@@ -1,14 +1,11 @@
 /**
- * The safety rules of bootstrap git's file and process handling: no secret in a git message
- * (whole lines dropped), no file written through a symbolic link of a cloned repository, and
- * no decrypted key left in the temp folder when glkeys is stopped by a signal mid-push.
+ * The safety rules of bootstrap git's file handling: no secret in a git message (whole lines
+ * dropped) and no file written through a symbolic link of a cloned repository. No decrypted
+ * key is left behind by an aborted push: test/git/abort.test.ts.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ValidationError, parseGitRemoteUrl, writeSyncFiles } from '../../src/index.js';
 import { redact } from '../../src/git/exec.js';
@@ -82,40 +79,5 @@ describe('parseGitRemoteUrl', () => {
     expect(error?.message).not.toContain('hunter2');
     expect(() => parseGitRemoteUrl('ssh://git@host/team/fleet.git?x=1')).toThrow(ValidationError);
     expect(() => parseGitRemoteUrl('https://host:0/team/fleet.git')).toThrow(ValidationError);
-  });
-});
-
-describe('a signal during the push', () => {
-  it('removes the temp folder with the key and stops git before glkeys exits', async () => {
-    // A Git server that never answers, so the child is stuck in `git ls-remote` when signalled.
-    const hanging = createServer(() => undefined);
-    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
-    const port = (hanging.address() as { port: number }).port;
-    const tmp = mkdtempSync(join(dir, 'tmp-'));
-    const script = join(dir, 'push.mjs');
-    // A plain Node process runs the built package (the test command builds before testing).
-    const core = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
-    writeFileSync(
-      script,
-      `const { pushFiles } = await import(${JSON.stringify(core)});
-await pushFiles({ url: 'http://127.0.0.1:${port}/team/fleet.git', branch: 'main', files: [{ path: 'a.yaml', content: 'x' }],
-  auth: { kind: 'https', username: 'flux', password: 'signal-test-password' }, timeoutMs: 60000 });`,
-    );
-    const child = spawn(process.execPath, [script], { env: { ...process.env, TMPDIR: tmp }, stdio: 'ignore' });
-    try {
-      // Wait until pushFiles has made its temp folder and git is running.
-      for (let i = 0; i < 200 && !readdirSync(tmp).some((n) => n.startsWith('glkeys-git-') && existsSync(join(tmp, n, 'work'))); i += 1) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      expect(readdirSync(tmp).filter((n) => n.startsWith('glkeys-git-'))).toHaveLength(1);
-      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-      child.kill('SIGTERM');
-      expect(await exited).toBe('SIGTERM');
-      expect(readdirSync(tmp).filter((n) => n.startsWith('glkeys-git-'))).toEqual([]);
-    } finally {
-      child.kill('SIGKILL');
-      hanging.closeAllConnections();
-      hanging.close();
-    }
   });
 });

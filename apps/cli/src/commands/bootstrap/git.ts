@@ -6,6 +6,7 @@ import { kubeFlags } from '../../lib/flags.js';
 import { keyGenerationFlags } from '../../lib/key-secret.js';
 import { secretTarget } from '../../lib/kube.js';
 import { exportYaml } from '../../lib/bootstrap-output.js';
+import { withInterrupt } from '../../lib/interrupt.js';
 
 export interface BootstrapGitResult {
   url: string;
@@ -34,7 +35,8 @@ and its public half printed to register as a deploy key; nothing is pushed with 
 HTTPS: --username (default git) and GIT_PASSWORD (or --password, which shell history keeps), plus --ca-file; http:// only to this machine unless --allow-insecure-http. \
 The password and key never appear in git's argv, the URL or any output.
 --output-dir writes the files into that checkout instead of pushing; --export prints the Secret and manifests (no cluster, no push).
-Git failures (credential refused, server unreachable, push rejected) exit 5 with what to do; bad input exits 2 before any Git or network call.`;
+Git failures (credential refused, server unreachable, push rejected) exit 5 with what to do; bad input exits 2 before any Git or network call.
+Ctrl-C (or SIGTERM) stops git, removes the temporary key, writes no Secret and exits 130, saying whether the push may have reached the server.`;
   static override examples = [
     '<%= config.bin %> bootstrap git --url ssh://git@gitlab.example.com:2222/team/fleet.git --private-key-file ./id_ecdsa --path clusters/dev',
     'GIT_PASSWORD=... <%= config.bin %> bootstrap git --url https://git.example.com/team/fleet.git --username flux --ca-file ./ca.pem',
@@ -111,7 +113,8 @@ Git failures (credential refused, server unreachable, push rejected) exit 5 with
     }
     const { store } = await secretTarget(flags, flags.namespace, flags['secret-name'], { createNamespace: true });
     const outputDir = flags['output-dir'];
-    const done = await core.bootstrapGit({ ...input, store, ...(outputDir ? { mode: 'write-files', outputDir } : { mode: 'push' }) });
+    // Ctrl-C or SIGTERM stops git and removes its temp folder (the decrypted key) before exit 130.
+    const done = await withInterrupt((signal) => core.bootstrapGit({ ...input, store, signal, ...(outputDir ? { mode: 'write-files', outputDir } : { mode: 'push' }) }));
     const result = this.report(done, flags);
     if (done.push) {
       this.note(done.push.commit ? `Committed ${done.push.commit.id.slice(0, 12)} and pushed to ${flags.branch}.` : done.push.pushed ? `Created branch ${flags.branch}.` : 'Sync manifests already up to date: nothing committed or pushed.');
