@@ -1,5 +1,6 @@
 // Public API of @glkeys/core. Each line re-exports one concern; see README.md.
 export * from './errors.js';
+export * from './kubernetes/errors.js';
 export * from './ids/index.js';
 export * from './gitlab/index.js';
 export * from './target.js';

@@ -29,7 +29,7 @@ export class KubernetesSecretStore implements SecretStore {
   async read(): Promise<StoredSecret | undefined> {
     let secret: V1Secret;
     try {
-      secret = await kubeCall(`read Secret ${this.namespace}/${this.name}`, () =>
+      secret = await kubeCall({ verb: 'get', resource: 'Secret', namespace: this.namespace, name: this.name }, () =>
         this.core.readNamespacedSecret({ name: this.name, namespace: this.namespace }),
       );
     } catch (error) {
@@ -65,7 +65,7 @@ export class KubernetesSecretStore implements SecretStore {
    */
   async check(manifest: SecretManifest): Promise<void> {
     try {
-      await kubeCall(`dry-run apply Secret ${this.name}`, () =>
+      await kubeCall({ verb: 'apply', dryRun: true, resource: 'Secret', namespace: this.namespace, name: this.name }, () =>
         this.objects.patch(manifest as never, undefined, 'All', FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
       );
     } catch (error) {
@@ -79,7 +79,8 @@ export class KubernetesSecretStore implements SecretStore {
   }
 
   private async apply(object: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }): Promise<void> {
-    await kubeCall(`apply ${object.kind} ${object.metadata.name}`, () =>
+    const { name, namespace } = object.metadata;
+    await kubeCall({ verb: 'apply', resource: object.kind, name, ...(namespace ? { namespace } : {}) }, () =>
       this.objects.patch(object as never, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
     );
     this.writes += 1;
