@@ -1,11 +1,14 @@
 /** What kubeCall throws for the apiserver's refusals, against a real apiserver (kube-testenv). */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { inspect } from 'node:util';
 import { CoreV1Api, KubeConfig, type V1Secret } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { testEnv, useNamespace } from '@glkeys/kube-testenv/vitest';
-import { kubeCall, statusOf } from '../../src/kubernetes/index.js';
+import { kubeCall, loadKubeConfig, statusOf } from '../../src/kubernetes/index.js';
 import { ConflictError, KubernetesApiError } from '../../src/kubernetes/errors.js';
-import { isTerminal, retryAfterMs } from '../../src/errors.js';
+import { ValidationError, isTerminal, retryAfterMs } from '../../src/errors.js';
 
 const ns = useNamespace('errors');
 const api = () => testEnv().kubeConfig.makeApiClient(CoreV1Api);
@@ -88,5 +91,33 @@ describe('kubeCall against the apiserver', () => {
     expect(error).toMatchObject({ code: 'KUBERNETES', status: undefined, reason: 'Unreachable' });
     expect(isTerminal(error)).toBe(false);
     expect(everything(error)).not.toContain('not-a-real-token');
+  });
+});
+
+describe('loadKubeConfig', () => {
+  it('should refuse a missing file as a ValidationError naming the path and the system code', () => {
+    const error = (() => {
+      try {
+        loadKubeConfig({ kubeconfig: '/nonexistent/kubeconfig' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ code: 'VALIDATION', field: 'kubeconfig', message: 'kubeconfig: /nonexistent/kubeconfig cannot be read (ENOENT)' });
+  });
+
+  it('should refuse a file that is not a kubeconfig without quoting it', () => {
+    const token = 'eyJhbGciOiJSUzI1NiJ9.leaked-kube-token';
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'glkeys-kc-')), 'config');
+    writeFileSync(file, `users:\n- name: u\n  user: {token: ${token}\n: [broken`);
+    let error: unknown;
+    try {
+      loadKubeConfig({ kubeconfig: file });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: 'VALIDATION', field: 'kubeconfig', message: `kubeconfig: ${file} is not a valid kubeconfig` });
+    expect(everything(error as Error)).not.toContain('leaked-kube-token');
   });
 });
