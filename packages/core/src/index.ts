@@ -17,3 +17,4 @@ export { checkNamespace, checkSecretName } from './kubernetes/names.js';
 export { ACCESS_LEVEL_NAMES, accessLevelName, getTokenSelf, type TokenSelf } from './gitlab/token-self.js';
 export { describeTokenAccess, type CommandAccess, type TokenAccess } from './gitlab/token-access.js';
 export * from './ci/index.js';
+export { retrying, type RetryingOptions, type RetryDecision } from './retry.js';
