@@ -68,7 +68,8 @@ function attempt<T>(request: KubeRequest, call: () => Promise<T>, timeoutMs: num
       signal.addEventListener('abort', onAbort, { once: true });
     }
   });
-  const answered = call().catch((error: unknown) => {
+  // Inside an executor, so a call that throws synchronously is typed like one that rejects.
+  const answered = new Promise<T>((resolve) => resolve(call())).catch((error: unknown) => {
     throw kubernetesErrorFrom(request, error);
   });
   return Promise.race([answered, bounded]).finally(() => {

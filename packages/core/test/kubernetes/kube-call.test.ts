@@ -50,6 +50,18 @@ describe('kubeCall', () => {
     await expect(kubeCall(request, failing([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })]).call, { ...noWait, retry: { limit: 0 } })).rejects.toMatchObject({ reason: 'Unreachable', message: expect.stringContaining('ECONNREFUSED') });
   });
 
+  it('should type any other failure as Unknown without its message, thrown or rejected, and not retry it', async () => {
+    const throws = () => {
+      throw new TypeError('token=abc123 in a client bug');
+    };
+    const error = (await kubeCall(request, throws, noWait).catch((e: unknown) => e)) as KubernetesApiError;
+    expect(error).toMatchObject({ code: 'KUBERNETES', status: undefined, reason: 'Unknown', message: 'Kubernetes API: get Secret ns/creds failed (TypeError)' });
+    expect(JSON.stringify(error) + String((error.cause as Error).message)).not.toContain('abc123');
+    const f = failing([new Error('odd'), new Error('odd')]);
+    await expect(kubeCall(request, f.call, noWait)).rejects.toMatchObject({ reason: 'Unknown' });
+    expect(f.calls()).toBe(1);
+  });
+
   it('should wait what a 429 asks for (Status retryAfterSeconds), and give up when it asks too much', async () => {
     const waits: number[] = [];
     const limited = status(429, { kind: 'Status', reason: 'TooManyRequests', details: { retryAfterSeconds: 3 } });
