@@ -7,19 +7,23 @@
  * response bodies are reduced to GitLab's message, which never echoes a token.
  */
 
-export type GlkeysErrorCode =
-  | 'VALIDATION'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'GITLAB_VALIDATION'
-  | 'RATE_LIMITED'
-  | 'NETWORK'
-  | 'TIMEOUT'
-  | 'GITLAB_SERVER'
-  | 'LIFECYCLE'
-  | 'GIT';
+const CODES = [
+  'VALIDATION',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'GITLAB_VALIDATION',
+  'RATE_LIMITED',
+  'NETWORK',
+  'TIMEOUT',
+  'GITLAB_SERVER',
+  'LIFECYCLE',
+  'GIT',
+  'KUBERNETES',
+] as const;
+
+export type GlkeysErrorCode = (typeof CODES)[number];
 
 export interface RequestInfo {
   method: string;
@@ -151,13 +155,55 @@ export class ForeignStateError extends LifecycleError {
   }
 }
 
-/** TEMPORARY (replaced by the typed Kubernetes errors): a write refused because the object changed since it was read. */
-export class ConflictError extends GlkeysError {
-  readonly status = 409;
-  constructor(
-    message: string,
-    readonly reason: 'Conflict' | 'AlreadyExists' = 'Conflict',
-  ) {
-    super('CONFLICT', message);
+/**
+ * Whether retrying the same call with the same inputs cannot help: bad input, a refused
+ * credential or role, something missing, GitLab's or the apiserver's refusal of the request,
+ * a lifecycle state glkeys did not write, git's auth/host-key/TLS/not-found/rejected failures.
+ * Not terminal: network errors, timeouts, 5xx, 429, a Kubernetes conflict (read again and
+ * decide afresh) and any error glkeys does not know (a bug may be transient; a controller
+ * requeues with backoff). Read from `code` and fields, so an error from another copy of core
+ * (each CommonJS entry bundles its own) is judged the same.
+ */
+export function isTerminal(error: unknown): boolean {
+  const code = glkeysCodeOf(error);
+  const fields = error as { status?: unknown; reason?: unknown };
+  switch (code) {
+    case 'VALIDATION':
+    case 'LIFECYCLE':
+    case 'UNAUTHORIZED':
+    case 'FORBIDDEN':
+    case 'NOT_FOUND':
+    case 'GITLAB_VALIDATION':
+      return true;
+    case 'CONFLICT':
+      // A Kubernetes 409 is a race (read again); core's other conflicts are ambiguous input.
+      return fields.status !== 409;
+    case 'KUBERNETES':
+      return typeof fields.status === 'number' && fields.status >= 400 && fields.status < 500 && !TRANSIENT_4XX.has(fields.status);
+    case 'GIT':
+      return typeof fields.reason === 'string' && TERMINAL_GIT_REASONS.has(fields.reason);
+    default:
+      return false;
   }
+}
+
+/** The wait the server asked for (GitLab's Retry-After on a 429, the apiserver's retryAfterSeconds), if any. */
+export function retryAfterMs(error: unknown): number | undefined {
+  if (glkeysCodeOf(error) === undefined) return undefined;
+  const asked = (error as { retryAfterMs?: unknown }).retryAfterMs;
+  return typeof asked === 'number' && Number.isFinite(asked) && asked >= 0 ? asked : undefined;
+}
+
+/** 408 Request Timeout, 409 Conflict, 410 Gone (a watch's resourceVersion expired) and 429: try again. */
+const TRANSIENT_4XX = new Set([408, 409, 410, 429]);
+
+/** git/exec.ts's GitFailureReason values for which the same command fails the same way again. */
+const TERMINAL_GIT_REASONS = new Set(['auth', 'host-key', 'tls', 'not-found', 'rejected']);
+
+const KNOWN_CODES: ReadonlySet<string> = new Set(CODES);
+
+function glkeysCodeOf(error: unknown): GlkeysErrorCode | undefined {
+  if (error instanceof GlkeysError) return error.code;
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && KNOWN_CODES.has(code) ? (code as GlkeysErrorCode) : undefined;
 }

@@ -1,5 +1,6 @@
 // Public API of @glkeys/core. Each line re-exports one concern; see README.md.
 export * from './errors.js';
+export * from './kubernetes/errors.js';
 export * from './ids/index.js';
 export * from './gitlab/index.js';
 export * from './target.js';
@@ -16,3 +17,4 @@ export { checkNamespace, checkSecretName } from './kubernetes/names.js';
 export { ACCESS_LEVEL_NAMES, accessLevelName, getTokenSelf, type TokenSelf } from './gitlab/token-self.js';
 export { describeTokenAccess, type CommandAccess, type TokenAccess } from './gitlab/token-access.js';
 export * from './ci/index.js';
+export { retrying, type RetryingOptions, type RetryDecision } from './retry.js';

@@ -1,25 +1,34 @@
 /**
  * Turns any failure into one message that says what to do next, plus an exit code and a
- * stable JSON shape. Core errors never hold secrets; Kubernetes client errors may echo
- * request bodies (a Secret!), so only their status and reason are kept.
+ * stable JSON shape. Core errors never hold secrets (Kubernetes ones keep only the status,
+ * reason and field paths); a raw Kubernetes client error may echo a request body (a Secret!),
+ * so only its status is kept. Whether re-running can help comes from core's isTerminal, and
+ * the wait a server asked for from retryAfterMs: the CLI does not keep its own list.
  */
+import { isTerminal, retryAfterMs } from '@glkeys/core/read';
 import { exitCodeFor, type ExitCode } from './exit-codes.js';
 
 export interface ErrorReport {
   code: string;
   message: string;
   exitCode: ExitCode;
+  /** Whether running the same command again may succeed (core's isTerminal, inverted). */
+  retryable: boolean;
+  /** The wait GitLab or the apiserver asked for before a new attempt. */
+  retryAfterMs?: number;
   field?: string;
   rule?: string;
   hint?: string;
 }
+
+const SAFE_TO_REPEAT = 'run the command again (it is safe to repeat)';
 
 const HINTS: Record<string, string> = {
   UNAUTHORIZED: 'Set GITLAB_TOKEN to a valid, unexpired token; `glkeys auth status` shows what a token can do.',
   FORBIDDEN: 'Run `glkeys auth status` to see the token\'s scopes; deploy credentials need the Maintainer role.',
   NOT_FOUND: 'Check the ID or path; GitLab answers 404 for private projects your user cannot see.',
   NETWORK: 'Check --hostname (or GITLAB_HOST / CI_SERVER_URL), the network and --ca-file.',
-  TIMEOUT: 'GitLab did not answer in time; run the command again (it is safe to repeat).',
+  TIMEOUT: `GitLab did not answer in time; ${SAFE_TO_REPEAT}.`,
   RATE_LIMITED: 'GitLab rate-limited the token; wait a minute and run the command again.',
   GITLAB_SERVER: 'GitLab failed (5xx); run the command again later.',
   VALIDATION: 'Nothing was sent to GitLab. `--help` lists the flags with examples.',
@@ -30,24 +39,21 @@ export function reportError(error: unknown): ErrorReport {
   const e = error as { code?: unknown; message?: unknown; field?: unknown; rule?: unknown; oclif?: { exit?: number } } | null;
   if (e && typeof e === 'object' && 'oclif' in e && e.oclif?.exit !== undefined && typeof e.code !== 'string') {
     // oclif's own parse errors (unknown flag, missing value): usage.
-    return { code: 'USAGE', message: String(e.message ?? 'invalid usage'), exitCode: 2, hint: HINTS.USAGE! };
+    return { code: 'USAGE', message: String(e.message ?? 'invalid usage'), exitCode: 2, retryable: false, hint: HINTS.USAGE! };
   }
-  if (isKubernetesError(error)) {
+  if (isRawKubernetesError(error)) {
+    // Core maps every Kubernetes failure; this only guards a call that escaped kubeCall.
     const status = (error as { code: number }).code;
-    const reason = kubernetesReason(error);
-    return {
-      code: 'KUBERNETES',
-      message: `Kubernetes API answered ${status}${reason ? `: ${reason}` : ''}`,
-      exitCode: 5,
-      hint: status === 401 || status === 403 ? 'Check --kubeconfig/--context and that your identity may write Secrets in the namespace.' : 'Check --kubeconfig/--context.',
-    };
+    return { code: 'KUBERNETES', message: `Kubernetes API answered ${status}`, exitCode: exitCodeFor('KUBERNETES'), retryable: !isTerminal(Object.assign(new Error(), { code: 'KUBERNETES', status })), hint: kubernetesHint(status, undefined) };
   }
   const code = typeof e?.code === 'string' && /^[A-Z_]+$/.test(e.code) ? e.code : 'ERROR';
   const message = typeof e?.message === 'string' && e.message !== '' ? e.message : String(error);
-  const report: ErrorReport = { code, message, exitCode: code === 'ERROR' ? 5 : exitCodeFor(code) };
+  const report: ErrorReport = { code, message, exitCode: code === 'ERROR' ? 5 : exitCodeFor(code), retryable: code !== 'USAGE' && !isTerminal(error) };
+  const wait = retryAfterMs(error);
+  if (wait !== undefined) report.retryAfterMs = wait;
   if (typeof e?.field === 'string') report.field = e.field;
   if (typeof e?.rule === 'string') report.rule = e.rule;
-  const hint = HINTS[code];
+  const hint = hintFor(code, error, wait);
   if (hint) report.hint = hint;
   return report;
 }
@@ -57,16 +63,42 @@ export function errorLines(report: ErrorReport): string {
   return `Error: ${report.message}\n${report.hint ? `${report.hint}\n` : ''}`;
 }
 
-function isKubernetesError(error: unknown): boolean {
-  return error instanceof Error && error.constructor.name === 'ApiException' && typeof (error as { code?: unknown }).code === 'number';
+function hintFor(code: string, error: unknown, wait: number | undefined): string | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  const reason = (error as { reason?: unknown } | null)?.reason;
+  switch (code) {
+    case 'KUBERNETES':
+      return kubernetesHint(typeof status === 'number' ? status : undefined, typeof reason === 'string' ? reason : undefined, wait);
+    case 'CONFLICT':
+      // Kubernetes' 409 is a race; core's other conflicts (an ambiguous name) say what to pass.
+      return status === 409 ? `The Secret changed while glkeys wrote it; ${SAFE_TO_REPEAT}: it reads the Secret afresh.` : undefined;
+    case 'RATE_LIMITED':
+      return wait === undefined ? HINTS.RATE_LIMITED : `GitLab rate-limited the token and asked to wait ${seconds(wait)}; run the command again after that.`;
+    case 'ERROR':
+      // Not one of glkeys' errors: a bug, which may be transient; the README says exit 5 is safe to re-run.
+      return `An unexpected failure; ${SAFE_TO_REPEAT}, and report it if it persists.`;
+    default:
+      return HINTS[code];
+  }
 }
 
-function kubernetesReason(error: unknown): string | undefined {
-  const body = (error as { body?: unknown }).body;
-  try {
-    const parsed = typeof body === 'string' ? (JSON.parse(body) as { message?: string }) : (body as { message?: string } | undefined);
-    return parsed?.message?.slice(0, 300);
-  } catch {
-    return undefined;
+function kubernetesHint(status: number | undefined, reason: string | undefined, wait?: number): string {
+  if (status === 401) return 'The apiserver refused the kubeconfig\'s credentials: check --kubeconfig/--context (an expired token or certificate?).';
+  if (status === 403) return 'Check --kubeconfig/--context and that your identity may read and write Secrets in the namespace (RBAC).';
+  if (status === 400 || status === 422) return 'The apiserver refused the object glkeys sent (the fields are named above); running the command again will not help.';
+  if (status === undefined) {
+    return reason === 'Timeout' || reason === 'Unreachable'
+      ? `The apiserver did not answer: check --kubeconfig/--context and the network, then ${SAFE_TO_REPEAT}.`
+      : `The Kubernetes client failed: check --kubeconfig/--context, then ${SAFE_TO_REPEAT}.`;
   }
+  if (status === 429 || status >= 500) return `The apiserver is busy or failing${wait === undefined ? '' : ` and asked to wait ${seconds(wait)}`}; ${SAFE_TO_REPEAT}.`;
+  return 'Check --kubeconfig/--context and --namespace.';
+}
+
+function seconds(ms: number): string {
+  return `${Math.max(1, Math.ceil(ms / 1000))} s`;
+}
+
+function isRawKubernetesError(error: unknown): boolean {
+  return error instanceof Error && error.constructor.name === 'ApiException' && typeof (error as { code?: unknown }).code === 'number';
 }

@@ -20,6 +20,10 @@ export function exitCodeFor(code: string | undefined): ExitCode {
       return EXIT_CODES.notFound;
     case 'INTERRUPTED':
       return EXIT_CODES.interrupted;
+    // Any Kubernetes failure, 401/403 included: exit 3 means GitLab's token or role, whose
+    // fix differs (the hint and `retryable` in --json say whether re-running can help).
+    case 'KUBERNETES':
+      return EXIT_CODES.failure;
     default:
       return EXIT_CODES.failure;
   }

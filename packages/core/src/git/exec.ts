@@ -4,9 +4,9 @@
  * Error messages keep only git's `fatal:`/`error:`/`remote:` lines, with every secret redacted.
  */
 import { spawn } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { GlkeysError } from '../errors.js';
-import { DEFAULT_RETRY, backoffDelayMs, type RetryOptions } from '../gitlab/retry-policy.js';
+import type { RetryOptions } from '../gitlab/retry-policy.js';
+import { retrying } from '../retry.js';
 
 export type GitFailureReason = 'auth' | 'host-key' | 'tls' | 'not-found' | 'rejected' | 'unreachable' | 'timeout' | 'aborted' | 'failed';
 
@@ -100,18 +100,22 @@ export function runGit(args: string[], options: GitRunOptions): Promise<GitOutpu
   });
 }
 
-/** Runs `call` again after a transient failure (unreachable, timeout), with core's capped full-jitter backoff. */
-export async function withGitRetry<T>(call: () => Promise<T>, retry: Partial<RetryOptions> = {}, wait: (ms: number) => Promise<unknown> = sleep): Promise<T> {
-  const options = { ...DEFAULT_RETRY, ...retry };
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await call();
-    } catch (error) {
-      const transient = error instanceof GitCommandError && (error.reason === 'unreachable' || error.reason === 'timeout');
-      if (!transient || attempt >= options.limit) throw error;
-      await wait(backoffDelayMs(attempt, options));
-    }
-  }
+/**
+ * Runs `call` again after a transient failure (unreachable, timeout), with core's capped
+ * full-jitter backoff (retry.ts). An aborted `signal` stops the retries and cuts a wait short.
+ */
+export async function withGitRetry<T>(
+  call: () => Promise<T>,
+  retry: Partial<RetryOptions> = {},
+  wait?: (ms: number) => Promise<unknown>,
+  signal?: AbortSignal,
+): Promise<T> {
+  return retrying(() => call(), {
+    retry,
+    decide: (error) => ({ retry: error instanceof GitCommandError && (error.reason === 'unreachable' || error.reason === 'timeout') }),
+    sleep: wait,
+    signal,
+  });
 }
 
 // Order matters: an SSH auth failure also says "Could not read from remote repository".

@@ -5,6 +5,7 @@
  * node:http (node-engine.ts, for the CLI's start-up-critical reads).
  */
 import { NetworkError, TimeoutError, type RequestInfo } from '../errors.js';
+import { retrying, type RetryDecision } from '../retry.js';
 import { errorFromResponse } from './error-mapping.js';
 import {
   DEFAULT_RETRY,
@@ -25,8 +26,8 @@ export interface TransportOptions {
   ca?: string | Buffer;
   /** Told about each retry (for progress lines and metrics); never gets headers or bodies. */
   onRetry?: (event: RetryEvent) => void;
-  /** For tests: replace the wait between attempts and the jitter source. The caller's abort ends a wait either way. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** For tests: replace the wait between attempts and the jitter source. */
+  sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   userAgent?: string;
 }
@@ -56,29 +57,7 @@ export interface TransportResponse {
 
 export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
 
-/** Clears its timer on abort, so an aborted CLI does not linger for a backoff it will never use. */
-const realSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const cancel = () => clearTimeout(timer);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', cancel);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', cancel, { once: true });
-  });
-
-/** The wait between attempts; the caller's abort rejects it at once with the abort reason, whatever `sleep` does. */
-function waitUnlessAborted(sleep: NonNullable<TransportOptions['sleep']>, ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) return sleep(ms);
-  signal.throwIfAborted();
-  return new Promise<void>((resolve, reject) => {
-    const stop = () => reject(signal.reason);
-    signal.addEventListener('abort', stop, { once: true });
-    sleep(ms, signal)
-      .then(resolve, reject)
-      .finally(() => signal.removeEventListener('abort', stop));
-  });
-}
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** One attempt's answer, whatever engine sent it. */
 export interface AttemptResponse {
@@ -103,49 +82,74 @@ class AttemptTimeout extends Error {
  */
 export function createRetryingTransport(options: TransportOptions, sendAttempt: SendAttempt): Transport {
   const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
-  const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
   const timeoutMs = options.timeoutMs ?? 30_000;
 
   return async function send(request) {
     const info: RequestInfo = { method: request.method, path: request.path };
-    for (let attempt = 0; ; attempt += 1) {
-      let outcome: Outcome;
-      let response: AttemptResponse | undefined;
-      let failure: unknown;
-      const timer = new AbortController();
-      const timeout = setTimeout(() => timer.abort(new AttemptTimeout()), timeoutMs);
-      const signal = request.signal ? AbortSignal.any([request.signal, timer.signal]) : timer.signal;
-      try {
-        response = await sendAttempt(request, signal);
-        outcome = { kind: 'response', status: response.status, headers: response.headers };
-      } catch (error) {
-        if (request.signal?.aborted) throw error;
-        failure = error;
-        outcome = timer.signal.aborted ? { kind: 'timeout' } : classifyFailure(error);
-      } finally {
-        clearTimeout(timeout);
-      }
-
-      if (response && response.status >= 200 && response.status < 300) {
-        return { status: response.status, headers: headersToRecord(response.headers), body: await readBody(response) };
-      }
-      const retryable = attempt < retry.limit && shouldRetry(request.method, outcome);
-      const asked = outcome.kind === 'response' ? requestedDelayMs(outcome.headers) : undefined;
-      if (retryable && (asked === undefined || asked <= retry.maxRetryAfterMs)) {
-        // Jitter on top of GitLab's requested wait spreads clients that were limited together.
-        const delayMs = asked !== undefined ? asked + Math.round(random() * retry.baseDelayMs) : backoffDelayMs(attempt, retry, random);
-        options.onRetry?.({ request: info, attempt: attempt + 1, delayMs, reason: describe(outcome) });
-        if (response) await response.discard().catch(() => undefined);
-        await waitUnlessAborted(sleep, delayMs, request.signal);
-        continue;
-      }
-      if (response) {
-        throw errorFromResponse(info, response.status, await readBody(response), asked);
-      }
-      throw failureError(info, outcome, failure);
+    try {
+      return await retrying(() => attempt(request, sendAttempt, timeoutMs), {
+        retry,
+        decide: (error, n) => decide(error, n, request.method, retry, random),
+        // Only a wait is cut short here: an attempt the caller aborted fails on its own signal.
+        signal: request.signal,
+        onRetry: async ({ attempt: n, delayMs, error }) => {
+          const failed = error as FailedAttempt;
+          options.onRetry?.({ request: info, attempt: n, delayMs, reason: describe(failed.outcome) });
+          if (failed.response) await failed.response.discard().catch(() => undefined);
+        },
+        sleep: options.sleep ?? realSleep,
+        random,
+      });
+    } catch (error) {
+      if (!(error instanceof FailedAttempt)) throw error;
+      if (error.response) throw errorFromResponse(info, error.response.status, await readBody(error.response), error.asked);
+      throw failureError(info, error.outcome, error.failure);
     }
   };
+}
+
+/** An attempt that did not succeed, as the policy sees it; turned into a typed error once retries end. */
+class FailedAttempt extends Error {
+  readonly asked: number | undefined;
+
+  constructor(
+    readonly outcome: Outcome,
+    readonly response: AttemptResponse | undefined,
+    readonly failure: unknown,
+  ) {
+    super('attempt failed');
+    this.asked = outcome.kind === 'response' ? requestedDelayMs(outcome.headers) : undefined;
+  }
+}
+
+/** Sends once under the per-attempt timeout; a 2xx comes back with its body read. */
+async function attempt(request: TransportRequest, sendAttempt: SendAttempt, timeoutMs: number): Promise<TransportResponse> {
+  let response: AttemptResponse;
+  const timer = new AbortController();
+  const timeout = setTimeout(() => timer.abort(new AttemptTimeout()), timeoutMs);
+  const signal = request.signal ? AbortSignal.any([request.signal, timer.signal]) : timer.signal;
+  try {
+    response = await sendAttempt(request, signal);
+  } catch (error) {
+    if (request.signal?.aborted) throw error;
+    throw new FailedAttempt(timer.signal.aborted ? { kind: 'timeout' } : classifyFailure(error), undefined, error);
+  } finally {
+    clearTimeout(timeout);
+  }
+  if (response.status >= 200 && response.status < 300) {
+    return { status: response.status, headers: headersToRecord(response.headers), body: await readBody(response) };
+  }
+  throw new FailedAttempt({ kind: 'response', status: response.status, headers: response.headers }, response, undefined);
+}
+
+function decide(error: unknown, attempt: number, method: string, retry: RetryOptions, random: () => number): RetryDecision {
+  if (!(error instanceof FailedAttempt) || !shouldRetry(method, error.outcome)) return { retry: false };
+  const asked = error.asked;
+  if (asked === undefined) return { retry: true, delayMs: backoffDelayMs(attempt, retry, random) };
+  if (asked > retry.maxRetryAfterMs) return { retry: false };
+  // Jitter on top of GitLab's requested wait spreads clients that were limited together.
+  return { retry: true, delayMs: asked + Math.round(random() * retry.baseDelayMs) };
 }
 
 function classifyFailure(error: unknown): Outcome {

@@ -8,7 +8,7 @@ import { kubeCall } from './kube-call.js';
 
 export async function clusterIdentity(kubeConfig: KubeConfig): Promise<string> {
   const core = kubeConfig.makeApiClient(CoreV1Api);
-  const ns = await kubeCall('read Namespace kube-system', () => core.readNamespace({ name: 'kube-system' }));
+  const ns = await kubeCall({ verb: 'get', resource: 'Namespace', name: 'kube-system' }, () => core.readNamespace({ name: 'kube-system' }));
   const uid = ns.metadata?.uid;
   if (!uid) throw new Error('kube-system has no UID; is this a Kubernetes apiserver?');
   return uid;

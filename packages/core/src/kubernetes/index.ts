@@ -2,4 +2,5 @@
 export { loadKubeConfig } from './kubeconfig.js';
 export { clusterIdentity } from './cluster-identity.js';
 export { KubernetesSecretStore, FIELD_MANAGER, statusOf } from './secret-store.js';
-export { kubeCall, KubeTimeoutError, type KubeCallOptions } from './kube-call.js';
+export { kubeCall, type KubeCallOptions } from './kube-call.js';
+export { KubernetesApiError, ConflictError, type KubeRequest, type KubeReason } from './errors.js';

@@ -1,11 +1,15 @@
-/** Loads a kubeconfig the way kubectl does (`--kubeconfig`, KUBECONFIG, ~/.kube/config, in-cluster) and picks `--context`. */
+/** Loads a kubeconfig the way kubectl does (a file, KUBECONFIG, ~/.kube/config, in-cluster) and picks a context. */
 import { KubeConfig } from '@kubernetes/client-node';
 import { ValidationError } from '../errors.js';
 
 export function loadKubeConfig(options: { kubeconfig?: string | undefined; context?: string | undefined } = {}): KubeConfig {
   const kc = new KubeConfig();
-  if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
-  else kc.loadFromDefault();
+  try {
+    if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
+    else kc.loadFromDefault();
+  } catch (error) {
+    throw unreadable(options.kubeconfig, error);
+  }
   if (options.context) {
     if (!kc.getContextObject(options.context)) {
       const known = kc.getContexts().map((c) => c.name);
@@ -14,7 +18,18 @@ export function loadKubeConfig(options: { kubeconfig?: string | undefined; conte
     kc.setCurrentContext(options.context);
   }
   if (!kc.getCurrentCluster()) {
-    throw new ValidationError('kubeconfig', 'a cluster', 'kubeconfig: no current cluster; pass --kubeconfig/--context or set KUBECONFIG');
+    throw new ValidationError('kubeconfig', 'a cluster', 'kubeconfig: no current cluster; name a kubeconfig file or a context, or set KUBECONFIG');
   }
   return kc;
+}
+
+/**
+ * A kubeconfig that cannot be read or parsed. Only the path and the system error code are
+ * kept: a parser's message may quote the file, and a kubeconfig holds tokens and client keys.
+ */
+function unreadable(file: string | undefined, error: unknown): ValidationError {
+  const code = (error as { code?: unknown } | null)?.code;
+  const where = file ?? (process.env['KUBECONFIG'] ? `KUBECONFIG (${process.env['KUBECONFIG']})` : 'the default kubeconfig');
+  const why = typeof code === 'string' && /^E[A-Z]+$/.test(code) ? `cannot be read (${code})` : 'is not a valid kubeconfig';
+  return new ValidationError('kubeconfig', 'a readable kubeconfig', `kubeconfig: ${where} ${why}`);
 }

@@ -11,10 +11,11 @@
  * bootstrap` creates its namespace; an operator or a typo in `--namespace` must not).
  */
 import { CoreV1Api, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
-import { ConflictError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import type { CallOptions } from '../lifecycle/driver.js';
 import type { SecretStore, StoredSecret, WritePrecondition } from '../lifecycle/secret-store.js';
 import type { SecretManifest } from '../render/secret-manifest.js';
+import { ConflictError, type KubeRequest } from './errors.js';
 import { kubeCall, statusOf } from './kube-call.js';
 
 export const FIELD_MANAGER = 'glkeys';
@@ -43,7 +44,7 @@ export class KubernetesSecretStore implements SecretStore {
   async read(options: CallOptions = {}): Promise<StoredSecret | undefined> {
     let secret: V1Secret;
     try {
-      secret = await kubeCall(`read Secret ${this.namespace}/${this.name}`, () => this.core.readNamespacedSecret({ name: this.name, namespace: this.namespace }), signalOf(options));
+      secret = await kubeCall(this.request('get'), () => this.core.readNamespacedSecret({ name: this.name, namespace: this.namespace }), signalOf(options));
     } catch (error) {
       if (statusOf(error) === 404) {
         this.last = undefined;
@@ -88,6 +89,10 @@ export class KubernetesSecretStore implements SecretStore {
     return Object.fromEntries(Object.entries(stored.data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
   }
 
+  private request(verb: string, dryRun = false): KubeRequest {
+    return requestOf(this.namespace, this.name, verb, dryRun);
+  }
+
   private checkName(manifest: SecretManifest): void {
     if (manifest.metadata.namespace !== this.namespace || manifest.metadata.name !== this.name) {
       throw new ValidationError('secret', 'this store\'s Secret', `secret store for ${this.namespace}/${this.name} was handed ${manifest.metadata.namespace}/${manifest.metadata.name}`);
@@ -118,7 +123,7 @@ export class KubernetesSecretStore implements SecretStore {
   private async create(body: V1Secret, options: CallOptions, dryRun: boolean): Promise<V1Secret> {
     const post = () =>
       kubeCall(
-        `create Secret ${this.namespace}/${this.name}`,
+        this.request('create', dryRun),
         () => this.core.createNamespacedSecret({ namespace: this.namespace, body, fieldManager: FIELD_MANAGER, ...(dryRun ? { dryRun: 'All' } : {}) }),
         signalOf(options),
       );
@@ -126,7 +131,7 @@ export class KubernetesSecretStore implements SecretStore {
       return await post();
     } catch (error) {
       const status = statusOf(error);
-      if (status === 409) throw new ConflictError(`Secret ${this.namespace}/${this.name} was created by someone else since it was read`, 'AlreadyExists');
+      // 409 AlreadyExists (someone created it since the read) leaves kubeCall as a ConflictError.
       if (status !== 404) throw error;
       if (!this.options.createNamespace) {
         throw new ValidationError('namespace', 'existing namespace', `namespace: "${this.namespace}" does not exist; create it first (or ask glkeys to create it)`);
@@ -140,25 +145,31 @@ export class KubernetesSecretStore implements SecretStore {
   private async replace(body: V1Secret, options: CallOptions, dryRun: boolean): Promise<V1Secret> {
     try {
       return await kubeCall(
-        `update Secret ${this.namespace}/${this.name}`,
+        this.request('update', dryRun),
         () => this.core.replaceNamespacedSecret({ name: this.name, namespace: this.namespace, body, fieldManager: FIELD_MANAGER, ...(dryRun ? { dryRun: 'All' } : {}) }),
         signalOf(options),
       );
     } catch (error) {
-      // 409: changed since read. 404: deleted since read; a create would need a fresh read too.
-      const status = statusOf(error);
-      if (status === 409 || status === 404) throw new ConflictError(`Secret ${this.namespace}/${this.name} changed since it was read`);
-      throw error;
+      // 409 (changed since the read) is a ConflictError already. 404: deleted since the read, which
+      // is a conflict too: a create would have to start from a fresh read.
+      if (statusOf(error) !== 404) throw error;
+      const request = this.request('update', dryRun);
+      throw new ConflictError(`Kubernetes API: update Secret ${this.namespace}/${this.name} refused: it was deleted since it was read`, { request, status: 404, reason: 'NotFound' });
     }
   }
 
   private async createNamespace(options: CallOptions): Promise<void> {
     try {
-      await kubeCall(`create Namespace ${this.namespace}`, () => this.core.createNamespace({ body: { metadata: { name: this.namespace } }, fieldManager: FIELD_MANAGER }), signalOf(options));
+      await kubeCall({ verb: 'create', resource: 'Namespace', name: this.namespace }, () => this.core.createNamespace({ body: { metadata: { name: this.namespace } }, fieldManager: FIELD_MANAGER }), signalOf(options));
     } catch (error) {
       if (statusOf(error) !== 409) throw error; // created meanwhile: fine
     }
   }
+}
+
+/** The request as errors name it. */
+function requestOf(namespace: string, name: string, verb: string, dryRun = false): KubeRequest {
+  return { verb, resource: 'Secret', namespace, name, ...(dryRun ? { dryRun: true } : {}) };
 }
 
 function signalOf(options: CallOptions): { signal?: AbortSignal } {

@@ -5,7 +5,7 @@
  * means "read again", never "mint another". The Kubernetes implementation lives in
  * `@glkeys/core/kubernetes`; the in-memory one serves exports and tests of flows.
  */
-import { ConflictError } from '../errors.js';
+import { ConflictError } from '../kubernetes/errors.js';
 import type { SecretManifest } from '../render/secret-manifest.js';
 import type { CallOptions } from './driver.js';
 
@@ -53,9 +53,10 @@ export class MemorySecretStore implements SecretStore {
 
   async write(manifest: SecretManifest, precondition: WritePrecondition): Promise<{ resourceVersion: string }> {
     const exists = this.manifest !== undefined;
-    if (precondition.resourceVersion === undefined && exists) throw new ConflictError('Secret already exists', 'AlreadyExists');
+    const request = { verb: precondition.resourceVersion === undefined ? 'create' : 'update', resource: 'Secret', name: manifest.metadata.name, namespace: manifest.metadata.namespace };
+    if (precondition.resourceVersion === undefined && exists) throw new ConflictError('Secret already exists', { request, status: 409, reason: 'AlreadyExists' });
     if (precondition.resourceVersion !== undefined && (!exists || precondition.resourceVersion !== String(this.version))) {
-      throw new ConflictError('Secret changed since it was read');
+      throw new ConflictError('Secret changed since it was read', { request, status: 409, reason: 'Conflict' });
     }
     if (exists && this.manifest!.type !== manifest.type) throw new Error(`Secret type is immutable (${this.manifest!.type} -> ${manifest.type})`);
     this.manifest = structuredClone(manifest);
