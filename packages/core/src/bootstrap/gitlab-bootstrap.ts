@@ -234,10 +234,10 @@ function sameData(a: Record<string, string>, b: Record<string, string>): boolean
 /** Refuses combinations Flux also refuses, before any call. */
 export function checkBootstrapAuthFlags(flags: { tokenAuth: boolean; deployTokenAuth: boolean; readWriteKey: boolean }): void {
   if (flags.tokenAuth && flags.deployTokenAuth) {
-    throw new ValidationError('token-auth', 'one auth mode', '--token-auth and --deploy-token-auth exclude each other; pick one (or neither for SSH)');
+    throw new ValidationError('tokenAuth', 'one auth mode', 'tokenAuth: token authentication and deploy token authentication exclude each other; pick one (or neither for SSH)');
   }
   if (flags.readWriteKey && (flags.tokenAuth || flags.deployTokenAuth)) {
-    throw new ValidationError('read-write-key', 'SSH only', '--read-write-key applies to SSH deploy keys; drop it or drop --token-auth/--deploy-token-auth');
+    throw new ValidationError('readWriteKey', 'SSH only', 'readWriteKey: write access applies to SSH deploy keys, not to token authentication');
   }
 }
 

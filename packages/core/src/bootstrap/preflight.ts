@@ -62,7 +62,7 @@ export async function preflight(api: GitlabApi, input: PreflightInput, options: 
     } else {
       namespace = await findNamespace(api, input.owner, options);
       if (!namespace) {
-        problems.push(`Namespace "${input.owner}" does not exist or is not visible to this user; check --owner.`);
+        problems.push(`Namespace "${input.owner}" does not exist or is not visible to this user; check the owner.`);
         role = { where: `namespace ${input.owner}`, actual: 'none', required: 'Maintainer', sufficient: false };
       } else if (namespace.kind === 'group') {
         const level = await groupLevel(api, namespace, token.userId, options);
@@ -86,7 +86,7 @@ export async function preflight(api: GitlabApi, input: PreflightInput, options: 
     project,
     namespace,
     problems,
-    leastPrivilege: `a personal (or project/group) access token with scope "api" whose user is Maintainer on ${where}; with --token-auth the token is also Flux's Git password, so prefer a project access token with "read_repository" for that.`,
+    leastPrivilege: `a personal (or project/group) access token with scope "api" whose user is Maintainer on ${where}; with token authentication the token is also Flux's Git password, so prefer a project access token with "read_repository" for that.`,
   };
 }
 

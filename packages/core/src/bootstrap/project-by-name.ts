@@ -34,7 +34,7 @@ export async function findProjectByName(
   if (matches.length > 1) {
     throw new GlkeysError(
       'CONFLICT',
-      `Several projects in ${owner} are named "${name}": ${matches.map((m) => m.pathWithNamespace).sort().join(', ')}. Pass the path of the one you mean (the last part of its URL) as --repository.`,
+      `Several projects in ${owner} are named "${name}": ${matches.map((m) => m.pathWithNamespace).sort().join(', ')}. Pass the path of the one you mean (the last part of its URL) as the repository.`,
     );
   }
   const [match] = matches;

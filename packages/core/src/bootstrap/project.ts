@@ -81,7 +81,7 @@ export function checkProjectCoordinates(input: { owner: string; repository: stri
   const owner = parseGitlabRef(input.owner, { field: 'owner' });
   if (owner.kind !== 'path') throw new ValidationError('owner', 'user or group path', 'owner: give a user name or group path, not a numeric ID');
   if (input.repository.includes('/')) {
-    throw new ValidationError('repository', 'one path segment', `repository: "${input.repository}" must be the project's name or path alone, without its group (use --owner for that)`);
+    throw new ValidationError('repository', 'one path segment', `repository: "${input.repository}" must be the project's name or path alone, without its group (the owner names that)`);
   }
   if (!isProjectPath(input.repository)) {
     if (input.repository.length > 255 || input.repository !== input.repository.trim() || !PROJECT_NAME.test(input.repository)) {
@@ -174,13 +174,13 @@ export async function ensureProject(
 
   const namespace = lookup?.namespace ?? (await findNamespace(api, input.owner, options));
   if (!namespace) {
-    throw new NotFoundError('NOT_FOUND', `Namespace "${input.owner}" does not exist or is not visible to this token; check --owner.`, {
+    throw new NotFoundError('NOT_FOUND', `Namespace "${input.owner}" does not exist or is not visible to this token; check the owner.`, {
       request: { method: 'GET', path: `namespaces/${encodeId(input.owner)}` },
       status: 404,
     });
   }
   if (input.personal && namespace.kind !== 'user') {
-    throw new ValidationError('owner', 'user with --personal', `owner: "${input.owner}" is a group; drop --personal for a group project`);
+    throw new ValidationError('personal', 'a user namespace', `personal: owner "${input.owner}" is a group; a personal project needs a user as owner`);
   }
   try {
     const { body } = await api.request<ProjectRow>('POST', 'projects', {
@@ -201,7 +201,7 @@ export async function ensureProject(
     if (error instanceof GitlabValidationError && /(name|path).*already been taken/i.test(error.gitlabMessage ?? '')) {
       throw new GitlabValidationError(
         'GITLAB_VALIDATION',
-        `A project named "${input.repository}" (ignoring letter case) already exists in ${input.owner} but is not visible under that exact name or path to this token. Pass that project's exact name or its path (the last part of its URL) as --repository.`,
+        `A project named "${input.repository}" (ignoring letter case) already exists in ${input.owner} but is not visible under that exact name or path to this token. Pass that project's exact name or its path (the last part of its URL) as the repository.`,
         { request: error.request, ...(error.status === undefined ? {} : { status: error.status }), ...(error.gitlabMessage ? { gitlabMessage: error.gitlabMessage } : {}) },
       );
     }

@@ -134,12 +134,12 @@ export function classify(stderr: string): GitFailureReason {
 }
 
 const ADVICE: Record<GitFailureReason, string> = {
-  auth: 'the Git server refused the credential: check --username/--password (HTTPS) or that the key of --private-key-file is registered with write access (SSH)',
-  'host-key': "the server's SSH host key does not match the scanned known_hosts: check the host and port in --url",
-  tls: 'the TLS certificate was not trusted: pass the CA bundle with --ca-file',
-  'not-found': 'the repository was not found: check --url (a server may also answer this when the credential cannot see the repository)',
+  auth: 'the Git server refused the credential: check the username and password (HTTPS) or that the private key is registered with write access (SSH)',
+  'host-key': "the server's SSH host key does not match the scanned known_hosts: check the host and port of the URL",
+  tls: 'the TLS certificate was not trusted: pass the CA bundle (caCert)',
+  'not-found': 'the repository was not found: check the URL (a server may also answer this when the credential cannot see the repository)',
   rejected: 'the push was rejected (the branch moved, or it is protected): run the command again, or allow pushes to the branch',
-  unreachable: 'the Git server could not be reached: check --url, the network and that the server is up, then run the command again',
+  unreachable: 'the Git server could not be reached: check the URL, the network and that the server is up, then run the command again',
   timeout: 'the Git server did not answer in time: run the command again (it is safe to repeat)',
   aborted: 'stopped on request',
   failed: 'see git\'s message above',

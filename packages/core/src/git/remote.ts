@@ -37,14 +37,14 @@ export function parseGitRemoteUrl(text: string, field = 'url', options: { allowI
   }
   const path = url.pathname.replace(/^\/+/, '');
   if (url.protocol === 'ssh:') {
-    if (url.password) throw new ValidationError(field, 'no password in URL', `${field}: must not contain a password; give the key with --private-key-file`);
+    if (url.password) throw new ValidationError(field, 'no password in URL', `${field}: must not contain a password; give the private key instead`);
     if (!path) throw new ValidationError(field, 'repository path', `${field}: name the repository, e.g. ssh://git@host/group/repo.git`);
     if (url.search || url.hash) throw new ValidationError(field, 'no query or fragment', `${field}: must not have a query (?) or fragment (#)`);
     const host = checkHost(url.hostname, field);
     return { transport: 'ssh', host, port: url.port ? checkPort(url.port, field) : 22, url: text };
   }
   if (url.protocol === 'https:' || url.protocol === 'http:') {
-    if (url.username || url.password) throw new ValidationError(field, 'no credentials in URL', `${field}: give --username/--password instead of credentials in the URL`);
+    if (url.username || url.password) throw new ValidationError(field, 'no credentials in URL', `${field}: give the username and password separately, not in the URL`);
     if (!path) throw new ValidationError(field, 'repository path', `${field}: name the repository, e.g. https://host/group/repo.git`);
     if (url.search || url.hash) throw new ValidationError(field, 'no query or fragment', `${field}: must not have a query (?) or fragment (#)`);
     if (url.protocol === 'http:' && !options.allowInsecureHttp && !LOOPBACK.has(url.hostname)) {

@@ -38,6 +38,17 @@ Token: GITLAB_TOKEN, a no-echo prompt on a terminal, or one line on stdin.`;
     '<%= config.bin %> bootstrap gitlab --hostname gitlab.example.com --ca-file ca.pem --ssh-hostname ssh.gitlab.example.com:2222 --owner team --repository fleet',
     'echo "$TOKEN" | <%= config.bin %> bootstrap gitlab --owner team --repository fleet --export > flux-system.yaml',
   ];
+  /** Core's field names as this command's (Flux's) flags, for error reports. */
+  static override fieldFlags = {
+    owner: '--owner',
+    repository: '--repository',
+    personal: '--personal',
+    visibility: '--visibility',
+    tokenAuth: '--token-auth',
+    readWriteKey: '--read-write-key',
+    secretName: '--secret-name',
+    namespace: '--namespace',
+  };
   static override flags = {
     owner: Flags.string({ summary: 'GitLab user or group (group/subgroup).', required: true }),
     repository: Flags.string({ summary: 'Project name or path under --owner (found by path, else by exact name; created, private, when missing).', required: true }),
