@@ -72,6 +72,10 @@ function hintFor(code: string, error: unknown, wait: number | undefined): string
     case 'CONFLICT':
       // Kubernetes' 409 is a race; core's other conflicts (an ambiguous name) say what to pass.
       return status === 409 ? `The Secret changed while glkeys wrote it; ${SAFE_TO_REPEAT}: it reads the Secret afresh.` : undefined;
+    case 'LIFECYCLE':
+      return (error as { name?: unknown } | null)?.name === 'ForeignStateError'
+        ? 'Nothing was sent to GitLab. `--take-over` replaces that Secret and revokes the glkeys credentials of its previous owner; or choose another --secret.'
+        : undefined;
     case 'RATE_LIMITED':
       return wait === undefined ? HINTS.RATE_LIMITED : `GitLab rate-limited the token and asked to wait ${seconds(wait)}; run the command again after that.`;
     case 'ERROR':

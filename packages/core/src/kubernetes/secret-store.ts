@@ -46,11 +46,10 @@ export class KubernetesSecretStore implements SecretStore {
     try {
       secret = await kubeCall(this.request('get'), () => this.core.readNamespacedSecret({ name: this.name, namespace: this.namespace }), signalOf(options));
     } catch (error) {
-      if (statusOf(error) === 404) {
-        this.last = undefined;
-        return undefined;
-      }
-      throw error;
+      if (statusOf(error) !== 404) throw error;
+      this.last = undefined;
+      await this.checkNamespace(options);
+      return undefined;
     }
     this.last = secret;
     return {
@@ -133,9 +132,7 @@ export class KubernetesSecretStore implements SecretStore {
       const status = statusOf(error);
       // 409 AlreadyExists (someone created it since the read) leaves kubeCall as a ConflictError.
       if (status !== 404) throw error;
-      if (!this.options.createNamespace) {
-        throw new ValidationError('namespace', 'existing namespace', `namespace: "${this.namespace}" does not exist; create it first (or ask glkeys to create it)`);
-      }
+      if (!this.options.createNamespace) throw missingNamespace(this.namespace);
       if (dryRun) throw error;
       await this.createNamespace(options);
       return post();
@@ -158,6 +155,22 @@ export class KubernetesSecretStore implements SecretStore {
     }
   }
 
+  /**
+   * With the Secret missing: is its namespace missing too? Asked at read time, so the refusal
+   * comes before the caller sends anything to GitLab. An identity that may not read namespaces
+   * (403) cannot tell; the create then answers.
+   */
+  private async checkNamespace(options: CallOptions): Promise<void> {
+    if (this.options.createNamespace) return;
+    try {
+      await kubeCall({ verb: 'get', resource: 'Namespace', name: this.namespace }, () => this.core.readNamespace({ name: this.namespace }), signalOf(options));
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 404) throw missingNamespace(this.namespace);
+      if (status !== 403) throw error;
+    }
+  }
+
   private async createNamespace(options: CallOptions): Promise<void> {
     try {
       await kubeCall({ verb: 'create', resource: 'Namespace', name: this.namespace }, () => this.core.createNamespace({ body: { metadata: { name: this.namespace } }, fieldManager: FIELD_MANAGER }), signalOf(options));
@@ -165,6 +178,10 @@ export class KubernetesSecretStore implements SecretStore {
       if (statusOf(error) !== 409) throw error; // created meanwhile: fine
     }
   }
+}
+
+function missingNamespace(namespace: string): ValidationError {
+  return new ValidationError('namespace', 'existing namespace', `namespace: "${namespace}" does not exist; create it first (or ask glkeys to create it)`);
 }
 
 /** The request as errors name it. */

@@ -76,6 +76,8 @@ describe('KubernetesSecretStore', () => {
     const name = `glkeys-new-${randomBytes(3).toString('hex')}`;
     const core = testEnv().kubeConfig.makeApiClient(CoreV1Api);
     const refusing = new KubernetesSecretStore(testEnv().kubeConfig, name, 'flux-system');
+    // Said at read time, before a caller would send anything to GitLab.
+    await expect(refusing.read()).rejects.toMatchObject({ code: 'VALIDATION', field: 'namespace' });
     await expect(refusing.write(tokenSecret('flux-system', 'v', name), { resourceVersion: undefined })).rejects.toMatchObject({ code: 'VALIDATION', field: 'namespace' });
     await expect(core.readNamespace({ name })).rejects.toMatchObject({ code: 404 });
     const creating = new KubernetesSecretStore(testEnv().kubeConfig, name, 'flux-system', { createNamespace: true });

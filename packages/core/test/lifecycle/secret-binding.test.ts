@@ -366,3 +366,12 @@ describe('cancellation reaches every call of a protocol run', () => {
     expect(live(env.sim, web, owner).map((t) => t.id)).toEqual([next.credential!.id]);
   });
 });
+
+describe('a missing namespace', () => {
+  it('should be refused before any GitLab call, even with a project path to resolve', async () => {
+    env.sim.log.clear();
+    const input = tokenInput({ store: store('creds', 'no-such-namespace'), secret: { namespace: 'no-such-namespace', name: 'creds' }, target: resolveTarget({ project: SEED_PATHS.project }) });
+    await expect(deployTokenToSecret(input)).rejects.toMatchObject({ code: 'VALIDATION', field: 'namespace' });
+    expect(env.sim.log.count()).toBe(0);
+  });
+});
