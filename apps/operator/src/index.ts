@@ -1,0 +1,2 @@
+// @glkeys/operator: the controller runtime and the reconcilers of GitlabDeployToken and GitlabDeployKey.
+export {};
