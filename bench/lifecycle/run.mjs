@@ -4,7 +4,7 @@
 // Usage: node lifecycle/run.mjs [--rotations 1000] [--latency-ms 5]
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { CredentialLifecycle, createGitlabClient, deployTokenDriver, resolveTarget } from '@glkeys/core';
+import { CredentialLifecycle, createGitlabClient, deployTokenDriver, resolveTarget, resolveTargetRef } from '@glkeys/core';
 import { SEED_PATHS, SEED_TOKENS, start } from '@glkeys/gitlab-sim';
 
 const { values } = parseArgs({
@@ -16,7 +16,8 @@ const SAMPLES = Number(values.samples);
 
 const sim = await start({ latencyMs: LATENCY });
 const client = createGitlabClient({ host: sim.url, token: SEED_TOKENS.owner });
-const target = resolveTarget({ project: SEED_PATHS.project });
+// Drivers take the numeric target; the path is resolved once here, outside every measured step.
+const target = await resolveTargetRef(client, resolveTarget({ project: SEED_PATHS.project }));
 
 function lifecycleFor(owner) {
   const store = { state: undefined };
