@@ -17,6 +17,7 @@ import {
   type Outcome,
   type RetryOptions,
 } from './retry-policy.js';
+import { sanitizedCause as sanitize, systemErrorCode as errorCode } from '../error-cause.js';
 
 export interface TransportOptions {
   /** Per-attempt timeout. Default 30 s. */
@@ -174,23 +175,7 @@ function failureError(info: RequestInfo, outcome: Outcome, cause: unknown): Erro
   });
 }
 
-/** Keeps the error's kind and code but drops anything that could carry request headers. */
-function sanitize(error: unknown): Error {
-  const code = errorCode(error);
-  const name = error instanceof Error ? error.name : 'Error';
-  const clean = new Error(`${name}${code ? ` ${code}` : ''}`);
-  if (code) (clean as Error & { code?: string }).code = code;
-  return clean;
-}
 
-function errorCode(error: unknown): string | undefined {
-  for (let current: unknown = error, depth = 0; current && depth < 4; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
 
 function describe(outcome: Outcome): string {
   return outcome.kind === 'response' ? `HTTP ${outcome.status}` : outcome.kind;

@@ -7,6 +7,7 @@
  */
 import { requestedDelayMs } from '../gitlab/retry-policy.js';
 import { ConflictError, KubernetesApiError, describeKubeRequest, type KubeRequest } from './errors.js';
+import { sanitizedCause as sanitize, systemErrorCode as errorCode } from '../error-cause.js';
 
 /** Connection failures: nothing reached the apiserver, or the connection broke. */
 const UNREACHABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
@@ -98,20 +99,4 @@ export function httpStatusOf(error: unknown): number | undefined {
   return typeof code === 'number' && code >= 100 && code < 600 ? code : undefined;
 }
 
-function errorCode(error: unknown): string | undefined {
-  for (let current: unknown = error, depth = 0; current && depth < 4; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
 
-/** Keeps the failure's kind and code, drops its message (it may name a request or echo a body). */
-function sanitize(error: unknown): Error {
-  const code = errorCode(error);
-  const name = error instanceof Error ? error.name : 'Error';
-  const clean = new Error(`${name}${code ? ` ${code}` : ''}`);
-  if (code) (clean as Error & { code?: string }).code = code;
-  return clean;
-}
