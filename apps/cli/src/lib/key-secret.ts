@@ -1,7 +1,7 @@
 /** SSH deploy keys kept in a Kubernetes Secret in Flux's format: flags, then one call to core's binding. */
 import { Flags } from '@oclif/core';
 import type { DeployKeySecretInput, DeployKeySpec, GitlabClient, GitlabRef } from '@glkeys/core';
-import { secretOwners, secretTarget } from './kube.js';
+import { bindingReport, secretBinding, secretOwners, secretTarget } from './kube.js';
 
 export const keyGenerationFlags = {
   'ssh-key-algorithm': Flags.string({ summary: 'Algorithm of a generated key.', options: ['ecdsa', 'rsa', 'ed25519'], default: 'ecdsa' }),
@@ -77,28 +77,16 @@ export async function deliverKeyToSecret(input: KeySecretInput & { client: Gitla
   const { store, clusterId } = await secretTarget(input.flags, input.flags.namespace, input.flags.secret, { createNamespace: input.flags['create-namespace'] === true });
   const { owner, legacyOwners } = secretOwners(core, clusterId, input.flags, `project ${core.formatRef(input.project)}`);
   const out = await core.deployKeyToSecret({ ...bindingInput(input, owner), legacyOwners, client: input.client, store });
-  const current = out.credential!;
-  return {
-    action: out.result.action,
-    id: current.id,
-    title: current.name,
-    expiresAt: current.expiresAt,
-    fingerprintSha256: current.fingerprintSha256 ?? null,
-    revoked: out.result.revoked,
-    replacedOwner: out.result.replacedOwner,
-    warnings: out.warnings,
-  };
+  return { ...bindingReport(out), title: out.credential!.name, fingerprintSha256: out.credential!.fingerprintSha256 ?? null };
 }
 
 function bindingInput(input: KeySecretInput, owner: string): Omit<DeployKeySecretInput, 'client' | 'store'> {
   return {
-    secret: { namespace: input.flags.namespace, name: input.flags.secret },
+    ...secretBinding(input.flags, input.mode),
     owner,
     name: input.title,
     target: { kind: 'project', ref: input.project },
     spec: input.spec,
     knownHosts: input.knownHosts,
-    mode: input.mode,
-    ...(input.flags['take-over'] ? { takeOver: true } : {}),
   };
 }

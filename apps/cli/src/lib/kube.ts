@@ -38,3 +38,14 @@ export function secretOwners(
   const secret = { clusterId, namespace: flags.namespace, secretName: flags.secret };
   return { owner: core.secretOwner(secret), legacyOwners: [core.legacySecretOwner({ ...secret, target })] };
 }
+
+/** What every `--secret` binding passes to core besides its kind's spec: where, how, and whether to take over. */
+export function secretBinding(flags: { namespace: string; secret: string; 'take-over'?: boolean | undefined }, mode: 'ensure' | 'rotate') {
+  return { secret: { namespace: flags.namespace, name: flags.secret }, mode, ...(flags['take-over'] ? { takeOver: true } : {}) };
+}
+
+/** The CLI's report of a binding's outcome (the kind adds its own fields). */
+export function bindingReport(out: { result: { action: string; revoked: number[]; replacedOwner?: { ownerKey: string | undefined; revoked: number[] } | undefined }; warnings: string[]; credential?: { id: number; name: string; expiresAt: string | null } | undefined }) {
+  const current = out.credential!;
+  return { action: out.result.action, id: current.id, expiresAt: current.expiresAt, revoked: out.result.revoked, replacedOwner: out.result.replacedOwner, warnings: out.warnings };
+}

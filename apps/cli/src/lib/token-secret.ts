@@ -1,7 +1,7 @@
 /** Deploy tokens kept in a Kubernetes Secret: flags, then one call to core's binding. */
 import { Flags } from '@oclif/core';
 import type { CredentialTarget, DeployTokenSecretInput, GitlabClient } from '@glkeys/core';
-import { secretOwners, secretTarget } from './kube.js';
+import { bindingReport, secretBinding, secretOwners, secretTarget } from './kube.js';
 
 export const tokenFormatFlags = {
   format: Flags.string({
@@ -59,29 +59,17 @@ export async function deliverTokenToSecret(input: TokenSecretInput & { client: G
   const { store, clusterId } = await secretTarget(input.flags, input.flags.namespace, input.flags.secret, { createNamespace: input.flags['create-namespace'] === true });
   const { owner, legacyOwners } = secretOwners(core, clusterId, input.flags, core.describeTarget(input.target));
   const out = await core.deployTokenToSecret({ ...bindingInput(input, owner), legacyOwners, client: input.client, store });
-  const current = out.credential!;
-  return {
-    action: out.result.action,
-    id: current.id,
-    name: current.name,
-    expiresAt: current.expiresAt,
-    username: current.username ?? '',
-    revoked: out.result.revoked,
-    replacedOwner: out.result.replacedOwner,
-    warnings: out.warnings,
-  };
+  return { ...bindingReport(out), name: out.credential!.name, username: out.credential!.username ?? '' };
 }
 
 function bindingInput(input: TokenSecretInput, owner: string): Omit<DeployTokenSecretInput, 'client' | 'store'> {
   return {
-    secret: { namespace: input.flags.namespace, name: input.flags.secret },
+    ...secretBinding(input.flags, input.mode),
     owner,
     name: input.name,
     target: input.target,
     spec: input.spec,
     format: input.flags.format,
     render: { caCert: input.caCert, registryHost: input.flags['registry-host'] },
-    mode: input.mode,
-    ...(input.flags['take-over'] ? { takeOver: true } : {}),
   };
 }
