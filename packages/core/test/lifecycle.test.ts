@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   CredentialLifecycle,
   LifecycleError,
+  markName,
   deployKeyDriver,
   deployTokenDriver,
   parseMarker,
@@ -246,5 +247,57 @@ describe('deploy key lifecycle against the simulator', () => {
     expect(env.sim.state.deployKeys(PROJECT).map((k) => k.id)).toEqual([store.value!.id]);
     await lifecycle.revokeAll(store.state);
     expect(env.sim.state.deployKeys(PROJECT)).toHaveLength(0);
+  });
+});
+
+describe('state version 2: migration and scheduling', () => {
+  it('should migrate a version-1 state of a legacy owner without minting, and still find its strays', async () => {
+    env ??= await startSim();
+    const target = await projectRef();
+    const legacyOwner = 'secret:cluster/ns/creds@project platform/apps/web';
+    const { store, persist } = memoryStore<DeployTokenValue>();
+    // glkeys 0.1 minted under the legacy owner and stored a version-1 state.
+    const old = new CredentialLifecycle({ driver: deployTokenDriver(env.client, target, { scopes: ['read_repository'] }), owner: legacyOwner, name: 'n', persist });
+    await old.ensure(undefined);
+    await old.rotate(store.state, { signal: new AbortController().signal });
+    const v2 = store.state!;
+    const { target: _t, specHash: _s, ...currentV1 } = v2.current!;
+    const v1 = { version: 1, kind: 'deploy-token', ownerKey: v2.ownerKey, generation: v2.generation, current: currentV1, retiring: [] };
+    // A stray from a crash under the legacy owner (generation 9, not in the state).
+    const stray = await deployTokenDriver(env.client, target, { scopes: ['read_repository'] }).create(markName('n', { ownerKey: v2.ownerKey, generation: 9 }), new Date());
+
+    const now = new CredentialLifecycle({ driver: deployTokenDriver(env.client, target, { scopes: ['read_repository'] }), owner: 'secret:cluster/ns/creds', legacyOwners: [legacyOwner], name: 'n', persist });
+    env.sim.log.clear();
+    const kept = await now.ensure(v1);
+    expect(kept.action).toBe('kept');
+    // No GitLab write; the migrated state is stored once.
+    expect(env.sim.log.count({ write: true })).toBe(0);
+    expect(store.writes.at(-1)!.state.version).toBe(2);
+    expect(store.state).toMatchObject({ version: 2, ownerKey: now.ownerKey, formerOwnerKeys: [v2.ownerKey], current: { id: v2.current!.id, target } });
+    // A version-1 state of an owner that is neither this one nor a legacy one stays foreign.
+    await expect(new CredentialLifecycle({ driver: deployTokenDriver(env.client, target, { scopes: ['read_repository'] }), owner: 'someone', name: 'n', persist }).ensure(v1)).rejects.toBeInstanceOf(LifecycleError);
+    const all = await now.revokeAll(store.state);
+    expect(all.revoked).toEqual(expect.arrayContaining([v2.current!.id, stray.record.id]));
+    expect(liveTokens(env.sim, PROJECT, v2.ownerKey)).toHaveLength(0);
+  });
+
+  it('should say when to look again: expiry minus the rotate-before window, the end of a grace period', async () => {
+    env ??= await startSim();
+    let now = new Date('2026-12-01T00:00:00Z');
+    const { store, persist } = memoryStore<DeployTokenValue>();
+    const driver = deployTokenDriver(env.client, await projectRef(), { scopes: ['read_repository'], expiresAfter: '30d' });
+    const lifecycle = new CredentialLifecycle({ driver, owner: 'sched', name: 'n', persist, rotateBeforeExpiryMs: 7 * 86_400_000, graceMs: 3_600_000, now: () => now });
+    const created = await lifecycle.ensure(undefined);
+    const expires = Date.parse(created.state.current!.expiresAt!);
+    expect(Date.parse(created.nextCheckAt!)).toBe(expires - 7 * 86_400_000);
+    now = new Date('2026-12-02T00:00:00Z');
+    const rotated = await lifecycle.rotate(store.state);
+    // The retired token's grace ends first.
+    expect(rotated.nextCheckAt).toBe('2026-12-02T01:00:00.000Z');
+    expect(rotated.revoked).toEqual([]);
+    now = new Date('2026-12-02T01:00:01Z');
+    const after = await lifecycle.ensure(store.state);
+    expect(after.revoked).toHaveLength(1);
+    expect(Date.parse(after.nextCheckAt!)).toBe(Date.parse(after.state.current!.expiresAt!) - 7 * 86_400_000);
   });
 });

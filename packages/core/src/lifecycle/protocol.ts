@@ -232,6 +232,8 @@ export class CredentialLifecycle<V> {
       state = emptyState(this.options.driver.kind, this.ownerKey);
     }
     const run = new Run(state, this.options, call);
+    // A migrated version-1 state is written back once, so it is read as version 2 from then on.
+    if ((stored as { version?: unknown } | undefined)?.version === 1) run.dirty = true;
     if (replacedOwner) {
       run.replacedOwner = replacedOwner;
       run.dirty = true;

@@ -8,6 +8,7 @@
 import { ConflictError } from '../kubernetes/errors.js';
 import type { SecretManifest } from '../render/secret-manifest.js';
 import type { CallOptions } from './driver.js';
+import { GlkeysError } from '../errors.js';
 
 export interface StoredSecret {
   type: string;
@@ -58,7 +59,7 @@ export class MemorySecretStore implements SecretStore {
     if (precondition.resourceVersion !== undefined && (!exists || precondition.resourceVersion !== String(this.version))) {
       throw new ConflictError('Secret changed since it was read', { request, status: 409, reason: 'Conflict' });
     }
-    if (exists && this.manifest!.type !== manifest.type) throw new Error(`Secret type is immutable (${this.manifest!.type} -> ${manifest.type})`);
+    if (exists && this.manifest!.type !== manifest.type) throw new GlkeysError('KUBERNETES', `Secret type is immutable (${this.manifest!.type} -> ${manifest.type})`);
     this.manifest = structuredClone(manifest);
     this.writes += 1;
     this.version += 1;

@@ -7,6 +7,7 @@ import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { curveBy, type CurveInfo } from './curves.js';
 import type { EcdsaCurve, SshKeyAlgorithm, SshKeyType } from './types.js';
 import { base64UrlToBigint, bigintToBase64Url, SshReader, SshWriter, WireFormatError } from './wire.js';
+import { ValidationError } from '../errors.js';
 
 /** GitLab accepts RSA 1024..4096 (reference/gitlab-api.md); OpenSSH refuses under 1024 too. */
 export const RSA_PARSE_MIN_BITS = 1024;
@@ -38,7 +39,7 @@ export function encodePublicBlob(jwk: JsonWebKey): Buffer {
   }
   if (jwk.kty === 'EC' && jwk.x && jwk.y) {
     const curve = curveBy('jwk', jwk.crv);
-    if (!curve) throw new Error(`unsupported JWK curve ${String(jwk.crv)}`);
+    if (!curve) throw new ValidationError('key', 'supported curve', `key: unsupported curve ${String(jwk.crv)}`);
     return new SshWriter()
       .string(`ecdsa-sha2-${curve.sshName}`)
       .string(curve.sshName)
@@ -52,7 +53,7 @@ export function encodePublicBlob(jwk: JsonWebKey): Buffer {
       .mpint(base64UrlToBigint(jwk.n))
       .toBuffer();
   }
-  throw new Error(`unsupported JWK key type ${String(jwk.kty)}`);
+  throw new ValidationError('key', 'supported key type', `key: unsupported key type ${String(jwk.kty)}`);
 }
 
 /** Uncompressed SEC1 point 0x04 || X || Y, coordinates left-padded to the curve size. */

@@ -5,6 +5,7 @@
  */
 import { createDecipheriv } from 'node:crypto';
 import bcryptPbkdf from 'bcrypt-pbkdf';
+import { ValidationError } from '../errors.js';
 
 export interface CipherSpec {
   keyLength: number;
@@ -36,7 +37,7 @@ export function bcryptKdf(passphrase: string, salt: Buffer, rounds: number, leng
   const pass = Buffer.from(passphrase, 'utf8');
   const out = new Uint8Array(length);
   if (bcryptPbkdf.pbkdf(pass, pass.length, salt, salt.length, out, length, rounds) !== 0) {
-    throw new Error('bcrypt_pbkdf refused its parameters');
+    throw new ValidationError('privateKey', 'readable KDF parameters', 'privateKey: the key\'s bcrypt KDF parameters are not usable');
   }
   return Buffer.from(out);
 }

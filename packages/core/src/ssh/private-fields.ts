@@ -6,6 +6,7 @@ import type { JsonWebKey } from 'node:crypto';
 import { curveBy } from './curves.js';
 import { BlobError, ecPoint } from './key-blob.js';
 import { base64UrlToBigint, bigintToBase64Url, type SshReader, type SshWriter } from './wire.js';
+import { ValidationError } from '../errors.js';
 
 const big = (v: string | undefined) => base64UrlToBigint(v ?? '');
 
@@ -18,7 +19,7 @@ export function writePrivateFields(w: SshWriter, jwk: JsonWebKey): void {
   }
   if (jwk.kty === 'EC') {
     const curve = curveBy('jwk', jwk.crv);
-    if (!curve) throw new Error(`unsupported JWK curve ${String(jwk.crv)}`);
+    if (!curve) throw new ValidationError('key', 'supported curve', `key: unsupported curve ${String(jwk.crv)}`);
     w.string(`ecdsa-sha2-${curve.sshName}`)
       .string(curve.sshName)
       .string(ecPoint(curve, jwk.x ?? '', jwk.y ?? ''))
@@ -30,7 +31,7 @@ export function writePrivateFields(w: SshWriter, jwk: JsonWebKey): void {
     w.string('ssh-rsa').mpint(big(jwk.n)).mpint(big(jwk.e)).mpint(big(jwk.d)).mpint(big(jwk.qi)).mpint(big(jwk.p)).mpint(big(jwk.q));
     return;
   }
-  throw new Error(`unsupported JWK key type ${String(jwk.kty)}`);
+  throw new ValidationError('key', 'supported key type', `key: unsupported key type ${String(jwk.kty)}`);
 }
 
 /** Reads the fields after the type string; returns a private JWK (public parts included). */
