@@ -38,6 +38,8 @@ export interface CredentialSecretInput {
   mode?: 'ensure' | 'rotate';
   /** With `ensure`: one GET to check the current credential is alive. Default true. */
   verify?: boolean;
+  /** With `ensure`: revoke retired credentials now, before their grace ends (the consumer switched). */
+  revokeRetired?: boolean;
   /** Replace another owner's state in the Secret (revoking its credentials) or data glkeys did not write. */
   takeOver?: boolean;
   /** Afterwards revoke this owner's credentials the state does not hold (one list call). */
@@ -99,7 +101,7 @@ export async function deployKeyToSecret(input: DeployKeySecretInput): Promise<Cr
  * (its namespace may be terminating). The kind decides which GitLab API revokes.
  */
 export async function revokeCredentialSecret(
-  input: Omit<CredentialSecretInput, 'mode' | 'verify' | 'takeOver' | 'collectStrays'> & { kind: 'deploy-token' | 'deploy-key'; persist?: boolean },
+  input: Omit<CredentialSecretInput, 'mode' | 'verify' | 'revokeRetired' | 'takeOver' | 'collectStrays'> & { kind: 'deploy-token' | 'deploy-key'; persist?: boolean },
 ): Promise<CredentialSecretResult> {
   checkCommon(input);
   const targetRef = await targetRefOf(input);
@@ -130,6 +132,7 @@ async function bind<V>(input: CredentialSecretInput, driver: () => Promise<Crede
     },
     mode: input.mode ?? 'ensure',
     ...(input.verify === undefined ? {} : { verify: input.verify }),
+    ...(input.revokeRetired ? { revokeRetired: true } : {}),
     ...(input.takeOver ? { takeOver: true } : {}),
     ...(input.collectStrays ? { collectStrays: true } : {}),
     signal: input.signal,

@@ -79,6 +79,11 @@ export interface EnsureOptions extends RunOptions {
   verify?: boolean;
   /** The consumer's copy is known to be bad (an edited Secret): mint a new one, revoke the old at once. */
   replace?: boolean;
+  /**
+   * Revoke retired credentials now, before their grace period ends: the consumer has shown it
+   * switched (a Flux GitRepository reported Ready with the new value).
+   */
+  revokeRetired?: boolean;
 }
 
 export type EnsureAction = 'created' | 'kept' | 'rotated' | 'repaired';
@@ -144,7 +149,7 @@ export class CredentialLifecycle<V> {
   async ensure(stored: unknown, opts: EnsureOptions = {}): Promise<LifecycleResult> {
     const run = await this.start(stored, opts);
     await this.recoverFromCrash(run);
-    await this.revokeDue(run);
+    await this.revokeDue(run, opts.revokeRetired === true);
     const { driver } = this.options;
     const current = run.state.current;
     if (!current) return this.mintAndFinish(run, undefined, 'missing', 'created');
@@ -330,11 +335,11 @@ export class CredentialLifecycle<V> {
     }
   }
 
-  private async revokeDue(run: Run<V>): Promise<void> {
+  private async revokeDue(run: Run<V>, all = false): Promise<void> {
     const now = this.now().getTime();
     const still = [];
     for (const retiring of run.state.retiring) {
-      if (Date.parse(retiring.revokeAfter) > now) {
+      if (!all && Date.parse(retiring.revokeAfter) > now) {
         still.push(retiring);
         continue;
       }

@@ -56,6 +56,8 @@ export interface SecretBindingInput<V> {
   mode: 'ensure' | 'rotate';
   /** With `ensure`: check the current credential in GitLab (one GET). Default true. */
   verify?: boolean;
+  /** With `ensure`: revoke retired credentials now (the consumer has switched). */
+  revokeRetired?: boolean;
   /** Replace another owner's state (revoking its credentials) or data glkeys did not write. */
   takeOver?: boolean;
   /**
@@ -115,7 +117,7 @@ export async function bindCredentialToSecret<V>(input: SecretBindingInput<V>): P
   const run = { ...call, ...(input.takeOver ? { takeOver: true } : {}) };
   const edited = stored !== undefined && rawState !== undefined && dataWasEdited(stored);
   let result =
-    input.mode === 'rotate' ? await lifecycle.rotate(rawState, run) : await lifecycle.ensure(rawState, { ...run, verify: input.verify ?? true, replace: edited });
+    input.mode === 'rotate' ? await lifecycle.rotate(rawState, run) : await lifecycle.ensure(rawState, { ...run, verify: input.verify ?? true, replace: edited, revokeRetired: input.revokeRetired === true });
   if (input.collectStrays) {
     // New first, then the strays: a failure here never takes away the working credential.
     const collected = await lifecycle.collectOrphans(result.state, call);

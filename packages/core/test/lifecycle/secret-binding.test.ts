@@ -375,3 +375,15 @@ describe('a missing namespace', () => {
     expect(env.sim.log.count()).toBe(0);
   });
 });
+
+describe('a consumer that has switched', () => {
+  it('should revoke the retired credential before its grace ends when asked', async () => {
+    const owner = `test/${ns.name}/creds`;
+    await deployTokenToSecret(tokenInput({ graceMs: 3_600_000 }));
+    const rotated = await deployTokenToSecret(tokenInput({ graceMs: 3_600_000, mode: 'rotate' }));
+    expect(live(env.sim, web, owner)).toHaveLength(2);
+    const early = await deployTokenToSecret(tokenInput({ graceMs: 3_600_000, revokeRetired: true, verify: false }));
+    expect(early.result).toMatchObject({ action: 'kept', revoked: [rotated.result.state.retiring[0]!.id], nextCheckAt: null });
+    expect(live(env.sim, web, owner).map((t) => t.id)).toEqual([rotated.credential!.id]);
+  });
+});
