@@ -231,3 +231,23 @@ describe('custom CA bundle', () => {
     await expect(withoutCa.deployTokens.all({ projectId: 7 })).rejects.toBeInstanceOf(NetworkError);
   });
 });
+
+describe('onAttempt', () => {
+  it('should report every attempt with its status and no header or body', async () => {
+    const { start, SEED_TOKENS } = await import('@glkeys/gitlab-sim');
+    const sim = await start();
+    try {
+      const events: unknown[] = [];
+      sim.setFaults([{ route: 'GET /projects/:id/deploy_tokens', kind: 'status', status: 503, count: 1 }]);
+      const client = createGitlabClient({ host: sim.url, token: SEED_TOKENS.owner, retry: { baseDelayMs: 1 }, onAttempt: (event) => events.push(event) });
+      await client.request('GET', 'projects/platform%2Fapps%2Fweb/deploy_tokens');
+      expect(events).toEqual([
+        { request: { method: 'GET', path: 'projects/platform%2Fapps%2Fweb/deploy_tokens' }, status: 503, durationMs: expect.any(Number) },
+        { request: { method: 'GET', path: 'projects/platform%2Fapps%2Fweb/deploy_tokens' }, status: 200, durationMs: expect.any(Number) },
+      ]);
+      expect(JSON.stringify(events)).not.toContain(SEED_TOKENS.owner);
+    } finally {
+      await sim.close();
+    }
+  });
+});

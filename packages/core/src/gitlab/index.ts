@@ -4,7 +4,7 @@ export type { GitlabApi, GitlabCallOptions, GitlabRequestInit, GitlabResponse, P
 export { normalizeHost } from './host.js';
 export { createTransport } from './ky-engine.js';
 export { createNodeTransport } from './node-engine.js';
-export type { TransportOptions, RetryEvent } from './transport.js';
+export type { TransportOptions, RetryEvent, AttemptEvent } from './transport.js';
 export { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
 export { gitlabMessageOf } from './error-mapping.js';
 export { unlessNotFound, deletedUnlessGone } from './not-found.js';

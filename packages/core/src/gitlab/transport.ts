@@ -27,6 +27,11 @@ export interface TransportOptions {
   ca?: string | Buffer;
   /** Told about each retry (for progress lines and metrics); never gets headers or bodies. */
   onRetry?: (event: RetryEvent) => void;
+  /**
+   * Told about every attempt's outcome (metrics: requests by status). `status` is the HTTP
+   * status, or `timeout` / `network` when nothing was answered. Never headers or bodies.
+   */
+  onAttempt?: (event: AttemptEvent) => void;
   /** For tests: replace the wait between attempts and the jitter source. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -38,6 +43,12 @@ export interface RetryEvent {
   attempt: number;
   delayMs: number;
   reason: string;
+}
+
+export interface AttemptEvent {
+  request: RequestInfo;
+  status: number | 'timeout' | 'network';
+  durationMs: number;
 }
 
 export interface TransportRequest {
@@ -89,7 +100,7 @@ export function createRetryingTransport(options: TransportOptions, sendAttempt: 
   return async function send(request) {
     const info: RequestInfo = { method: request.method, path: request.path };
     try {
-      return await retrying(() => attempt(request, sendAttempt, timeoutMs), {
+      return await retrying(() => attempt(request, sendAttempt, timeoutMs, options.onAttempt, info), {
         retry,
         decide: (error, n) => decide(error, n, request.method, retry, random),
         // Only a wait is cut short here: an attempt the caller aborted fails on its own signal.
@@ -125,8 +136,16 @@ class FailedAttempt extends Error {
 }
 
 /** Sends once under the per-attempt timeout; a 2xx comes back with its body read. */
-async function attempt(request: TransportRequest, sendAttempt: SendAttempt, timeoutMs: number): Promise<TransportResponse> {
+async function attempt(
+  request: TransportRequest,
+  sendAttempt: SendAttempt,
+  timeoutMs: number,
+  onAttempt: TransportOptions['onAttempt'],
+  info: RequestInfo,
+): Promise<TransportResponse> {
   let response: AttemptResponse;
+  const started = Date.now();
+  const report = (status: AttemptEvent['status']) => onAttempt?.({ request: info, status, durationMs: Date.now() - started });
   const timer = new AbortController();
   const timeout = setTimeout(() => timer.abort(new AttemptTimeout()), timeoutMs);
   const signal = request.signal ? AbortSignal.any([request.signal, timer.signal]) : timer.signal;
@@ -134,10 +153,12 @@ async function attempt(request: TransportRequest, sendAttempt: SendAttempt, time
     response = await sendAttempt(request, signal);
   } catch (error) {
     if (request.signal?.aborted) throw error;
+    report(timer.signal.aborted ? 'timeout' : 'network');
     throw new FailedAttempt(timer.signal.aborted ? { kind: 'timeout' } : classifyFailure(error), undefined, error);
   } finally {
     clearTimeout(timeout);
   }
+  report(response.status);
   if (response.status >= 200 && response.status < 300) {
     return { status: response.status, headers: headersToRecord(response.headers), body: await readBody(response) };
   }
