@@ -6,8 +6,9 @@
  * object references, and releases it only when no object needs it any more. A label marks such
  * Secrets, so the operator's Secret cache can select them (it never caches every Secret).
  *
- * Both changes are JSON patches guarded by the resourceVersion read (a `test` op), so another
- * writer's finalizer is never lost; both report whether they wrote.
+ * Both changes are JSON patches that set `metadata.resourceVersion` to the one read: the
+ * apiserver then refuses the write with 409 if the Secret changed meanwhile (a precondition), so
+ * another writer's finalizer is never lost. Both report whether they wrote.
  */
 import { CoreV1Api, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
 import { kubeCall, statusOf } from '@glkeys/core/kubernetes';
@@ -23,7 +24,7 @@ export async function holdAuthSecret(kubeConfig: KubeConfig, namespace: string, 
   const finalizers = secret.metadata?.finalizers ?? [];
   const labelled = secret.metadata?.labels?.[AUTH_LABEL] === 'true';
   if (finalizers.includes(AUTH_FINALIZER) && labelled) return false;
-  const ops: object[] = [{ op: 'test', path: '/metadata/resourceVersion', value: secret.metadata?.resourceVersion }];
+  const ops: object[] = [{ op: 'replace', path: '/metadata/resourceVersion', value: secret.metadata?.resourceVersion }];
   if (!finalizers.includes(AUTH_FINALIZER)) {
     ops.push(secret.metadata?.finalizers ? { op: 'add', path: '/metadata/finalizers/-', value: AUTH_FINALIZER } : { op: 'add', path: '/metadata/finalizers', value: [AUTH_FINALIZER] });
   }
@@ -41,7 +42,7 @@ export async function releaseAuthSecret(kubeConfig: KubeConfig, namespace: strin
   const index = secret?.metadata?.finalizers?.indexOf(AUTH_FINALIZER) ?? -1;
   if (!secret || index < 0) return false;
   await patch(core, namespace, name, [
-    { op: 'test', path: '/metadata/resourceVersion', value: secret.metadata?.resourceVersion },
+    { op: 'replace', path: '/metadata/resourceVersion', value: secret.metadata?.resourceVersion },
     { op: 'remove', path: `/metadata/finalizers/${index}` },
   ]);
   return true;
