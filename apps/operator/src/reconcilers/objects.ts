@@ -6,7 +6,9 @@
  */
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { kubeCall, statusOf } from '@glkeys/core/kubernetes';
-import { GROUP, VERSION, type CredentialObject, type CredentialStatus } from './spec.js';
+import { GROUP, VERSION, type CommonSpec, type CredentialObject, type CredentialStatus } from './spec.js';
+
+const PLURALS = ['gitlabdeploytokens', 'gitlabdeploykeys'] as const;
 
 export interface KindNames {
   kind: string;
@@ -42,6 +44,18 @@ export class CredentialObjects<S> {
       signalOf(signal),
     )) as { items?: CredentialObject<S>[] };
     return list.items ?? [];
+  }
+
+  /** Objects of both kinds in a namespace (who else needs an auth Secret). */
+  async listBothKinds(namespace: string, signal?: AbortSignal): Promise<CredentialObject<Partial<CommonSpec>>[]> {
+    const all: CredentialObject<Partial<CommonSpec>>[] = [];
+    for (const plural of PLURALS) {
+      const list = (await kubeCall({ verb: 'list', resource: plural, namespace }, () => this.api.listNamespacedCustomObject({ group: GROUP, version: VERSION, plural, namespace }), signalOf(signal))) as {
+        items?: CredentialObject<Partial<CommonSpec>>[];
+      };
+      all.push(...(list.items ?? []));
+    }
+    return all;
   }
 
   /** Adds `finalizer`; false when present already (no write). */
