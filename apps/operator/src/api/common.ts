@@ -42,11 +42,25 @@ export function duration(description: string): StringSchema {
   return string(description, { pattern: DURATION_PATTERN, maxLength: 64 });
 }
 
-function atLeast(field: string, minimum: string): ValidationRule {
-  return { rule: `duration(self) >= duration('${minimum}')`, message: `${field} must be at least ${minimum}` };
+/**
+ * CEL that is true when `expr` is a duration the pattern accepts. A pattern error does not stop
+ * the apiserver from running CEL, and duration() on a bad string would add a second, confusing
+ * "type conversion error"; guarding each duration() leaves the pattern's message alone.
+ */
+export function isDuration(expr: string): string {
+  return `${expr}.matches(r'${DURATION_PATTERN}')`;
 }
 
-export const url = string('GitLab base URL, http or https. Defaults to https://gitlab.com.', {
+function atLeast(field: string, minimum: string): ValidationRule {
+  return { rule: `!${isDuration('self')} || duration(self) >= duration('${minimum}')`, message: `${field} must be at least ${minimum}` };
+}
+
+/** `a` shorter than `b`, checked only when both are set and both are durations. */
+function shorter(a: string, b: string): string {
+  return `!has(self.${a}) || !has(self.${b}) || !${isDuration(`self.${a}`)} || !${isDuration(`self.${b}`)} || duration(self.${a}) < duration(self.${b})`;
+}
+
+export const url = string('GitLab base URL, http or https.', {
   default: 'https://gitlab.com',
   maxLength: 2048,
   rules: [
@@ -130,17 +144,17 @@ export const rotationRules: ValidationRule[] = [
     fieldPath: '.rotateBefore',
   },
   {
-    rule: '!has(self.rotateBefore) || !has(self.expiresAfter) || duration(self.rotateBefore) < duration(self.expiresAfter)',
+    rule: shorter('rotateBefore', 'expiresAfter'),
     message: 'rotateBefore must be shorter than expiresAfter, or every credential would be due for rotation when it is made',
     fieldPath: '.rotateBefore',
   },
   {
-    rule: '!has(self.rotateBefore) || !has(self.refreshInterval) || duration(self.rotateBefore) < duration(self.refreshInterval)',
+    rule: shorter('rotateBefore', 'refreshInterval'),
     message: 'rotateBefore must be shorter than refreshInterval',
     fieldPath: '.rotateBefore',
   },
   {
-    rule: '!has(self.gracePeriod) || !has(self.refreshInterval) || duration(self.gracePeriod) < duration(self.refreshInterval)',
+    rule: shorter('gracePeriod', 'refreshInterval'),
     message: 'gracePeriod must be shorter than refreshInterval, or replaced credentials would pile up',
     fieldPath: '.gracePeriod',
   },

@@ -25,7 +25,7 @@ function typeOf(schema: Schema): string {
 function doc(schema: Schema, indent: string): string {
   const notes = [schema.description];
   if ('default' in schema && schema.default !== undefined) notes.push(`Default: ${JSON.stringify(schema.default)}.`);
-  if (schema.type === 'string' && schema.format === 'date-time') notes.push('RFC 3339.');
+  if (schema.type === 'string' && schema.format === 'date-time' && !schema.description.includes('RFC 3339')) notes.push('RFC 3339.');
   return `${indent}/** ${notes.join(' ')} */\n`;
 }
 

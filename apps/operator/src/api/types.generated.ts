@@ -21,7 +21,7 @@ export interface GitlabDeployKey {
 
 /** A GitLab deploy token the operator creates, keeps in a Secret, rotates and revokes. */
 export interface GitlabDeployTokenSpec {
-  /** GitLab base URL, http or https. Defaults to https://gitlab.com. Default: "https://gitlab.com". */
+  /** GitLab base URL, http or https. Default: "https://gitlab.com". */
   url?: string;
   /** Project for a project deploy token: numeric ID or unescaped path (group/project). Exactly one of projectID or groupID. */
   projectID?: string;
@@ -31,7 +31,7 @@ export interface GitlabDeployTokenSpec {
   name?: string;
   /** What the token may do. */
   scopes: Array<'read_repository' | 'read_registry' | 'write_registry' | 'read_package_registry' | 'write_package_registry' | 'read_virtual_registry' | 'write_virtual_registry'>;
-  /** When GitLab expires the credential (RFC 3339). Every credential minted gets this same time. Not with expiresAfter. RFC 3339. */
+  /** When GitLab expires the credential (RFC 3339). Every credential minted gets this same time. Not with expiresAfter. */
   expiresAt?: string;
   /** Lifetime of each credential from its creation (Go duration, e.g. 720h), at least 24h. Not with expiresAt. */
   expiresAfter?: string;
@@ -169,7 +169,7 @@ export interface PendingRevocation {
 
 /** An SSH deploy key the operator generates, registers on a project, keeps in a Secret, rotates and removes. */
 export interface GitlabDeployKeySpec {
-  /** GitLab base URL, http or https. Defaults to https://gitlab.com. Default: "https://gitlab.com". */
+  /** GitLab base URL, http or https. Default: "https://gitlab.com". */
   url?: string;
   /** Project the key is registered on: numeric ID or unescaped path (group/project). */
   projectID: string;
@@ -177,7 +177,7 @@ export interface GitlabDeployKeySpec {
   title?: string;
   /** Whether the key may push. Read-only by default. Default: false. */
   canPush?: boolean;
-  /** When GitLab expires the credential (RFC 3339). Every credential minted gets this same time. Not with expiresAfter. RFC 3339. */
+  /** When GitLab expires the credential (RFC 3339). Every credential minted gets this same time. Not with expiresAfter. */
   expiresAt?: string;
   /** Lifetime of each credential from its creation (Go duration, e.g. 720h), at least 24h. Not with expiresAt. */
   expiresAfter?: string;

@@ -36,6 +36,7 @@ const cases: Record<string, Case> = {
   'expiresAfter in days': T({ expiresAfter: '30d' }, 'spec.expiresAfter', 'should match'),
   'refreshInterval under 1m': T({ refreshInterval: '59s' }, 'spec.refreshInterval', 'refreshInterval must be at least 1m'),
   'verifyInterval under 1m': T({ verifyInterval: '500ms' }, 'spec.verifyInterval', 'verifyInterval must be at least 1m'),
+  'a refreshInterval that is no duration': T({ refreshInterval: '1 hour', gracePeriod: '5m' }, 'spec.refreshInterval', 'should match'),
   'a negative gracePeriod': T({ gracePeriod: '-5m' }, 'spec.gracePeriod', 'should match'),
   'rotateBefore without an expiry': T({ rotateBefore: '24h' }, 'spec.rotateBefore', 'rotateBefore needs expiresAt or expiresAfter'),
   'rotateBefore as long as expiresAfter': T({ expiresAfter: '720h', rotateBefore: '720h' }, 'spec.rotateBefore', 'rotateBefore must be shorter than expiresAfter'),
@@ -58,7 +59,6 @@ const cases: Record<string, Case> = {
   'a dsa key': K({ key: { algorithm: 'dsa' } }, 'spec.key.algorithm', 'Unsupported value: "dsa"'),
   'sshHost and knownHosts': K({ sshHost: 'gitlab.com', knownHosts: 'gitlab.com ssh-ed25519 AAAA' }, 'spec.knownHosts', 'set sshHost or knownHosts, not both'),
   'an sshHost with a user': K({ sshHost: 'git@gitlab.com' }, 'spec.sshHost', 'should match'),
-  'groupID on a deploy key (ESO field, unknown here)': K({ groupID: '7' }, 'spec.groupID', 'unknown field "spec.groupID"'),
   'a deploy key without projectID': { kind: 'GitlabDeployKey', spec: { auth, target: { name: 'x' } }, field: 'spec.projectID', message: 'Required value' },
   'a deploy key with expiresAfter of an hour': K({ expiresAfter: '1h' }, 'spec.expiresAfter', 'expiresAfter must be at least 24h'),
 };
@@ -75,12 +75,22 @@ it('covers at least 20 rules', () => {
   expect(Object.keys(cases).length).toBeGreaterThanOrEqual(20);
 });
 
+// Not a schema rule but kubectl's default (strict field validation): a field this kind lacks is
+// an error, so an ESO object moved over with a field we dropped is not silently pruned.
+it('refuses groupID on a deploy key: unknown fields are errors under strict field validation', async () => {
+  const res = await createObject(testEnv().kubeConfig, 'GitlabDeployKey', namespace.name, 'unknown-field', { ...key, groupID: '7' });
+  expect(res.status).toBe(400);
+  expect((res.body as { message: string }).message).toContain('strict decoding error: unknown field "spec.groupID"');
+});
+
 let counter = 0;
 it.each(Object.entries(cases))('refuses %s', async (_name, c) => {
   const res = await createObject(testEnv().kubeConfig, c.kind, namespace.name, `invalid-${++counter}`, c.spec);
   const causes = causesOf(res);
   expect(res.status, JSON.stringify(res.body)).toBe(422);
   expect(causes, JSON.stringify(causes)).toContainEqual(expect.objectContaining({ field: c.field, message: expect.stringContaining(c.message) }));
+  // A bad duration is reported by its pattern alone: the CEL rules guard duration().
+  expect(causes.map((cause) => cause.message).join('\n')).not.toContain('evaluating rule');
   // The summary users see in kubectl carries the same words.
   expect((res.body as { message: string }).message).toContain(c.message);
 });
