@@ -1,6 +1,7 @@
 // The CRD YAML from disk on a real apiserver: installed, Established, CEL rules kept, defaults
 // filled in, printer columns served.
 import { createTestNamespace, testEnv } from '@glkeys/kube-testenv/vitest';
+import { ApiextensionsV1Api, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyCrds } from '../../src/api/apply-crds.js';
 import { kubeRequest } from '../../src/api/kube-request.js';
@@ -57,6 +58,23 @@ describe('the CRDs from config/crd', () => {
     expect(res.status).toBe(422);
     expect(causesOf(res)).toContainEqual(expect.objectContaining({ field: 'spec', message: expect.stringContaining('set exactly one of projectID or groupID') }));
   });
+});
+
+// Why applyCrds sends raw JSON: the same YAML through client-node's typed API loses every CEL
+// rule without an error. If a client-node upgrade fixes that, this test says so.
+it('through client-node 1.4 typed API the same CRD is stored without its CEL rules', async () => {
+  const crd = structuredClone(crdsFromDisk()[0]!) as Json;
+  crd.metadata = { name: 'gitlabdeploytokens.typed.glkeys.io' };
+  crd.spec.group = 'typed.glkeys.io';
+  const api = testEnv().kubeConfig.makeApiClient(ApiextensionsV1Api);
+  await api.createCustomResourceDefinition({ body: crd as V1CustomResourceDefinition });
+  try {
+    const stored = await kubeRequest(testEnv().kubeConfig, 'GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gitlabdeploytokens.typed.glkeys.io');
+    expect(rulesIn(crd).length).toBeGreaterThan(5);
+    expect(rulesIn((stored.body as Json).spec)).toEqual([]);
+  } finally {
+    await api.deleteCustomResourceDefinition({ name: 'gitlabdeploytokens.typed.glkeys.io' });
+  }
 });
 
 describe('valid objects', () => {
