@@ -4,3 +4,4 @@ export { createInformer, type Informer, type InformerOptions, type InformerHandl
 export { LeaderElector, type LeaderElectorOptions, type LeaderElectorStats } from './runtime/leader.js';
 export { type RestartBackoff, DEFAULT_RESTART_BACKOFF } from './runtime/restart-backoff.js';
 export { type LogSink, SILENT_LOG } from './runtime/log-sink.js';
+export * from './api/index.js';

@@ -128,10 +128,10 @@ export function credentialReconciler<S extends CommonSpec & { target: { name: st
         ...(durations.refreshMs === undefined ? {} : { maxAgeMs: durations.refreshMs }),
         signal,
       };
-      let out = await adapter.bind(common, spec, name, extra);
+      let out = await adapter.bind(common, spec, `${namespace}/${name}`, extra);
       if (out.result.action === 'created' && object.status?.credential) {
         // The Secret lost its state (deleted or replaced): what the old one held carries our marker.
-        const collected = await adapter.bind({ ...common, verify: false, collectStrays: true }, spec, name, extra);
+        const collected = await adapter.bind({ ...common, verify: false, collectStrays: true }, spec, `${namespace}/${name}`, extra);
         out = { ...out, result: { ...out.result, revoked: [...out.result.revoked, ...collected.result.revoked] } };
         deps.metrics?.orphansCollected(adapter.kind, collected.result.revoked.length);
       }

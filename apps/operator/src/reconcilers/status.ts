@@ -30,7 +30,8 @@ export function statusAfterBinding<S>(object: CredentialObject<S>, out: Credenti
       name: current.name,
       ...(current.username ? { username: current.username } : {}),
       ...(current.fingerprintSha256 ? { fingerprint: current.fingerprintSha256 } : {}),
-      expiresAt: current.expiresAt,
+      // Never expiring: the field is left out (the schema has no null).
+      ...(current.expiresAt ? { expiresAt: current.expiresAt } : {}),
       createdAt: current.createdAt,
     };
   }
