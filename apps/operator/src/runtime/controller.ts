@@ -125,7 +125,15 @@ export class Controller {
     for (;;) {
       const key = await this.queue.get();
       if (key === undefined) return;
-      await this.#handle(key);
+      try {
+        await this.#handle(key);
+      } catch (error) {
+        // Only our own bookkeeping can land here (e.g. an isTerminal that throws): keep the worker alive.
+        this.#log.error('Controller failed to handle a reconcile result', error, { key });
+        this.queue.addRateLimited(key);
+      } finally {
+        this.queue.done(key);
+      }
     }
   }
 
@@ -148,7 +156,6 @@ export class Controller {
       this.metrics.activeWorkers.dec(labels);
     }
     this.metrics.reconcileTotal.inc({ ...labels, result });
-    this.queue.done(key);
   }
 
   #onSuccess(key: string, outcome: { requeueAfterMs?: number; requeue?: boolean } | undefined): ReconcileResultLabel {

@@ -71,10 +71,16 @@ export class Manager {
     ]);
     this.#endpoints = { probes, metrics };
     this.log.info('Serving probes and metrics', { probes: probes?.url, metrics: metrics?.url });
-    for (const runnable of this.#runnables) {
-      if (this.#stopping) break;
-      await runnable.start();
-      this.#started.push(runnable);
+    try {
+      for (const runnable of this.#runnables) {
+        if (this.#stopping) break;
+        await runnable.start();
+        this.#started.push(runnable);
+      }
+    } catch (error) {
+      // Do not leave servers and half the runnables running behind a failed start.
+      await this.stop();
+      throw error;
     }
   }
 

@@ -132,6 +132,31 @@ describe('Controller', () => {
     await controller.stop();
   });
 
+  it('keeps its worker and retries the key when its own error handling throws', async () => {
+    let calls = 0;
+    const { clock, controller } = setup(
+      async () => {
+        calls++;
+        if (calls === 1) throw new Error('boom');
+      },
+      {
+        isTerminal: () => {
+          throw new Error('classifier bug');
+        },
+      },
+    );
+    controller.enqueue('ns/a');
+    controller.start();
+    await settle();
+    clock.advance(5);
+    await settle();
+    expect(calls).toBe(2);
+    controller.enqueue('ns/b');
+    await settle();
+    expect(calls).toBe(3);
+    await controller.stop();
+  });
+
   it('never runs more reconciles at once than its concurrency', async () => {
     let running = 0;
     let most = 0;
