@@ -19,7 +19,7 @@ export function statusAfterBinding<S>(object: CredentialObject<S>, out: Credenti
     conditions: outcomeConditions(
       previous.conditions ?? [],
       current
-        ? { state: 'ready', reason: readyReason(out.result.action), message: readyMessage(out), generation: object.metadata.generation }
+        ? { state: 'ready', reason: 'CredentialReady', message: readyMessage(out), generation: object.metadata.generation }
         : { state: 'progressing', reason: 'Creating', message: 'No credential yet', generation: object.metadata.generation },
       now,
     ),
@@ -59,22 +59,10 @@ function canonical(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-function readyReason(action: string): string {
-  switch (action) {
-    case 'created':
-      return 'Created';
-    case 'rotated':
-      return 'Rotated';
-    case 'repaired':
-      return 'Repaired';
-    default:
-      return 'CredentialReady';
-  }
-}
-
+/** Stable while nothing changes (what happened is told by Events), so a no-op writes nothing. */
 function readyMessage(out: CredentialSecretResult): string {
   const c = out.credential!;
   const expiry = c.expiresAt ? `, expires ${c.expiresAt}` : '';
   const pending = out.result.state.retiring.length;
-  return `${out.result.action === 'kept' ? 'Holds' : `${out.result.action[0]!.toUpperCase()}${out.result.action.slice(1)}`} credential ${c.id}${expiry}${pending ? `; ${pending} replaced credential(s) awaiting revocation` : ''}`;
+  return `Credential ${c.id} is in the Secret${expiry}${pending ? `; ${pending} replaced credential(s) awaiting revocation` : ''}`;
 }

@@ -7,6 +7,7 @@ import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { SEED_PATHS, SEED_TOKENS, start, type GitlabSim } from '@glkeys/gitlab-sim';
 import { createTestNamespace, testEnv, useNamespace } from '@glkeys/kube-testenv/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ownerKeyOf } from '@glkeys/core';
 import { applyCrds } from '../../src/api/index.js';
 import { EventRecorder } from '../../src/events/recorder.js';
 import { GitlabClients } from '../../src/gitlab/clients.js';
@@ -60,10 +61,15 @@ async function setUp(namespace: string, spec: Record<string, unknown> = {}, name
 }
 
 async function getObject(namespace: string, name = 'pull') {
-  return (await custom().getNamespacedCustomObject({ ...PLURAL, namespace, name })) as { metadata: { resourceVersion: string; finalizers?: string[] }; status?: Record<string, any> };
+  return (await custom().getNamespacedCustomObject({ ...PLURAL, namespace, name })) as { metadata: { resourceVersion: string; uid: string; finalizers?: string[] }; status?: Record<string, any> };
 }
 
-const liveMarked = () => sim.state.deployTokens(projectId).filter((t) => !t.revoked && t.name.includes(' glkeys:'));
+/** Live tokens carrying the marker of the object `namespace/name` (as it is now). */
+async function liveMarked(namespace: string, name = 'pull') {
+  const uid = (await getObject(namespace, name)).metadata.uid;
+  return liveOf(uid);
+}
+const liveOf = (uid: string) => sim.state.deployTokens(projectId).filter((t) => !t.revoked && t.name.includes(`glkeys:${ownerKeyOf(`glkeys.io/v1alpha1/GitlabDeployToken/${uid}`)}/`));
 
 describe('GitlabDeployToken reconcile', () => {
   it('should mint once, report Ready with the credential, then do nothing on a no-op reconcile (0 GitLab writes, 0 Kubernetes writes)', async () => {
@@ -74,10 +80,10 @@ describe('GitlabDeployToken reconcile', () => {
     expect(sim.log.count({ write: true })).toBe(1);
     const object = await getObject(ns.name);
     expect(object.metadata.finalizers).toEqual(['glkeys.io/revoke']);
-    expect(object.status?.conditions?.find((c: { type: string }) => c.type === 'Ready')).toMatchObject({ status: 'True', reason: 'Created' });
+    expect(object.status?.conditions?.find((c: { type: string }) => c.type === 'Ready')).toMatchObject({ status: 'True', reason: 'CredentialReady' });
     const secret = await core().readNamespacedSecret({ name: 'pull-secret', namespace: ns.name });
     const token = Buffer.from(secret.data!.token!, 'base64').toString('utf8');
-    expect(liveMarked().map((t) => [t.id, t.token])).toEqual([[object.status!.credential.id, token]]);
+    expect((await liveMarked(ns.name)).map((t) => [t.id, t.token])).toEqual([[object.status!.credential.id, token]]);
     expect(secret.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'GitlabDeployToken', name: 'pull', controller: true });
     expect((await core().readNamespacedSecret({ name: 'gitlab-pat', namespace: ns.name })).metadata?.finalizers).toEqual(['glkeys.io/auth-in-use']);
     expect(first.requeueAfterMs).toBeGreaterThan(0);
@@ -100,7 +106,7 @@ describe('GitlabDeployToken reconcile', () => {
     const status = (await getObject(ns.name)).status!;
     expect(status.credential.id).not.toBe(first);
     expect(status.lastRotation).toBeDefined();
-    expect(liveMarked().map((t) => t.id)).toEqual([status.credential.id]);
+    expect((await liveMarked(ns.name)).map((t) => t.id)).toEqual([status.credential.id]);
   });
 
   it('should report a missing auth Secret as Stalled with 0 GitLab calls', async () => {
@@ -118,10 +124,11 @@ describe('GitlabDeployToken reconcile', () => {
     await reconcile(key, { signal });
     await custom().patchNamespacedCustomObject({ ...PLURAL, namespace: ns.name, name: 'pull', body: [{ op: 'replace', path: '/spec/scopes', value: ['read_registry'] }] });
     await reconcile(key, { signal });
-    expect(liveMarked()).toHaveLength(2);
+    const uid = (await getObject(ns.name)).metadata.uid;
+    expect(liveOf(uid)).toHaveLength(2);
     await custom().deleteNamespacedCustomObject({ ...PLURAL, namespace: ns.name, name: 'pull' });
     await reconcile(key, { signal });
-    expect(liveMarked()).toHaveLength(0);
+    expect(liveOf(uid)).toHaveLength(0);
     await expect(getObject(ns.name)).rejects.toMatchObject({ code: 404 });
     expect((await core().readNamespacedSecret({ name: 'gitlab-pat', namespace: ns.name })).metadata?.finalizers ?? []).toEqual([]);
   });
@@ -131,14 +138,15 @@ describe('GitlabDeployToken reconcile', () => {
     const key = await setUp(doomed.name);
     const reconcile = reconciler();
     await reconcile(key, { signal });
-    expect(liveMarked()).toHaveLength(1);
+    const uid = (await getObject(doomed.name)).metadata.uid;
+    expect(liveOf(uid)).toHaveLength(1);
     await core().deleteNamespace({ name: doomed.name });
     // What the controller would do on the object's update events: reconcile until it is gone.
     await waitFor(async () => {
       await reconcile(key, { signal }).catch(() => undefined);
       return (await core().readNamespace({ name: doomed.name }).catch((e: { code?: number }) => (e.code === 404 ? undefined : Promise.reject(e)))) === undefined;
     }, 90_000);
-    expect(liveMarked()).toHaveLength(0);
+    expect(liveOf(uid)).toHaveLength(0);
   }, 120_000);
 
   it('should give up revoking after the bound when the PAT no longer works, record it, and let the object go', async () => {
