@@ -33,7 +33,11 @@ const median = (xs) => {
 
 /** python-gitlab's CLI: `gitlab` when on PATH, else the Debian package's module. */
 async function pythonGitlab() {
-  for (const [file, pre] of [['gitlab', []], ['python-gitlab', []], ['/usr/bin/python3', ['-m', 'gitlab']]]) {
+  for (const [file, pre] of [
+    ['gitlab', []],
+    ['python-gitlab', []],
+    ['/usr/bin/python3', ['-m', 'gitlab']],
+  ]) {
     try {
       await time(file, [...pre, '--version'], {});
       return { file, pre };
@@ -55,7 +59,9 @@ try {
     });
   }
   const cfg = join(dir, 'python-gitlab.cfg');
-  writeFileSync(cfg, `[global]\ndefault = sim\n\n[sim]\nurl = ${sim.url}\nprivate_token = ${SEED_TOKENS.owner}\napi_version = 4\n`, { mode: 0o600 });
+  writeFileSync(cfg, `[global]\ndefault = sim\n\n[sim]\nurl = ${sim.url}\nprivate_token = ${SEED_TOKENS.owner}\napi_version = 4\n`, {
+    mode: 0o600,
+  });
   const py = await pythonGitlab();
   const env = { GITLAB_HOST: sim.url, GITLAB_TOKEN: SEED_TOKENS.owner, NO_COLOR: '1' };
 
@@ -64,9 +70,20 @@ try {
     ['glkeys --version', process.execPath, [glkeys, '--version'], env],
     ['glkeys token list --json', process.execPath, [glkeys, 'token', 'list', '--project', String(project.id), '--json'], env],
     // The same command through oclif, for reference: what the fast path saves.
-    ['glkeys token list --json (oclif, GLKEYS_FAST_PATH=0)', process.execPath, [glkeys, 'token', 'list', '--project', String(project.id), '--json'], { ...env, GLKEYS_FAST_PATH: '0' }],
+    [
+      'glkeys token list --json (oclif, GLKEYS_FAST_PATH=0)',
+      process.execPath,
+      [glkeys, 'token', 'list', '--project', String(project.id), '--json'],
+      { ...env, GLKEYS_FAST_PATH: '0' },
+    ],
   ];
-  if (py) cases.push(['python-gitlab project-deploy-token list', py.file, [...py.pre, '-c', cfg, '-o', 'json', 'project-deploy-token', 'list', '--project-id', String(project.id)], {}]);
+  if (py)
+    cases.push([
+      'python-gitlab project-deploy-token list',
+      py.file,
+      [...py.pre, '-c', cfg, '-o', 'json', 'project-deploy-token', 'list', '--project-id', String(project.id)],
+      {},
+    ]);
 
   // Warm the file cache once, then interleave the cases so load changes hit all of them alike.
   const samples = new Map(cases.map(([name]) => [name, []]));
@@ -74,7 +91,9 @@ try {
   for (let i = 0; i < runs; i += 1) {
     for (const [name, file, args, e] of cases) samples.get(name).push((await time(file, args, e)).ms);
   }
-  const result = Object.fromEntries([...samples].map(([name, xs]) => [name, { medianMs: Math.round(median(xs)), minMs: Math.round(Math.min(...xs)), runs: xs.length }]));
+  const result = Object.fromEntries(
+    [...samples].map(([name, xs]) => [name, { medianMs: Math.round(median(xs)), minMs: Math.round(Math.min(...xs)), runs: xs.length }]),
+  );
   const list = result['glkeys token list --json'].medianMs;
   const pyList = result['python-gitlab project-deploy-token list']?.medianMs;
   const report = {

@@ -15,7 +15,9 @@ if (!Number.isInteger(runs) || runs < 1) throw new Error(`runs must be a positiv
 
 /** VmRSS of a process in MiB, from /proc (Linux). */
 const rssMiB = (pid) => {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(line?.match(/(\d+)/)?.[1] ?? NaN) / 1024;
 };
 const median = (xs) => {
@@ -39,7 +41,9 @@ for (let i = 0; i < runs; i++) {
   await env.stop();
   samples.push({ startMs, etcd, apiserver, kcm, stopMs: performance.now() - t1 });
   const kcmText = withControllerManager ? ` + kube-controller-manager ${kcm.toFixed(0)} MiB` : '';
-  console.error(`run ${i + 1}/${runs}: start ${(startMs / 1000).toFixed(2)} s, RSS etcd ${etcd.toFixed(0)} MiB + kube-apiserver ${apiserver.toFixed(0)} MiB${kcmText}`);
+  console.error(
+    `run ${i + 1}/${runs}: start ${(startMs / 1000).toFixed(2)} s, RSS etcd ${etcd.toFixed(0)} MiB + kube-apiserver ${apiserver.toFixed(0)} MiB${kcmText}`,
+  );
 }
 
 const result = {
@@ -47,7 +51,11 @@ const result = {
   binaries: binaries.dir,
   runs,
   withControllerManager,
-  startSeconds: { median: median(samples.map((s) => s.startMs)) / 1000, min: Math.min(...samples.map((s) => s.startMs)) / 1000, max: Math.max(...samples.map((s) => s.startMs)) / 1000 },
+  startSeconds: {
+    median: median(samples.map((s) => s.startMs)) / 1000,
+    min: Math.min(...samples.map((s) => s.startMs)) / 1000,
+    max: Math.max(...samples.map((s) => s.startMs)) / 1000,
+  },
   stopSeconds: { median: median(samples.map((s) => s.stopMs)) / 1000 },
   rssMiB: {
     etcd: median(samples.map((s) => s.etcd)),

@@ -26,13 +26,22 @@ import { start as startKube } from '../../packages/kube-testenv/dist/index.js';
 const { CoreV1Api, Watch } = createRequire(new URL('../../packages/core/package.json', import.meta.url))('@kubernetes/client-node');
 
 const { values } = parseArgs({
-  options: { owners: { type: 'string', default: '50' }, 'latency-ms': { type: 'string', default: '0' }, 'grace-ms': { type: 'string', default: '3600000' } },
+  options: {
+    owners: { type: 'string', default: '50' },
+    'latency-ms': { type: 'string', default: '0' },
+    'grace-ms': { type: 'string', default: '3600000' },
+  },
 });
 const OWNERS = Number(values.owners);
 const LATENCY = Number(values['latency-ms']);
 const GRACE_MS = Number(values['grace-ms']);
-for (const [name, v] of [['owners', OWNERS], ['latency-ms', LATENCY], ['grace-ms', GRACE_MS]]) {
-  if (!Number.isInteger(v) || v < (name === 'owners' ? 1 : 0)) throw new Error(`--${name} must be a ${name === 'owners' ? 'positive' : 'non-negative'} integer`);
+for (const [name, v] of [
+  ['owners', OWNERS],
+  ['latency-ms', LATENCY],
+  ['grace-ms', GRACE_MS],
+]) {
+  if (!Number.isInteger(v) || v < (name === 'owners' ? 1 : 0))
+    throw new Error(`--${name} must be a ${name === 'owners' ? 'positive' : 'non-negative'} integer`);
 }
 const NAMESPACE = 'glkeys-bench';
 // A fixed public host key line: Flux's SSH format needs known_hosts, its content is not checked here.
@@ -40,14 +49,53 @@ const KNOWN_HOSTS = 'gitlab.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMq
 
 // Targets per call: GitLab calls, of which GitLab writes, and Kubernetes writes (protocol.ts header).
 const STEPS = [
-  { key: 'token.fresh', what: 'fresh token (`ensure`, no Secret)', target: { calls: 1, gitlabWrites: 1, kubeWrites: 2 }, action: 'created' },
+  {
+    key: 'token.fresh',
+    what: 'fresh token (`ensure`, no Secret)',
+    target: { calls: 1, gitlabWrites: 1, kubeWrites: 2 },
+    action: 'created',
+  },
   { key: 'token.noop', what: 'no-op `ensure` (`verify: false`)', target: { calls: 0, gitlabWrites: 0, kubeWrites: 0 }, action: 'kept' },
-  { key: 'token.verify', what: 'verifying `ensure` (`verify: true`)', target: { calls: 1, gitlabWrites: 0, kubeWrites: 0 }, action: 'kept' },
-  { key: 'token.rotate', what: 'rotation, no grace period', target: { calls: 2, gitlabWrites: 2, kubeWrites: 3 }, action: 'rotated', retiring: 0 },
-  { key: 'token.rotateGrace', what: 'rotation, grace 1 h: now', target: { calls: 1, gitlabWrites: 1, kubeWrites: 2 }, action: 'rotated', retiring: 1 },
-  { key: 'token.graceEnd', what: 'rotation, grace 1 h: when it ends (`ensure`)', target: { calls: 1, gitlabWrites: 1, kubeWrites: 1 }, action: 'kept', retiring: 0 },
-  { key: 'key.fresh', what: 'fresh deploy key (`ensure`, no Secret)', target: { calls: 1, gitlabWrites: 1, kubeWrites: 2 }, action: 'created' },
-  { key: 'key.rotate', what: 'deploy key rotation, no grace period', target: { calls: 2, gitlabWrites: 2, kubeWrites: 3 }, action: 'rotated', retiring: 0 },
+  {
+    key: 'token.verify',
+    what: 'verifying `ensure` (`verify: true`)',
+    target: { calls: 1, gitlabWrites: 0, kubeWrites: 0 },
+    action: 'kept',
+  },
+  {
+    key: 'token.rotate',
+    what: 'rotation, no grace period',
+    target: { calls: 2, gitlabWrites: 2, kubeWrites: 3 },
+    action: 'rotated',
+    retiring: 0,
+  },
+  {
+    key: 'token.rotateGrace',
+    what: 'rotation, grace 1 h: now',
+    target: { calls: 1, gitlabWrites: 1, kubeWrites: 2 },
+    action: 'rotated',
+    retiring: 1,
+  },
+  {
+    key: 'token.graceEnd',
+    what: 'rotation, grace 1 h: when it ends (`ensure`)',
+    target: { calls: 1, gitlabWrites: 1, kubeWrites: 1 },
+    action: 'kept',
+    retiring: 0,
+  },
+  {
+    key: 'key.fresh',
+    what: 'fresh deploy key (`ensure`, no Secret)',
+    target: { calls: 1, gitlabWrites: 1, kubeWrites: 2 },
+    action: 'created',
+  },
+  {
+    key: 'key.rotate',
+    what: 'deploy key rotation, no grace period',
+    target: { calls: 2, gitlabWrites: 2, kubeWrites: 3 },
+    action: 'rotated',
+    retiring: 0,
+  },
 ];
 
 const sim = await startSim({ latencyMs: LATENCY });
@@ -120,7 +168,15 @@ try {
     for (const kind of ['token', 'key']) o[kind].store = new KubernetesSecretStore(kube.kubeConfig, NAMESPACE, o[kind].secret);
   }
 
-  const common = (o) => ({ client, store: o.store, secret: { namespace: NAMESPACE, name: o.secret }, owner: o.owner, name: 'bench', target, targetRef });
+  const common = (o) => ({
+    client,
+    store: o.store,
+    secret: { namespace: NAMESPACE, name: o.secret },
+    owner: o.owner,
+    name: 'bench',
+    target,
+    targetRef,
+  });
   const tokenSpec = { scopes: ['read_repository'], expiresAfter: '30d' };
   const laterThanGrace = () => new Date(Date.now() + GRACE_MS + 60_000);
   const callFor = {
@@ -128,8 +184,18 @@ try {
     'token.noop': (o) => deployTokenToSecret({ ...common(o.token), spec: tokenSpec, format: 'token', mode: 'ensure', verify: false }),
     'token.verify': (o) => deployTokenToSecret({ ...common(o.token), spec: tokenSpec, format: 'token', mode: 'ensure', verify: true }),
     'token.rotate': (o) => deployTokenToSecret({ ...common(o.token), spec: tokenSpec, format: 'token', mode: 'rotate', graceMs: 0 }),
-    'token.rotateGrace': (o) => deployTokenToSecret({ ...common(o.token), spec: tokenSpec, format: 'token', mode: 'rotate', graceMs: GRACE_MS }),
-    'token.graceEnd': (o) => deployTokenToSecret({ ...common(o.token), spec: tokenSpec, format: 'token', mode: 'ensure', verify: false, graceMs: GRACE_MS, now: laterThanGrace }),
+    'token.rotateGrace': (o) =>
+      deployTokenToSecret({ ...common(o.token), spec: tokenSpec, format: 'token', mode: 'rotate', graceMs: GRACE_MS }),
+    'token.graceEnd': (o) =>
+      deployTokenToSecret({
+        ...common(o.token),
+        spec: tokenSpec,
+        format: 'token',
+        mode: 'ensure',
+        verify: false,
+        graceMs: GRACE_MS,
+        now: laterThanGrace,
+      }),
     'key.fresh': (o) => deployKeyToSecret({ ...common(o.key), spec: {}, knownHosts: KNOWN_HOSTS, mode: 'ensure' }),
     'key.rotate': (o) => deployKeyToSecret({ ...common(o.key), spec: {}, knownHosts: KNOWN_HOSTS, mode: 'rotate', graceMs: 0 }),
   };
@@ -152,15 +218,18 @@ try {
       const after = await observe(o[kind].secret);
       const watched = after.events - before.events;
       const storeWrites = o[kind].store.writes - storeBefore;
-      if (!(out.writes === storeWrites && storeWrites === watched)) misses.add(`write counts disagree (result ${out.writes}, store ${storeWrites}, watch ${watched})`);
-      if ((after.rv !== before.rv) !== watched > 0) misses.add(`resourceVersion ${after.rv !== before.rv ? 'changed' : 'unchanged'} but the watch saw ${watched} write(s)`);
+      if (!(out.writes === storeWrites && storeWrites === watched))
+        misses.add(`write counts disagree (result ${out.writes}, store ${storeWrites}, watch ${watched})`);
+      if ((after.rv !== before.rv) !== watched > 0)
+        misses.add(`resourceVersion ${after.rv !== before.rv ? 'changed' : 'unchanged'} but the watch saw ${watched} write(s)`);
       const got = { calls, gitlabWrites, kubeWrites: watched };
       for (const f of Object.keys(sums)) {
         sums[f] += got[f];
         if (got[f] !== step.target[f]) misses.add(`${f} ${got[f]} (target ${step.target[f]})`);
       }
       if (out.result.action !== step.action) misses.add(`action ${out.result.action} (expected ${step.action})`);
-      if (step.retiring !== undefined && out.result.state.retiring.length !== step.retiring) misses.add(`${out.result.state.retiring.length} retiring (expected ${step.retiring})`);
+      if (step.retiring !== undefined && out.result.state.retiring.length !== step.retiring)
+        misses.add(`${out.result.state.retiring.length} retiring (expected ${step.retiring})`);
       if (!out.result.settled && step.key !== 'token.rotateGrace') misses.add('not settled');
     }
     const mean = (x) => Number((x / OWNERS).toFixed(3));
@@ -182,10 +251,16 @@ try {
   watch?.abort();
   const report = {
     date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadavg: os.loadavg().map((l) => Number(l.toFixed(2))) },
+    machine: {
+      cpus: os.cpus().length,
+      memGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      loadavg: os.loadavg().map((l) => Number(l.toFixed(2))),
+    },
     parameters: { owners: OWNERS, latencyMsPerGitlabRequest: LATENCY, graceMs: GRACE_MS },
     kubeStartSeconds: Number(kubeStartSeconds.toFixed(2)),
-    kubeWritesCountedBy: 'watch events per Secret, equal to the binding result and KubernetesSecretStore.writes, resourceVersion changed iff > 0',
+    kubeWritesCountedBy:
+      'watch events per Secret, equal to the binding result and KubernetesSecretStore.writes, resourceVersion changed iff > 0',
     perStep,
     peakRssMiB: {
       benchProcess: Number((process.resourceUsage().maxRSS / 1024).toFixed(1)),
@@ -216,7 +291,9 @@ function quantile(xs, q) {
 /** VmHWM (peak resident set) of a process in MiB, from /proc (Linux). */
 function peakRssMiB(pid) {
   try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('VmHWM:'));
     return Number((Number(line?.match(/(\d+)/)?.[1]) / 1024).toFixed(1));
   } catch {
     return null;

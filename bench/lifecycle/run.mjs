@@ -8,7 +8,11 @@ import { CredentialLifecycle, createGitlabClient, deployTokenDriver, resolveTarg
 import { SEED_PATHS, SEED_TOKENS, start } from '@glkeys/gitlab-sim';
 
 const { values } = parseArgs({
-  options: { rotations: { type: 'string', default: '1000' }, 'latency-ms': { type: 'string', default: '5' }, samples: { type: 'string', default: '50' } },
+  options: {
+    rotations: { type: 'string', default: '1000' },
+    'latency-ms': { type: 'string', default: '5' },
+    samples: { type: 'string', default: '50' },
+  },
 });
 const ROTATIONS = Number(values.rotations);
 const LATENCY = Number(values['latency-ms']);
@@ -76,9 +80,16 @@ const throughput = {
 };
 await sim.close();
 
-const report = { date: new Date().toISOString(), node: process.version, perStep, throughput, targets: { freshToken: 1, rotation: 2, noopEnsureWrites: 0 } };
+const report = {
+  date: new Date().toISOString(),
+  node: process.version,
+  perStep,
+  throughput,
+  targets: { freshToken: 1, rotation: 2, noopEnsureWrites: 0 },
+};
 console.log(JSON.stringify(report, null, 2));
-const ok = perStep.freshToken.calls === 1 && perStep.rotation.calls === 2 && perStep.noopEnsure.calls === 0 && perStep.verifyingEnsure.writes === 0;
+const ok =
+  perStep.freshToken.calls === 1 && perStep.rotation.calls === 2 && perStep.noopEnsure.calls === 0 && perStep.verifyingEnsure.writes === 0;
 if (!ok) {
   console.error('lifecycle call targets missed');
   process.exit(1);

@@ -11,16 +11,33 @@ export { kestraPreset, KESTRACTL_IMAGE, type KestraPresetOptions, type KestraNam
 export { fluxPreset, type FluxPresetOptions } from './presets/flux.js';
 export { registryPullPreset, type RegistryPullPresetOptions } from './presets/registry-pull.js';
 export {
-  generate, isPresetName, PRESET_NAMES,
-  type GenerateInput, type GenerateResult, type PresetName, type PresetOptionsMap,
+  generate,
+  isPresetName,
+  PRESET_NAMES,
+  type GenerateInput,
+  type GenerateResult,
+  type PresetName,
+  type PresetOptionsMap,
 } from './presets/index.js';
 export { addLocalInclude, type TextEdit } from './include/add-local-include.js';
 export { writeInclude, type WriteIncludeOptions, type WriteIncludeResult } from './include/write-include.js';
 export { validateCiYaml as lint, type LintError, type LintResult } from '@glkeys/gitlab-ci-schema';
 export {
-  ensureReadOnlyLabel, ensureReadOnlyLabelInDirectory, type LabelEdit, type DirectoryLabelResult,
+  ensureReadOnlyLabel,
+  ensureReadOnlyLabelInDirectory,
+  type LabelEdit,
+  type DirectoryLabelResult,
 } from './kestra/read-only-label.js';
-export { planSetup, type Plan, type PlanAction, type Refusal, type CurrentState, type ExistingVariable, type ExistingDeployToken, type VariableAttribute } from './setup/plan.js';
+export {
+  planSetup,
+  type Plan,
+  type PlanAction,
+  type Refusal,
+  type CurrentState,
+  type ExistingVariable,
+  type ExistingDeployToken,
+  type VariableAttribute,
+} from './setup/plan.js';
 export { maskingProblem, variableKeyProblem } from '@glkeys/core';
 export { readSetupState, executeSetupPlan, type SetupResult, type SetupStep } from './setup/execute.js';
 export { lintRemote, type RemoteLintResult } from './lint/lint-remote.js';

@@ -5,7 +5,12 @@ const kestra = { kestraVersion: '1.0.4', host: 'https://kestra.example.com', nam
 
 // [case, input, field named in the error, rule fragment]
 const CASES: [string, GenerateInput, string, RegExp][] = [
-  ['unpinned Kestra version', { preset: 'kestra', options: { ...kestra, kestraVersion: 'latest' } }, 'kestraVersion', /not a pinned version.*Kestra 2\.0 removed/],
+  [
+    'unpinned Kestra version',
+    { preset: 'kestra', options: { ...kestra, kestraVersion: 'latest' } },
+    'kestraVersion',
+    /not a pinned version.*Kestra 2\.0 removed/,
+  ],
   ['major-only Kestra version', { preset: 'kestra', options: { ...kestra, kestraVersion: '1' } }, 'kestraVersion', /pinned/],
   ['image with latest', { preset: 'kestra', options: { ...kestra, image: 'kestra/kestra:latest' } }, 'image', /latest/],
   ['image without tag', { preset: 'kestra', options: { ...kestra, image: 'kestra/kestra' } }, 'image', /no tag means latest/],
@@ -20,12 +25,27 @@ const CASES: [string, GenerateInput, string, RegExp][] = [
   ['bad tenant', { preset: 'kestra', options: { ...kestra, tenant: 'Main!' } }, 'tenant', /\^\[a-z0-9\]/],
   ['--local with kestractl', { preset: 'kestra', options: { ...kestra, kestraVersion: '2.0.0', local: true } }, 'local', /kestractl/],
   ['unknown auth', { preset: 'kestra', options: { ...kestra, auth: 'oauth' as 'basic' } }, 'auth', /api-token/],
-  ['kestraCli with shell characters', { preset: 'kestra', options: { ...kestra, kestraCli: '/app/kestra; curl x' } }, 'kestraCli', /letters/],
+  [
+    'kestraCli with shell characters',
+    { preset: 'kestra', options: { ...kestra, kestraCli: '/app/kestra; curl x' } },
+    'kestraCli',
+    /letters/,
+  ],
   ['unknown deployOn', { preset: 'kestra', options: { ...kestra, deployOn: 'any' as 'protected' } }, 'deployOn', /default-branch/],
   ['flux without paths', { preset: 'flux', options: { paths: [] } }, 'paths', /at least one/],
   ['flux path escaping the repo', { preset: 'flux', options: { paths: ['../other'] } }, 'paths[0]', /without spaces or \.\./],
-  ['flux unpinned kubeconform', { preset: 'flux', options: { paths: ['x'], kubeconformImage: 'ghcr.io/yannh/kubeconform' } }, 'kubeconformImage', /pinned/],
-  ['flux version not a release', { preset: 'flux', options: { paths: ['x'], fluxVersion: 'latest' } }, 'fluxVersion', /major\.minor\.patch/],
+  [
+    'flux unpinned kubeconform',
+    { preset: 'flux', options: { paths: ['x'], kubeconformImage: 'ghcr.io/yannh/kubeconform' } },
+    'kubeconformImage',
+    /pinned/,
+  ],
+  [
+    'flux version not a release',
+    { preset: 'flux', options: { paths: ['x'], fluxVersion: 'latest' } },
+    'fluxVersion',
+    /major\.minor\.patch/,
+  ],
   ['registry-pull latest', { preset: 'registry-pull', options: { image: '$CI_REGISTRY_IMAGE:latest' } }, 'image', /latest/],
   ['registry-pull shell characters', { preset: 'registry-pull', options: { image: 'a/b:1.0"; rm -rf /' } }, 'image', /may hold only/],
   ['unknown preset', { preset: 'helm', options: {} } as unknown as GenerateInput, 'preset', /one of kestra, flux, registry-pull/],

@@ -73,9 +73,7 @@ describe('a generated Kestra 1.x validate job, run for real by gitlab-ci-local',
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(received).toHaveLength(1);
     expect(received[0]?.method).toBe('POST');
-    expect(received[0]?.argv).toEqual([
-      'flow', 'validate', './kestra/flows', '--server', host, '--api-token', token, '--tenant', 'main',
-    ]);
+    expect(received[0]?.argv).toEqual(['flow', 'validate', './kestra/flows', '--server', host, '--api-token', token, '--tenant', 'main']);
   });
 
   it('fails the job when the Kestra server refuses, so the check above can fail', async () => {

@@ -20,6 +20,9 @@ describe('lint', () => {
 
   it('reports YAML syntax errors and non-mapping documents', async () => {
     expect((await lint('job: [\n')).valid).toBe(false);
-    expect(await lint('- a\n')).toEqual({ valid: false, errors: [{ path: '', message: 'a pipeline must be a mapping of keywords and jobs' }] });
+    expect(await lint('- a\n')).toEqual({
+      valid: false,
+      errors: [{ path: '', message: 'a pipeline must be a mapping of keywords and jobs' }],
+    });
   });
 });

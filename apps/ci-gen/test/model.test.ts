@@ -31,7 +31,10 @@ describe('renderPipeline', () => {
       workflow: { rules: [{ if: '$CI_COMMIT_BRANCH' }] },
     };
     const text = renderPipeline(pipeline);
-    const keys = text.split('\n').filter((l) => /^[a-z]/.test(l)).map((l) => l.split(':')[0]);
+    const keys = text
+      .split('\n')
+      .filter((l) => /^[a-z]/.test(l))
+      .map((l) => l.split(':')[0]);
     expect(keys).toEqual(['workflow', 'include', 'stages', 'default', 'variables', 'unit', 'deploy']);
     const deploy = text.slice(text.indexOf('\ndeploy:'));
     expect(deploy.indexOf('stage:')).toBeLessThan(deploy.indexOf('needs:'));
@@ -46,18 +49,90 @@ describe('renderPipeline', () => {
 
 describe('validatePipeline', () => {
   it.each<[string, (p: Pipeline) => void, RegExp]>([
-    ['unknown stage', (p) => { p.jobs.unit!.stage = 'lint'; }, /^jobs\.unit\.stage \| stage "lint" is not listed/],
-    ['need of a missing job', (p) => { p.jobs.deploy!.needs = ['build']; }, /^jobs\.deploy\.needs\[0\] \| needs "build"/],
-    ['need from a later stage', (p) => { p.jobs.unit!.needs = ['deploy']; }, /later stage/],
-    ['reserved job name', (p) => { p.jobs.variables = { stage: 'test', script: ['x'] }; }, /^jobs\.variables \| .*reserved/],
-    ['empty script', (p) => { p.jobs.unit!.script = []; }, /^jobs\.unit\.script/],
-    ['bad variable key', (p) => { p.variables = { 'BAD-KEY': 'x' }; }, /^variables\.BAD-KEY \| variable key must match/],
-    ['duplicate stage', (p) => { p.stages = ['test', 'test', 'deploy']; }, /listed twice/],
-    ['PAT literal', (p) => { p.variables = { GITLAB: 'glpat-abcdefghijklmnopqrst' }; }, /^variables\.GITLAB \| value looks like a GitLab token \(glpat-…\)/],
-    ['deploy token literal', (p) => { p.jobs.unit!.variables = { X: 'gldt-abcdefghijklmnopqrst' }; }, /^jobs\.unit\.variables\.X \| .*gldt-/],
-    ['private key', (p) => { p.variables = { KEY: '-----BEGIN OPENSSH PRIVATE KEY-----\nabc' }; }, /private key/],
-    ['high-entropy literal', (p) => { p.variables = { X: 'q8Zr3NfT0pLw9XvB2mKc7Hs' }; }, /high-entropy/],
-    ['literal under a credential name', (p) => { p.variables = { DB_PASSWORD: 'hunter2' }; }, /credential name/],
+    [
+      'unknown stage',
+      (p) => {
+        p.jobs.unit!.stage = 'lint';
+      },
+      /^jobs\.unit\.stage \| stage "lint" is not listed/,
+    ],
+    [
+      'need of a missing job',
+      (p) => {
+        p.jobs.deploy!.needs = ['build'];
+      },
+      /^jobs\.deploy\.needs\[0\] \| needs "build"/,
+    ],
+    [
+      'need from a later stage',
+      (p) => {
+        p.jobs.unit!.needs = ['deploy'];
+      },
+      /later stage/,
+    ],
+    [
+      'reserved job name',
+      (p) => {
+        p.jobs.variables = { stage: 'test', script: ['x'] };
+      },
+      /^jobs\.variables \| .*reserved/,
+    ],
+    [
+      'empty script',
+      (p) => {
+        p.jobs.unit!.script = [];
+      },
+      /^jobs\.unit\.script/,
+    ],
+    [
+      'bad variable key',
+      (p) => {
+        p.variables = { 'BAD-KEY': 'x' };
+      },
+      /^variables\.BAD-KEY \| variable key must match/,
+    ],
+    [
+      'duplicate stage',
+      (p) => {
+        p.stages = ['test', 'test', 'deploy'];
+      },
+      /listed twice/,
+    ],
+    [
+      'PAT literal',
+      (p) => {
+        p.variables = { GITLAB: 'glpat-abcdefghijklmnopqrst' };
+      },
+      /^variables\.GITLAB \| value looks like a GitLab token \(glpat-…\)/,
+    ],
+    [
+      'deploy token literal',
+      (p) => {
+        p.jobs.unit!.variables = { X: 'gldt-abcdefghijklmnopqrst' };
+      },
+      /^jobs\.unit\.variables\.X \| .*gldt-/,
+    ],
+    [
+      'private key',
+      (p) => {
+        p.variables = { KEY: '-----BEGIN OPENSSH PRIVATE KEY-----\nabc' };
+      },
+      /private key/,
+    ],
+    [
+      'high-entropy literal',
+      (p) => {
+        p.variables = { X: 'q8Zr3NfT0pLw9XvB2mKc7Hs' };
+      },
+      /high-entropy/,
+    ],
+    [
+      'literal under a credential name',
+      (p) => {
+        p.variables = { DB_PASSWORD: 'hunter2' };
+      },
+      /credential name/,
+    ],
   ])('refuses %s, naming the path and rule', (_name, mutate, expected) => {
     const p = base();
     mutate(p);

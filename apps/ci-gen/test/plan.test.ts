@@ -21,7 +21,10 @@ describe('what presets need', () => {
   });
 
   it('kestra --local needs no validate credential', () => {
-    const { needs } = generate({ preset: 'kestra', options: { kestraVersion: '1.0.4', host: 'https://k.example', namespaces: ['p'], local: true, auth: 'basic' } });
+    const { needs } = generate({
+      preset: 'kestra',
+      options: { kestraVersion: '1.0.4', host: 'https://k.example', namespaces: ['p'], local: true, auth: 'basic' },
+    });
     expect(needs.variables.map((v) => v.key)).toEqual(['KESTRA_USER', 'KESTRA_PASSWORD']);
   });
 
@@ -38,7 +41,13 @@ describe('planSetup', () => {
     expect(plan.upToDate).toBe(false);
     expect(plan.actions.map((a) => a.kind)).toEqual(['create-variable', 'create-variable', 'create-deploy-token']);
     const deploy = plan.actions[1];
-    expect(deploy).toMatchObject({ kind: 'create-variable', key: 'KESTRA_API_TOKEN', masked: true, protected: true, environmentScope: '*' });
+    expect(deploy).toMatchObject({
+      kind: 'create-variable',
+      key: 'KESTRA_API_TOKEN',
+      masked: true,
+      protected: true,
+      environmentScope: '*',
+    });
     if (deploy?.kind === 'create-variable') expect(deploy.value.reveal()).toBe(TOKEN);
   });
 
@@ -53,7 +62,13 @@ describe('planSetup', () => {
     const values = { KESTRA_VALIDATE_API_TOKEN: `${TOKEN}-v`, KESTRA_API_TOKEN: TOKEN };
     const needs: Needs = { variables: kestraNeeds.variables, deployTokens: pullNeeds.deployTokens };
     const after: CurrentState = {
-      variables: needs.variables.map((v) => ({ key: v.key, masked: v.masked, protected: v.protected, environment_scope: '*', value: values[v.key as keyof typeof values] })),
+      variables: needs.variables.map((v) => ({
+        key: v.key,
+        masked: v.masked,
+        protected: v.protected,
+        environment_scope: '*',
+        value: values[v.key as keyof typeof values],
+      })),
       deployTokens: [{ id: 7, name: 'gitlab-deploy-token', scopes: ['read_registry'], revoked: false, expired: false }],
     };
     for (const provided of [values, {}]) {
@@ -99,8 +114,13 @@ describe('planSetup', () => {
   });
 
   it('ignores revoked or expired tokens and refuses a live token without the scope', () => {
-    const stale: CurrentState = { variables: [], deployTokens: [{ id: 1, name: 'gitlab-deploy-token', scopes: ['read_registry'], revoked: true }] };
-    expect(planSetup(pullNeeds, stale).actions).toEqual([{ kind: 'create-deploy-token', name: 'gitlab-deploy-token', scopes: ['read_registry'] }]);
+    const stale: CurrentState = {
+      variables: [],
+      deployTokens: [{ id: 1, name: 'gitlab-deploy-token', scopes: ['read_registry'], revoked: true }],
+    };
+    expect(planSetup(pullNeeds, stale).actions).toEqual([
+      { kind: 'create-deploy-token', name: 'gitlab-deploy-token', scopes: ['read_registry'] },
+    ]);
     const wrong: CurrentState = { variables: [], deployTokens: [{ id: 2, name: 'gitlab-deploy-token', scopes: ['read_repository'] }] };
     const plan = planSetup(pullNeeds, wrong);
     expect(plan.ok).toBe(false);

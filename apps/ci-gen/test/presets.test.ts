@@ -32,9 +32,7 @@ describe.each(Object.entries(MATRIX))('preset %s', (name, input) => {
     const run = await project.gcl(['--list-json']);
     expect(run.code).toBe(0);
     const listed = JSON.parse(run.stdout) as { name: string; stage: string }[];
-    expect(listed.map((j) => [j.name, j.stage])).toEqual(
-      Object.entries(result.pipeline.jobs).map(([job, def]) => [job, def.stage]),
-    );
+    expect(listed.map((j) => [j.name, j.stage])).toEqual(Object.entries(result.pipeline.jobs).map(([job, def]) => [job, def.stage]));
   });
 
   it('keeps the safe defaults: workflow rules, pinned images, serialized deploys', () => {

@@ -5,7 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { executeSetupPlan, generate, lintRemote, planSetup, readSetupState, type Needs } from '../src/index.js';
 
 const project = parseGitlabRef(SEED_PATHS.project);
-const kestra = generate({ preset: 'kestra', options: { kestraVersion: '1.0.4', host: 'https://kestra.example.com', namespaces: ['prod'] } });
+const kestra = generate({
+  preset: 'kestra',
+  options: { kestraVersion: '1.0.4', host: 'https://kestra.example.com', namespaces: ['prod'] },
+});
 const pull = generate({ preset: 'registry-pull', options: { image: '$CI_REGISTRY_IMAGE/app:1.0.0' } });
 const needs: Needs = { variables: kestra.needs.variables, deployTokens: pull.needs.deployTokens };
 const values = { KESTRA_VALIDATE_API_TOKEN: 'validate_tok-0123456789', KESTRA_API_TOKEN: 'deploy_tok-0123456789' };

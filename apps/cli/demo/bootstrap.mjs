@@ -16,7 +16,17 @@ const sim = await startSim();
 const kube = await startKube();
 try {
   const env = { ...process.env, GITLAB_HOST: sim.url, GITLAB_TOKEN: SEED_TOKENS.owner, KUBECONFIG: kube.kubeconfigPath, NO_COLOR: '1' };
-  const args = ['bootstrap', 'gitlab', '--owner', 'platform/apps', '--repository', 'fleet', '--path', 'clusters/demo', '--deploy-token-auth'];
+  const args = [
+    'bootstrap',
+    'gitlab',
+    '--owner',
+    'platform/apps',
+    '--repository',
+    'fleet',
+    '--path',
+    'clusters/demo',
+    '--deploy-token-auth',
+  ];
   say(`GitLab simulator ${sim.url}, kube-apiserver ${kube.url}\n`);
   say(`$ glkeys ${args.join(' ')}`);
   const first = await run(process.execPath, [bin, ...args], { env });
@@ -31,12 +41,18 @@ try {
   const secret = await kube.kubeConfig.makeApiClient(CoreV1Api).readNamespacedSecret({ name: 'flux-system', namespace: 'flux-system' });
   say('\nSecret flux-system/flux-system (values redacted):');
   say(`  type: ${secret.type}`);
-  for (const [key, value] of Object.entries(secret.data ?? {})) say(`  data.${key}: <${Buffer.from(value, 'base64').length} bytes redacted>`);
+  for (const [key, value] of Object.entries(secret.data ?? {}))
+    say(`  data.${key}: <${Buffer.from(value, 'base64').length} bytes redacted>`);
   for (const [key, value] of Object.entries(secret.metadata?.annotations ?? {})) say(`  annotation ${key}: ${value}`);
 
   const files = sim.state.files('platform/apps/fleet', 'main');
   for (const [path, content] of Object.entries(files)) say(`\n--- committed ${path}\n${content.trimEnd()}`);
-  say(`\nDeploy tokens of platform/apps/fleet: ${sim.state.deployTokens('platform/apps/fleet').map((t) => `${t.id} "${t.name}"${t.revoked ? ' (revoked)' : ''}`).join(', ')}`);
+  say(
+    `\nDeploy tokens of platform/apps/fleet: ${sim.state
+      .deployTokens('platform/apps/fleet')
+      .map((t) => `${t.id} "${t.name}"${t.revoked ? ' (revoked)' : ''}`)
+      .join(', ')}`,
+  );
 } finally {
   await kube.stop();
   await sim.close();

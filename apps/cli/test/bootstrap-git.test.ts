@@ -48,7 +48,21 @@ const bare = (repoDir: string, ...args: string[]) => execFileSync('git', ['-C', 
 const commits = (repoDir: string, branch = 'main') => bare(repoDir, 'rev-list', branch).split('\n').filter(Boolean);
 
 function httpsArgs(url: string, ...extra: string[]) {
-  return ['bootstrap', 'git', '--url', url, '--username', USERNAME, '--password', PASSWORD, '--ca-file', caFile, '--namespace', ns.name, ...extra];
+  return [
+    'bootstrap',
+    'git',
+    '--url',
+    url,
+    '--username',
+    USERNAME,
+    '--password',
+    PASSWORD,
+    '--ca-file',
+    caFile,
+    '--namespace',
+    ns.name,
+    ...extra,
+  ];
 }
 
 describe('bootstrap git over HTTPS', () => {
@@ -72,8 +86,14 @@ describe('bootstrap git over HTTPS', () => {
       'clusters/prod/flux-system/gotk-sync.yaml',
       'clusters/prod/flux-system/kustomization.yaml',
     ]);
-    const [source, kustomization] = parseAllDocuments(bare(repoDir, 'show', 'main:clusters/prod/flux-system/gotk-sync.yaml')).map((d) => d.toJS());
-    expect(source).toMatchObject({ kind: 'GitRepository', metadata: { name: ns.name, namespace: ns.name }, spec: { url, ref: { branch: 'main' }, secretRef: { name: 'git-https' }, interval: '1m0s' } });
+    const [source, kustomization] = parseAllDocuments(bare(repoDir, 'show', 'main:clusters/prod/flux-system/gotk-sync.yaml')).map((d) =>
+      d.toJS(),
+    );
+    expect(source).toMatchObject({
+      kind: 'GitRepository',
+      metadata: { name: ns.name, namespace: ns.name },
+      spec: { url, ref: { branch: 'main' }, secretRef: { name: 'git-https' }, interval: '1m0s' },
+    });
     expect(kustomization).toMatchObject({ kind: 'Kustomization', spec: { path: './clusters/prod', prune: true, interval: '10m0s' } });
     expect(bare(repoDir, 'show', 'main:clusters/prod/flux-system/kustomization.yaml')).toContain('- gotk-sync.yaml');
 
@@ -102,7 +122,10 @@ describe('bootstrap git over HTTPS', () => {
     execFileSync('git', ['-C', clone, '-c', 'user.name=u', '-c', 'user.email=u@example.com', 'commit', '-qam', 'edit']);
     execFileSync('git', ['-C', clone, 'push', '-q', 'origin', 'main']);
 
-    const run = await runCli([...httpsArgs(url, '--interval', '5m', '--author-name', 'Ops Bot', '--author-email', 'ops@example.com'), '--json'], { env: kube() });
+    const run = await runCli(
+      [...httpsArgs(url, '--interval', '5m', '--author-name', 'Ops Bot', '--author-email', 'ops@example.com'), '--json'],
+      { env: kube() },
+    );
     expect(run.code).toBe(0);
     expect(run.json()).toMatchObject({ pushed: true, files: [{ outcome: 'updated' }, { outcome: 'kept' }] });
     expect(bare(repoDir, 'show', 'main:flux-system/kustomization.yaml')).toBe('resources: [gotk-sync.yaml, extra.yaml]');
@@ -122,7 +145,25 @@ describe('bootstrap git over HTTPS', () => {
     const repoDir = http.createRepo(name);
     const refused = http.stats.refused;
     const wrong = 'wrong-password-0c1d2e3f4a';
-    const run = await runCli(['bootstrap', 'git', '--url', http.url(name), '--username', USERNAME, '--password', wrong, '--ca-file', caFile, '--namespace', ns.name, '--secret-name', 'refused'], { env: kube() });
+    const run = await runCli(
+      [
+        'bootstrap',
+        'git',
+        '--url',
+        http.url(name),
+        '--username',
+        USERNAME,
+        '--password',
+        wrong,
+        '--ca-file',
+        caFile,
+        '--namespace',
+        ns.name,
+        '--secret-name',
+        'refused',
+      ],
+      { env: kube() },
+    );
     expect(run.code).toBe(5);
     expect(run.stderr).toContain('refused the credential');
     expect(run.stderr).toContain('--username/--password');
@@ -137,7 +178,9 @@ describe('bootstrap git over HTTPS', () => {
     const repoDir = http.createRepo(name);
     const pushes = http.stats.pushes;
     http.dropNextPushAnswer();
-    const args = httpsArgs(http.url(name), '--secret-name', 'git-lost-answer', '--json').filter((a) => a !== '--password' && a !== PASSWORD);
+    const args = httpsArgs(http.url(name), '--secret-name', 'git-lost-answer', '--json').filter(
+      (a) => a !== '--password' && a !== PASSWORD,
+    );
     const run = await runCli(args, { env: { ...kube(), GIT_PASSWORD: PASSWORD } });
     expect(run.code).toBe(0);
     expect(run.json()).toMatchObject({ pushed: true });
@@ -151,7 +194,10 @@ describe('bootstrap git over HTTPS', () => {
   it('without --ca-file the private CA is not trusted: exit 5 naming --ca-file', async () => {
     const name = repo();
     http.createRepo(name);
-    const run = await runCli(['bootstrap', 'git', '--url', http.url(name), '--password', PASSWORD, '--namespace', ns.name, '--secret-name', 'no-ca'], { env: kube() });
+    const run = await runCli(
+      ['bootstrap', 'git', '--url', http.url(name), '--password', PASSWORD, '--namespace', ns.name, '--secret-name', 'no-ca'],
+      { env: kube() },
+    );
     expect(run.code).toBe(5);
     expect(run.stderr).toContain('--ca-file');
   });
@@ -160,7 +206,10 @@ describe('bootstrap git over HTTPS', () => {
     const closed = await startGitHttpServer({ username: USERNAME, password: PASSWORD });
     const url = closed.url('gone');
     await closed.close();
-    const run = await runCli(['bootstrap', 'git', '--url', url, '--password', PASSWORD, '--namespace', ns.name, '--secret-name', 'unreachable'], { env: kube() });
+    const run = await runCli(
+      ['bootstrap', 'git', '--url', url, '--password', PASSWORD, '--namespace', ns.name, '--secret-name', 'unreachable'],
+      { env: kube() },
+    );
     expect(run.code).toBe(5);
     expect(run.stderr).toContain('could not be reached');
     expect(await readSecret(ns.name, 'unreachable')).toBeUndefined();
@@ -189,7 +238,23 @@ describe('bootstrap git over SSH (OpenSSH sshd)', () => {
     execFileSync('git', ['-C', seed, 'push', '-q', repoDir, 'main']);
 
     const url = sshd.url('fleet');
-    const args = ['bootstrap', 'git', '--url', url, '--private-key-file', keyFile, '--password', PASSPHRASE, '--path', 'clusters/dev', '--namespace', ns.name, '--secret-name', 'git-ssh', '--json'];
+    const args = [
+      'bootstrap',
+      'git',
+      '--url',
+      url,
+      '--private-key-file',
+      keyFile,
+      '--password',
+      PASSPHRASE,
+      '--path',
+      'clusters/dev',
+      '--namespace',
+      ns.name,
+      '--secret-name',
+      'git-ssh',
+      '--json',
+    ];
     const run = await runCli(args, { env: kube() });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -218,7 +283,21 @@ describe('bootstrap git over SSH (OpenSSH sshd)', () => {
 
   it('with a generated key nothing is pushed: the Secret is written, the public key and the manifests are printed', async () => {
     const repoDir = sshd.createRepo('generated');
-    const run = await runCli(['bootstrap', 'git', '--url', sshd.url('generated'), '--ssh-key-algorithm', 'ed25519', '--namespace', ns.name, '--secret-name', 'generated'], { env: kube() });
+    const run = await runCli(
+      [
+        'bootstrap',
+        'git',
+        '--url',
+        sshd.url('generated'),
+        '--ssh-key-algorithm',
+        'ed25519',
+        '--namespace',
+        ns.name,
+        '--secret-name',
+        'generated',
+      ],
+      { env: kube() },
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('# flux-system/gotk-sync.yaml');
     expect(run.stderr).toContain('Register this public key');
@@ -227,7 +306,10 @@ describe('bootstrap git over SSH (OpenSSH sshd)', () => {
     expect(bare(repoDir, 'for-each-ref')).toBe('');
 
     // A re-run keeps the key the user may have registered by now, instead of replacing it.
-    const again = await runCli(['bootstrap', 'git', '--url', sshd.url('generated'), '--namespace', ns.name, '--secret-name', 'generated', '--json'], { env: kube() });
+    const again = await runCli(
+      ['bootstrap', 'git', '--url', sshd.url('generated'), '--namespace', ns.name, '--secret-name', 'generated', '--json'],
+      { env: kube() },
+    );
     expect(again.code).toBe(0);
     expect(again.json()).toMatchObject({ keySource: 'kept', publicKey: secret!.data['identity.pub']!.trim(), pushed: false });
     expect((await readSecret(ns.name, 'generated'))!.data['identity']).toBe(secret!.data['identity']);
@@ -237,7 +319,10 @@ describe('bootstrap git over SSH (OpenSSH sshd)', () => {
     const repoDir = sshd.createRepo('other');
     const stranger = join(dir, 'stranger');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', stranger]);
-    const run = await runCli(['bootstrap', 'git', '--url', sshd.url('other'), '--private-key-file', stranger, '--namespace', ns.name, '--secret-name', 'stranger'], { env: kube() });
+    const run = await runCli(
+      ['bootstrap', 'git', '--url', sshd.url('other'), '--private-key-file', stranger, '--namespace', ns.name, '--secret-name', 'stranger'],
+      { env: kube() },
+    );
     expect(run.code).toBe(5);
     expect(run.stderr).toContain('registered with write access');
     expect(bare(repoDir, 'for-each-ref')).toBe('');
@@ -259,13 +344,19 @@ describe('bootstrap git: bad input and --export never touch the Git server', () 
     ['a bad branch', () => ['--url', live(), '--password', PASSWORD, '--branch', 'a..b'], '--branch'],
     ['a bad path', () => ['--url', live(), '--password', PASSWORD, '--path', '../escape'], '--path'],
     ['a bad author e-mail', () => ['--url', live(), '--password', PASSWORD, '--author-email', 'nobody'], '--author-email'],
-    ['--private-key-file with https', () => ['--url', live(), '--password', PASSWORD, '--private-key-file', 'package.json'], '--private-key-file'],
+    [
+      '--private-key-file with https',
+      () => ['--url', live(), '--password', PASSWORD, '--private-key-file', 'package.json'],
+      '--private-key-file',
+    ],
     ['http:// to another machine', () => ['--url', 'http://git.example.com/team/fleet.git', '--password', PASSWORD], '--url'],
   ];
   for (const [what, args, field] of cases) {
     it(`refuses ${what} with exit 2 before any call`, async () => {
       const before = http.stats.requests;
-      const run = await runCli(['bootstrap', 'git', ...args(), '--ca-file', caFile, '--namespace', ns.name, '--secret-name', 'bad'], { env: kube() });
+      const run = await runCli(['bootstrap', 'git', ...args(), '--ca-file', caFile, '--namespace', ns.name, '--secret-name', 'bad'], {
+        env: kube(),
+      });
       expect(run.code).toBe(2);
       expect(run.stderr).toContain(field);
       expect(run.stderr).not.toContain(PASSWORD);
@@ -279,7 +370,9 @@ describe('bootstrap git: bad input and --export never touch the Git server', () 
     const repoDir = http.createRepo(name);
     const checkout = join(dir, 'checkout');
     const pushes = http.stats.pushes;
-    const run = await runCli([...httpsArgs(http.url(name), '--path', 'apps', '--output-dir', checkout, '--secret-name', 'out'), '--json'], { env: kube() });
+    const run = await runCli([...httpsArgs(http.url(name), '--path', 'apps', '--output-dir', checkout, '--secret-name', 'out'), '--json'], {
+      env: kube(),
+    });
     expect(run.code).toBe(0);
     expect(run.json()).toMatchObject({ pushed: false, commit: null, files: [{ outcome: 'created' }, { outcome: 'created' }] });
     expect(readFileSync(join(checkout, 'apps/flux-system/gotk-sync.yaml'), 'utf8')).toContain('path: ./apps');
@@ -312,7 +405,18 @@ describe.runIf(process.platform === 'linux')('bootstrap git: Ctrl-C', () => {
     const folders = () => readdirSync(tmp).filter((n) => n.startsWith('glkeys-git-'));
     let child: ChildProcess | undefined;
     try {
-      const args = ['bootstrap', 'git', '--url', `http://127.0.0.1:${port}/team/fleet.git`, '--password', PASSWORD, '--namespace', ns.name, '--secret-name', 'interrupted'];
+      const args = [
+        'bootstrap',
+        'git',
+        '--url',
+        `http://127.0.0.1:${port}/team/fleet.git`,
+        '--password',
+        PASSWORD,
+        '--namespace',
+        ns.name,
+        '--secret-name',
+        'interrupted',
+      ];
       const running = runCli(args, { env: { ...kube(), TMPDIR: tmp }, started: (c) => (child = c) });
       await until(() => requests === 1 && folders().length === 1, 'git asked the server');
       const root = join(tmp, folders()[0]!);

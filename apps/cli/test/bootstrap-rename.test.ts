@@ -30,7 +30,20 @@ const env = () => ({ GITLAB_HOST: sim.url, GITLAB_TOKEN: SEED_TOKENS.maintainer,
 
 describe('bootstrap gitlab for a project whose path differs from its name', () => {
   it('finds "fleet-infra" at platform/apps/fleet-infra-renamed with 0 project creations; a re-run writes nothing', async () => {
-    const args = ['bootstrap', 'gitlab', '--owner', 'platform/apps', '--repository', 'fleet-infra', '--path', 'clusters/dev', '--deploy-token-auth', '--namespace', ns.name, '--json'];
+    const args = [
+      'bootstrap',
+      'gitlab',
+      '--owner',
+      'platform/apps',
+      '--repository',
+      'fleet-infra',
+      '--path',
+      'clusters/dev',
+      '--deploy-token-auth',
+      '--namespace',
+      ns.name,
+      '--json',
+    ];
     const run = await runCli(args, { env: env() });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -55,7 +68,10 @@ describe('bootstrap gitlab for a project whose path differs from its name', () =
 
   it('refuses a name two projects share, listing both paths, with no GitLab write', async () => {
     sim.log.clear();
-    const run = await runCli(['bootstrap', 'gitlab', '--owner', 'platform/apps', '--repository', 'ops', '--deploy-token-auth', '--namespace', ns.name, '--json'], { env: env() });
+    const run = await runCli(
+      ['bootstrap', 'gitlab', '--owner', 'platform/apps', '--repository', 'ops', '--deploy-token-auth', '--namespace', ns.name, '--json'],
+      { env: env() },
+    );
     expect(run.code).toBe(5);
     const error = run.json<{ error: { code: string; message: string } }>().error;
     expect(error.code).toBe('CONFLICT');
@@ -64,10 +80,28 @@ describe('bootstrap gitlab for a project whose path differs from its name', () =
   });
 
   it('takes a display name with a space ("Fleet Prod") and bootstraps platform/apps/fleet-prod', async () => {
-    const args = ['bootstrap', 'gitlab', '--owner', 'platform/apps', '--repository', 'Fleet Prod', '--path', 'clusters/prod', '--token-auth', '--namespace', ns.name, '--secret-name', 'fleet-prod', '--json'];
+    const args = [
+      'bootstrap',
+      'gitlab',
+      '--owner',
+      'platform/apps',
+      '--repository',
+      'Fleet Prod',
+      '--path',
+      'clusters/prod',
+      '--token-auth',
+      '--namespace',
+      ns.name,
+      '--secret-name',
+      'fleet-prod',
+      '--json',
+    ];
     const run = await runCli(args, { env: env() });
     expect(run.code).toBe(0);
-    expect(run.json()).toMatchObject({ project: { path: 'platform/apps/fleet-prod', created: false }, url: `${sim.url}/platform/apps/fleet-prod.git` });
+    expect(run.json()).toMatchObject({
+      project: { path: 'platform/apps/fleet-prod', created: false },
+      url: `${sim.url}/platform/apps/fleet-prod.git`,
+    });
     expect(sim.log.count({ route: 'POST /projects' })).toBe(0);
     const calls = sim.log.count({});
     const bad = await runCli([...args.slice(0, 5), 'Fleet;Prod', ...args.slice(6)], { env: env() });

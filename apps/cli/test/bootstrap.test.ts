@@ -33,7 +33,20 @@ const liveTokens = (project: string) => sim.state.deployTokens(project).filter((
 describe('bootstrap gitlab --deploy-token-auth on a personal project', () => {
   it('creates the private project, one deploy token, the Flux HTTPS Secret and the sync manifests; a re-run writes nothing', async () => {
     const name = repo();
-    const args = ['bootstrap', 'gitlab', '--owner', 'alice', '--repository', name, '--personal', '--path', 'clusters/dev', '--deploy-token-auth', '--namespace', ns.name];
+    const args = [
+      'bootstrap',
+      'gitlab',
+      '--owner',
+      'alice',
+      '--repository',
+      name,
+      '--personal',
+      '--path',
+      'clusters/dev',
+      '--deploy-token-auth',
+      '--namespace',
+      ns.name,
+    ];
     const first = await runCli(args, { env: env() });
     expect(first.stderr).toContain('preflight');
     expect(first.code).toBe(0);
@@ -68,7 +81,11 @@ describe('bootstrap gitlab --deploy-token-auth on a personal project', () => {
     sim.log.clear();
     const again = await runCli([...args, '--json'], { env: env() });
     expect(again.code).toBe(0);
-    expect(again.json()).toMatchObject({ credential: { action: 'kept', id: tokens[0]!.id }, secret: { written: false }, commit: { commit: null } });
+    expect(again.json()).toMatchObject({
+      credential: { action: 'kept', id: tokens[0]!.id },
+      secret: { written: false },
+      commit: { commit: null },
+    });
     expect(sim.log.count({ write: true })).toBe(0);
     expect(sim.log.count({ route: 'GET /projects/:id/deploy_tokens/:token_id' })).toBe(1);
     expect((await readSecret(ns.name, 'flux-system'))?.resourceVersion).toBe(secret!.resourceVersion);
@@ -76,7 +93,18 @@ describe('bootstrap gitlab --deploy-token-auth on a personal project', () => {
 
   it('--rotate leaves exactly one live token, held by the Secret', async () => {
     const name = repo();
-    const args = ['bootstrap', 'gitlab', '--owner', 'alice', '--repository', name, '--personal', '--deploy-token-auth', '--namespace', ns.name];
+    const args = [
+      'bootstrap',
+      'gitlab',
+      '--owner',
+      'alice',
+      '--repository',
+      name,
+      '--personal',
+      '--deploy-token-auth',
+      '--namespace',
+      ns.name,
+    ];
     expect((await runCli(args, { env: env() })).code).toBe(0);
     const before = liveTokens(`alice/${name}`)[0]!;
     const rotated = await runCli([...args, '--rotate', '--json'], { env: env() });
@@ -90,7 +118,18 @@ describe('bootstrap gitlab --deploy-token-auth on a personal project', () => {
 
   it('repairs a Secret whose token was revoked in GitLab', async () => {
     const name = repo();
-    const args = ['bootstrap', 'gitlab', '--owner', 'alice', '--repository', name, '--personal', '--deploy-token-auth', '--namespace', ns.name];
+    const args = [
+      'bootstrap',
+      'gitlab',
+      '--owner',
+      'alice',
+      '--repository',
+      name,
+      '--personal',
+      '--deploy-token-auth',
+      '--namespace',
+      ns.name,
+    ];
     expect((await runCli(args, { env: env() })).code).toBe(0);
     const first = liveTokens(`alice/${name}`)[0]!;
     sim.state.revokeDeployToken(first.id);
@@ -106,7 +145,21 @@ describe('bootstrap gitlab over SSH in a subgroup', () => {
   it('creates the project in platform/apps as its Maintainer, a read-only ECDSA P-384 deploy key and the Flux SSH Secret', async () => {
     const name = repo();
     const run = await runCli(
-      ['bootstrap', 'gitlab', '--owner', 'platform/apps', '--repository', name, '--path', 'clusters/prod', '--ssh-hostname', `127.0.0.1:${ssh.port}`, '--namespace', ns.name, '--json'],
+      [
+        'bootstrap',
+        'gitlab',
+        '--owner',
+        'platform/apps',
+        '--repository',
+        name,
+        '--path',
+        'clusters/prod',
+        '--ssh-hostname',
+        `127.0.0.1:${ssh.port}`,
+        '--namespace',
+        ns.name,
+        '--json',
+      ],
       { env: env(SEED_TOKENS.maintainer) },
     );
     expect(run.stderr).toBe('');
@@ -123,13 +176,32 @@ describe('bootstrap gitlab over SSH in a subgroup', () => {
     expect(secret!.data['identity.pub']!.split(' ').slice(0, 2)).toEqual(keys[0]!.key.split(' ').slice(0, 2));
     const expectedHosts = ssh.hostKeys.map((k) => `[127.0.0.1]:${ssh.port} ${k.publicKey.split(' ').slice(0, 2).join(' ')}`).sort();
     expect(secret!.data['known_hosts']!.trim().split('\n').sort()).toEqual(expectedHosts);
-    expect(run.json()).toMatchObject({ url: `ssh://git@127.0.0.1:${ssh.port}/${project}.git`, credential: { kind: 'deploy-key', fingerprintSha256: keys[0]!.fingerprintSha256 } });
+    expect(run.json()).toMatchObject({
+      url: `ssh://git@127.0.0.1:${ssh.port}/${project}.git`,
+      credential: { kind: 'deploy-key', fingerprintSha256: keys[0]!.fingerprintSha256 },
+    });
 
     const sync = sim.state.files(project, 'main')['clusters/prod/flux-system/gotk-sync.yaml']!;
     expect(sync).toContain(`url: ssh://git@127.0.0.1:${ssh.port}/${project}.git`);
 
     sim.log.clear();
-    const again = await runCli(['bootstrap', 'gitlab', '--owner', 'platform/apps', '--repository', name, '--path', 'clusters/prod', '--ssh-hostname', `127.0.0.1:${ssh.port}`, '--namespace', ns.name], { env: env(SEED_TOKENS.maintainer) });
+    const again = await runCli(
+      [
+        'bootstrap',
+        'gitlab',
+        '--owner',
+        'platform/apps',
+        '--repository',
+        name,
+        '--path',
+        'clusters/prod',
+        '--ssh-hostname',
+        `127.0.0.1:${ssh.port}`,
+        '--namespace',
+        ns.name,
+      ],
+      { env: env(SEED_TOKENS.maintainer) },
+    );
     expect(again.code).toBe(0);
     expect(sim.log.count({ write: true })).toBe(0);
     expect(sim.state.deployKeys(project)).toHaveLength(1);
@@ -137,7 +209,20 @@ describe('bootstrap gitlab over SSH in a subgroup', () => {
 
   it('finds a moved project through its old path (301) instead of creating a second one', async () => {
     const run = await runCli(
-      ['bootstrap', 'gitlab', '--owner', 'platform', '--repository', 'web', '--ssh-hostname', `127.0.0.1:${ssh.port}`, '--read-write-key', '--namespace', ns.name, '--json'],
+      [
+        'bootstrap',
+        'gitlab',
+        '--owner',
+        'platform',
+        '--repository',
+        'web',
+        '--ssh-hostname',
+        `127.0.0.1:${ssh.port}`,
+        '--read-write-key',
+        '--namespace',
+        ns.name,
+        '--json',
+      ],
       { env: env() },
     );
     expect(run.code).toBe(0);
@@ -151,17 +236,25 @@ describe('bootstrap gitlab --token-auth', () => {
   it('stores the token itself with username git and creates nothing in GitLab', async () => {
     const name = repo();
     sim.log.clear();
-    const run = await runCli(['bootstrap', 'gitlab', '--owner', 'alice', '--repository', name, '--personal', '--token-auth', '--namespace', ns.name], { env: env() });
+    const run = await runCli(
+      ['bootstrap', 'gitlab', '--owner', 'alice', '--repository', name, '--personal', '--token-auth', '--namespace', ns.name],
+      { env: env() },
+    );
     expect(run.code).toBe(0);
-    expect(sim.log.count({ route: 'POST /projects/:id/deploy_tokens' }) + sim.log.count({ route: 'POST /projects/:id/deploy_keys' })).toBe(0);
+    expect(sim.log.count({ route: 'POST /projects/:id/deploy_tokens' }) + sim.log.count({ route: 'POST /projects/:id/deploy_keys' })).toBe(
+      0,
+    );
     expect((await readSecret(ns.name, 'flux-system'))?.data).toEqual({ username: 'git', password: SEED_TOKENS.owner });
   });
 
   it('reads the token from one line of stdin when GITLAB_TOKEN is unset', async () => {
-    const run = await runCli(['bootstrap', 'gitlab', '--owner', 'alice', '--repository', repo(), '--personal', '--token-auth', '--namespace', ns.name], {
-      env: { ...env(), GITLAB_TOKEN: undefined },
-      input: `${SEED_TOKENS.owner}\n`,
-    });
+    const run = await runCli(
+      ['bootstrap', 'gitlab', '--owner', 'alice', '--repository', repo(), '--personal', '--token-auth', '--namespace', ns.name],
+      {
+        env: { ...env(), GITLAB_TOKEN: undefined },
+        input: `${SEED_TOKENS.owner}\n`,
+      },
+    );
     expect(run.code).toBe(0);
     expect((await readSecret(ns.name, 'flux-system'))?.data['password']).toBe(SEED_TOKENS.owner);
   });
@@ -170,10 +263,13 @@ describe('bootstrap gitlab --token-auth', () => {
 describe('bootstrap gitlab --export', () => {
   it('prints the Secret and the sync manifests without a cluster and commits nothing', async () => {
     const name = repo();
-    const run = await runCli(['bootstrap', 'gitlab', '--owner', 'alice', '--repository', name, '--personal', '--deploy-token-auth', '--export'], {
-      env: { ...env(), KUBECONFIG: '/nonexistent/kubeconfig' },
-      requested: true,
-    });
+    const run = await runCli(
+      ['bootstrap', 'gitlab', '--owner', 'alice', '--repository', name, '--personal', '--deploy-token-auth', '--export'],
+      {
+        env: { ...env(), KUBECONFIG: '/nonexistent/kubeconfig' },
+        requested: true,
+      },
+    );
     expect(run.code).toBe(0);
     const docs = parseAllDocuments(run.stdout).map((d) => d.toJS() as { kind: string; data?: Record<string, string> });
     expect(docs.map((d) => d.kind)).toEqual(['Secret', 'GitRepository', 'Kustomization']);
@@ -182,10 +278,13 @@ describe('bootstrap gitlab --export', () => {
     expect(sim.state.files(`alice/${name}`)).toEqual({});
 
     // A second export replaces the first one's credential instead of leaving it live.
-    const again = await runCli(['bootstrap', 'gitlab', '--owner', 'alice', '--repository', name, '--personal', '--deploy-token-auth', '--export'], {
-      env: { ...env(), KUBECONFIG: '/nonexistent/kubeconfig' },
-      requested: true,
-    });
+    const again = await runCli(
+      ['bootstrap', 'gitlab', '--owner', 'alice', '--repository', name, '--personal', '--deploy-token-auth', '--export'],
+      {
+        env: { ...env(), KUBECONFIG: '/nonexistent/kubeconfig' },
+        requested: true,
+      },
+    );
     expect(again.code).toBe(0);
     const exported = parseAllDocuments(again.stdout)[0]!.toJS() as { data: Record<string, string> };
     const live = liveTokens(`alice/${name}`);
@@ -198,7 +297,10 @@ describe('bootstrap gitlab --export', () => {
 describe('preflight and bad input', () => {
   it('refuses a read_api token before any write and names the missing scope', async () => {
     sim.log.clear();
-    const run = await runCli(['bootstrap', 'gitlab', '--owner', 'alice', '--repository', repo(), '--personal', '--namespace', ns.name, '--json'], { env: env(SEED_TOKENS.readApi) });
+    const run = await runCli(
+      ['bootstrap', 'gitlab', '--owner', 'alice', '--repository', repo(), '--personal', '--namespace', ns.name, '--json'],
+      { env: env(SEED_TOKENS.readApi) },
+    );
     expect(run.code).toBe(3);
     const error = run.json<{ error: { code: string; message: string } }>().error;
     expect(error.code).toBe('FORBIDDEN');
@@ -208,7 +310,9 @@ describe('preflight and bad input', () => {
 
   it('refuses a Developer and says Maintainer is needed', async () => {
     sim.log.clear();
-    const run = await runCli(['bootstrap', 'gitlab', '--owner', 'platform/apps', '--repository', 'web', '--namespace', ns.name], { env: env(SEED_TOKENS.developer) });
+    const run = await runCli(['bootstrap', 'gitlab', '--owner', 'platform/apps', '--repository', 'web', '--namespace', ns.name], {
+      env: env(SEED_TOKENS.developer),
+    });
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/Developer.*Maintainer/);
     expect(sim.log.count({ write: true })).toBe(0);
@@ -235,7 +339,23 @@ describe('preflight and bad input', () => {
 
   it('accepts Flux spellings --private=false and --token-auth=false', async () => {
     const name = repo();
-    const run = await runCli(['bootstrap', 'gitlab', '--owner', 'alice', '--repository', name, '--personal', '--private=false', '--token-auth=false', '--deploy-token-auth', '--namespace', ns.name], { env: env() });
+    const run = await runCli(
+      [
+        'bootstrap',
+        'gitlab',
+        '--owner',
+        'alice',
+        '--repository',
+        name,
+        '--personal',
+        '--private=false',
+        '--token-auth=false',
+        '--deploy-token-auth',
+        '--namespace',
+        ns.name,
+      ],
+      { env: env() },
+    );
     expect(run.code).toBe(0);
     expect(sim.state.projects().find((p) => p.pathWithNamespace === `alice/${name}`)?.visibility).toBe('public');
   });
@@ -243,7 +363,10 @@ describe('preflight and bad input', () => {
 
 describe('no secret in output', () => {
   it('no PAT, deploy token value or private key was printed by any run above (except the --export asked for)', () => {
-    const secrets = [...Object.values(SEED_TOKENS), ...sim.state.projects().flatMap((p) => sim.state.deployTokens(p.pathWithNamespace).map((t) => t.token))];
+    const secrets = [
+      ...Object.values(SEED_TOKENS),
+      ...sim.state.projects().flatMap((p) => sim.state.deployTokens(p.pathWithNamespace).map((t) => t.token)),
+    ];
     expect(leaksOf(secrets)).toEqual([]);
   });
 });

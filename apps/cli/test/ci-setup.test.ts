@@ -34,14 +34,27 @@ describe('ci setup', () => {
   it('creates masked, protected variables from env and file; a re-run makes 0 writes and says up to date', async () => {
     const file = join(dir, 'validate-token');
     writeFileSync(file, `${VALIDATE_TOKEN}\n`);
-    const args = ['ci', 'setup', '--project', PROJECT, ...kestra, '--value-from-env', 'KESTRA_API_TOKEN=DEPLOY_SECRET', '--value', `KESTRA_VALIDATE_API_TOKEN=@${file}`];
+    const args = [
+      'ci',
+      'setup',
+      '--project',
+      PROJECT,
+      ...kestra,
+      '--value-from-env',
+      'KESTRA_API_TOKEN=DEPLOY_SECRET',
+      '--value',
+      `KESTRA_VALIDATE_API_TOKEN=@${file}`,
+    ];
     const first = await runCli([...args, '--json'], { env: env({ DEPLOY_SECRET: DEPLOY_TOKEN }) });
     expect(first.code).toBe(0);
     expect(first.json()).toMatchObject({
       dryRun: false,
       upToDate: false,
       writes: 2,
-      steps: [{ kind: 'created-variable', key: 'KESTRA_VALIDATE_API_TOKEN' }, { kind: 'created-variable', key: 'KESTRA_API_TOKEN' }],
+      steps: [
+        { kind: 'created-variable', key: 'KESTRA_VALIDATE_API_TOKEN' },
+        { kind: 'created-variable', key: 'KESTRA_API_TOKEN' },
+      ],
     });
     expect(variable('KESTRA_API_TOKEN')).toMatchObject({ value: DEPLOY_TOKEN, masked: true, protected: true });
     // MR pipelines validate with it, and they never see protected variables.
@@ -63,11 +76,18 @@ describe('ci setup', () => {
 
   it('updates a changed value and fixes protected in place', async () => {
     const values = ['--value-from-env', 'KESTRA_API_TOKEN', '--value-from-env', 'KESTRA_VALIDATE_API_TOKEN'];
-    await runCli(['ci', 'setup', '--project', PROJECT, ...kestra, ...values], { env: env({ KESTRA_API_TOKEN: DEPLOY_TOKEN, KESTRA_VALIDATE_API_TOKEN: VALIDATE_TOKEN }) });
+    await runCli(['ci', 'setup', '--project', PROJECT, ...kestra, ...values], {
+      env: env({ KESTRA_API_TOKEN: DEPLOY_TOKEN, KESTRA_VALIDATE_API_TOKEN: VALIDATE_TOKEN }),
+    });
     sim.log.clear();
     const rotated = `${DEPLOY_TOKEN}-rotated`;
-    const run = await runCli(['ci', 'setup', '--project', PROJECT, ...kestra, ...values, '--json'], { env: env({ KESTRA_API_TOKEN: rotated, KESTRA_VALIDATE_API_TOKEN: VALIDATE_TOKEN }) });
-    expect(run.json()).toMatchObject({ writes: 1, actions: [{ kind: 'keep-variable' }, { kind: 'update-variable', key: 'KESTRA_API_TOKEN', changes: ['value'] }] });
+    const run = await runCli(['ci', 'setup', '--project', PROJECT, ...kestra, ...values, '--json'], {
+      env: env({ KESTRA_API_TOKEN: rotated, KESTRA_VALIDATE_API_TOKEN: VALIDATE_TOKEN }),
+    });
+    expect(run.json()).toMatchObject({
+      writes: 1,
+      actions: [{ kind: 'keep-variable' }, { kind: 'update-variable', key: 'KESTRA_API_TOKEN', changes: ['value'] }],
+    });
     expect(sim.log.count({ write: true })).toBe(1);
     expect(variable('KESTRA_API_TOKEN')?.value).toBe(rotated);
     expect(leaksOf([DEPLOY_TOKEN, rotated, VALIDATE_TOKEN])).toEqual([]);
@@ -76,14 +96,36 @@ describe('ci setup', () => {
   it('--dry-run prints the plan with values redacted and makes no write', async () => {
     const password = join(dir, 'password');
     writeFileSync(password, PASSWORD);
-    const args = ['ci', 'setup', '--project', PROJECT, ...kestra, '--auth', 'basic', '--local', '--value', 'KESTRA_USER=ci-deployer', '--value', `KESTRA_PASSWORD=@${password}`, '--dry-run'];
+    const args = [
+      'ci',
+      'setup',
+      '--project',
+      PROJECT,
+      ...kestra,
+      '--auth',
+      'basic',
+      '--local',
+      '--value',
+      'KESTRA_USER=ci-deployer',
+      '--value',
+      `KESTRA_PASSWORD=@${password}`,
+      '--dry-run',
+    ];
     const run = await runCli(args, { env: env() });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('create variable KESTRA_USER (visible, protected), value [redacted]');
     expect(run.stdout).toContain('create variable KESTRA_PASSWORD (masked, protected), value [redacted]');
     expect(run.stdout).toContain('2 change(s) would be made.');
     const json = await runCli([...args, '--json'], { env: env() });
-    expect(json.json()).toMatchObject({ dryRun: true, writes: 0, steps: [], actions: [{ kind: 'create-variable', key: 'KESTRA_USER' }, { kind: 'create-variable', key: 'KESTRA_PASSWORD', masked: true }] });
+    expect(json.json()).toMatchObject({
+      dryRun: true,
+      writes: 0,
+      steps: [],
+      actions: [
+        { kind: 'create-variable', key: 'KESTRA_USER' },
+        { kind: 'create-variable', key: 'KESTRA_PASSWORD', masked: true },
+      ],
+    });
     expect(sim.log.count({ write: true })).toBe(0);
     expect(sim.state.variables(PROJECT)).toEqual([]);
     expect(run.stdout + run.stderr + json.stdout).not.toContain('ci-deployer');
@@ -115,14 +157,44 @@ describe('ci setup', () => {
     writeFileSync(short, 'abc123');
     sim.log.clear();
     const cases: [string[], Record<string, string>, RegExp, string][] = [
-      [['--value-from-env', 'KESTRA_API_TOKEN'], { KESTRA_API_TOKEN: 'has spaces in it#x' }, /variables\.KESTRA_API_TOKEN: cannot be masked: .*a space, "#"/, 'has spaces in it#x'],
-      [['--value', `KESTRA_API_TOKEN=@${short}`], {}, /variables\.KESTRA_API_TOKEN: cannot be masked: it is 6 characters long and a masked value needs at least 8/, 'abc123'],
+      [
+        ['--value-from-env', 'KESTRA_API_TOKEN'],
+        { KESTRA_API_TOKEN: 'has spaces in it#x' },
+        /variables\.KESTRA_API_TOKEN: cannot be masked: .*a space, "#"/,
+        'has spaces in it#x',
+      ],
+      [
+        ['--value', `KESTRA_API_TOKEN=@${short}`],
+        {},
+        /variables\.KESTRA_API_TOKEN: cannot be masked: it is 6 characters long and a masked value needs at least 8/,
+        'abc123',
+      ],
       [['--value', 'BAD-KEY=@/dev/null'], {}, /--value: "BAD-KEY": key must match \[A-Za-z0-9_\] and be 1 to 255 characters/, 'BAD-KEY=@'],
-      [['--value-from-env', 'KESTRA_TOKN'], { KESTRA_TOKN: 'a-valid-value-123456' }, /values\.KESTRA_TOKN: is not a variable this pipeline needs/, 'a-valid-value-123456'],
-      [['--value-from-env', 'KESTRA_API_TOKEN'], {}, /--value-from-env: KESTRA_API_TOKEN: environment variable KESTRA_API_TOKEN is not set/, '\0'],
+      [
+        ['--value-from-env', 'KESTRA_TOKN'],
+        { KESTRA_TOKN: 'a-valid-value-123456' },
+        /values\.KESTRA_TOKN: is not a variable this pipeline needs/,
+        'a-valid-value-123456',
+      ],
+      [
+        ['--value-from-env', 'KESTRA_API_TOKEN'],
+        {},
+        /--value-from-env: KESTRA_API_TOKEN: environment variable KESTRA_API_TOKEN is not set/,
+        '\0',
+      ],
       [['--value', 'KESTRA_API_TOKEN'], {}, /--value: must be KEY=@FILE or KEY=literal/, '\0'],
-      [['--value-from-env', 'KESTRA_API_TOKEN', '--value', 'KESTRA_API_TOKEN=x'], { KESTRA_API_TOKEN: 'a-valid-value-123456' }, /KESTRA_API_TOKEN is given twice/, 'a-valid-value-123456'],
-      [['--value', 'KESTRA_API_TOKEN=@/nonexistent/file'], {}, /--value: KESTRA_API_TOKEN: cannot read \/nonexistent\/file \(ENOENT\)/, '\0'],
+      [
+        ['--value-from-env', 'KESTRA_API_TOKEN', '--value', 'KESTRA_API_TOKEN=x'],
+        { KESTRA_API_TOKEN: 'a-valid-value-123456' },
+        /KESTRA_API_TOKEN is given twice/,
+        'a-valid-value-123456',
+      ],
+      [
+        ['--value', 'KESTRA_API_TOKEN=@/nonexistent/file'],
+        {},
+        /--value: KESTRA_API_TOKEN: cannot read \/nonexistent\/file \(ENOENT\)/,
+        '\0',
+      ],
     ];
     for (const [values, extraEnv, rule, secret] of cases) {
       const run = await runCli(['ci', 'setup', '--project', PROJECT, ...kestra, ...values], { env: env(extraEnv) });
@@ -130,14 +202,18 @@ describe('ci setup', () => {
       expect(run.stderr).toMatch(rule);
       expect(run.stdout + run.stderr).not.toContain(secret);
     }
-    const json = await runCli(['ci', 'setup', '--project', PROJECT, ...kestra, '--value-from-env', 'KESTRA_API_TOKEN', '--json'], { env: env({ KESTRA_API_TOKEN: 'short' }) });
+    const json = await runCli(['ci', 'setup', '--project', PROJECT, ...kestra, '--value-from-env', 'KESTRA_API_TOKEN', '--json'], {
+      env: env({ KESTRA_API_TOKEN: 'short' }),
+    });
     expect(json.json()).toMatchObject({ error: { code: 'VALIDATION', exitCode: 2, field: 'variables.KESTRA_API_TOKEN' } });
     expect(sim.log.count()).toBe(0);
     expect(sim.state.variables(PROJECT)).toEqual([]);
   });
 
   it('refuses a missing value (after reading the project) with where to get it, and writes nothing', async () => {
-    const run = await runCli(['ci', 'setup', '--project', PROJECT, ...kestra, '--value-from-env', 'KESTRA_API_TOKEN'], { env: env({ KESTRA_API_TOKEN: DEPLOY_TOKEN }) });
+    const run = await runCli(['ci', 'setup', '--project', PROJECT, ...kestra, '--value-from-env', 'KESTRA_API_TOKEN'], {
+      env: env({ KESTRA_API_TOKEN: DEPLOY_TOKEN }),
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/variables\.KESTRA_VALIDATE_API_TOKEN: a value is required \(Kestra API token to validate flows/);
     expect(sim.log.count({ write: true })).toBe(0);
@@ -159,7 +235,10 @@ describe('ci setup', () => {
 });
 
 describe('ci lint', () => {
-  const valid = generate({ preset: 'kestra', options: { kestraVersion: '1.0.4', host: 'https://kestra.example.com', namespaces: ['prod'] } }).yaml;
+  const valid = generate({
+    preset: 'kestra',
+    options: { kestraVersion: '1.0.4', host: 'https://kestra.example.com', namespaces: ['prod'] },
+  }).yaml;
   const invalid = 'stages: [test]\njob:\n  stage: test\n  script: [make]\n  interruptible: "yes"\n  colour: blue\n';
   const write = (name: string, text: string) => {
     const path = join(dir, name);
@@ -180,7 +259,11 @@ describe('ci lint', () => {
     expect(bad.stdout).toMatch(/\/job\/interruptible: must be boolean/);
     const json = await runCli(['ci', 'lint', join(dir, 'invalid.yml'), '--json']);
     expect(json.code).toBe(1);
-    expect(json.json()).toMatchObject({ mode: 'schema', valid: false, errors: expect.arrayContaining([{ path: '/job', message: 'unknown key "colour"' }]) });
+    expect(json.json()).toMatchObject({
+      mode: 'schema',
+      valid: false,
+      errors: expect.arrayContaining([{ path: '/job', message: 'unknown key "colour"' }]),
+    });
 
     const syntax = await runCli(['ci', 'lint', write('syntax.yml', 'job: [unclosed\n')]);
     expect(syntax.code).toBe(1);

@@ -30,46 +30,155 @@ describe('ci generate', () => {
       input: { preset: 'kestra', options: { kestraVersion: '1.0.4', host: HOST, namespaces: ['company.team'] } },
     },
     {
-      args: ['--preset', 'kestra', '--kestra-version', 'v1.3', '--kestra-host', HOST, '--namespace', 'prod=flows/prod', '--namespace', 'dev', '--flows-dir', './flows', '--auth', 'basic', '--tenant', 'acme', '--deploy-on', 'protected', '--environment', 'kestra-prod', '--runner-tag', 'kestra', '--runner-tag', 'private'],
+      args: [
+        '--preset',
+        'kestra',
+        '--kestra-version',
+        'v1.3',
+        '--kestra-host',
+        HOST,
+        '--namespace',
+        'prod=flows/prod',
+        '--namespace',
+        'dev',
+        '--flows-dir',
+        './flows',
+        '--auth',
+        'basic',
+        '--tenant',
+        'acme',
+        '--deploy-on',
+        'protected',
+        '--environment',
+        'kestra-prod',
+        '--runner-tag',
+        'kestra',
+        '--runner-tag',
+        'private',
+      ],
       input: {
         preset: 'kestra',
         options: {
-          kestraVersion: 'v1.3', host: HOST, namespaces: [{ namespace: 'prod', dir: 'flows/prod' }, 'dev'], flowsDir: './flows', auth: 'basic',
-          tenant: 'acme', deployOn: 'protected', environment: { name: 'kestra-prod' }, runnerTags: ['kestra', 'private'],
+          kestraVersion: 'v1.3',
+          host: HOST,
+          namespaces: [{ namespace: 'prod', dir: 'flows/prod' }, 'dev'],
+          flowsDir: './flows',
+          auth: 'basic',
+          tenant: 'acme',
+          deployOn: 'protected',
+          environment: { name: 'kestra-prod' },
+          runnerTags: ['kestra', 'private'],
         },
       },
     },
     {
-      args: ['--preset', 'kestra', '--kestra-version', '1.0.4', '--kestra-host', HOST, '--namespace', 'prod', '--local', '--image', 'kestra/kestra:v1.0.4-full', '--kestra-cli', '/app/kestra'],
-      input: { preset: 'kestra', options: { kestraVersion: '1.0.4', host: HOST, namespaces: ['prod'], local: true, image: 'kestra/kestra:v1.0.4-full', kestraCli: '/app/kestra' } },
+      args: [
+        '--preset',
+        'kestra',
+        '--kestra-version',
+        '1.0.4',
+        '--kestra-host',
+        HOST,
+        '--namespace',
+        'prod',
+        '--local',
+        '--image',
+        'kestra/kestra:v1.0.4-full',
+        '--kestra-cli',
+        '/app/kestra',
+      ],
+      input: {
+        preset: 'kestra',
+        options: {
+          kestraVersion: '1.0.4',
+          host: HOST,
+          namespaces: ['prod'],
+          local: true,
+          image: 'kestra/kestra:v1.0.4-full',
+          kestraCli: '/app/kestra',
+        },
+      },
     },
     {
-      args: ['--preset', 'kestra', '--kestra-version', '2.0.2', '--kestra-host', HOST, '--namespace', 'prod', '--auth', 'basic', '--tenant', 'main'],
+      args: [
+        '--preset',
+        'kestra',
+        '--kestra-version',
+        '2.0.2',
+        '--kestra-host',
+        HOST,
+        '--namespace',
+        'prod',
+        '--auth',
+        'basic',
+        '--tenant',
+        'main',
+      ],
       input: { preset: 'kestra', options: { kestraVersion: '2.0.2', host: HOST, namespaces: ['prod'], auth: 'basic', tenant: 'main' } },
     },
     {
-      args: ['--preset', 'flux', '--path', './clusters/production', '--path', './clusters/staging', '--flux-version', '2.5.1', '--kubernetes-version', '1.32.0', '--no-ignore-missing-schemas', '--skip-kind', 'Secret', '--skip-kind', 'SealedSecret'],
-      input: { preset: 'flux', options: { paths: ['./clusters/production', './clusters/staging'], fluxVersion: '2.5.1', kubernetesVersion: '1.32.0', ignoreMissingSchemas: false, skipKinds: ['Secret', 'SealedSecret'] } },
+      args: [
+        '--preset',
+        'flux',
+        '--path',
+        './clusters/production',
+        '--path',
+        './clusters/staging',
+        '--flux-version',
+        '2.5.1',
+        '--kubernetes-version',
+        '1.32.0',
+        '--no-ignore-missing-schemas',
+        '--skip-kind',
+        'Secret',
+        '--skip-kind',
+        'SealedSecret',
+      ],
+      input: {
+        preset: 'flux',
+        options: {
+          paths: ['./clusters/production', './clusters/staging'],
+          fluxVersion: '2.5.1',
+          kubernetesVersion: '1.32.0',
+          ignoreMissingSchemas: false,
+          skipKinds: ['Secret', 'SealedSecret'],
+        },
+      },
     },
     {
-      args: ['--preset', 'registry-pull', '--image', '$CI_REGISTRY_IMAGE/app:1.4.2', '--environment', 'edge', '--environment-url', 'https://edge.example.com'],
-      input: { preset: 'registry-pull', options: { image: '$CI_REGISTRY_IMAGE/app:1.4.2', environment: { name: 'edge', url: 'https://edge.example.com' } } },
+      args: [
+        '--preset',
+        'registry-pull',
+        '--image',
+        '$CI_REGISTRY_IMAGE/app:1.4.2',
+        '--environment',
+        'edge',
+        '--environment-url',
+        'https://edge.example.com',
+      ],
+      input: {
+        preset: 'registry-pull',
+        options: { image: '$CI_REGISTRY_IMAGE/app:1.4.2', environment: { name: 'edge', url: 'https://edge.example.com' } },
+      },
     },
   ];
 
-  it.each(cases.map((c) => [c.args.slice(0, 2).join(' ') + ' ' + c.args.slice(2, 4).join(' '), c] as const))('prints what generate() renders: %s', async (_, c) => {
-    const expected = generate(c.input);
-    const run = await runCli(['ci', 'generate', ...c.args]);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toBe(expected.yaml);
-    const json = await runCli(['ci', 'generate', ...c.args, '--json']);
-    expect(json.json()).toEqual({
-      preset: c.input.preset,
-      files: [],
-      yaml: expected.yaml,
-      needs: { variables: expected.needs.variables, deployTokens: expected.needs.deployTokens },
-    });
-  });
+  it.each(cases.map((c) => [c.args.slice(0, 2).join(' ') + ' ' + c.args.slice(2, 4).join(' '), c] as const))(
+    'prints what generate() renders: %s',
+    async (_, c) => {
+      const expected = generate(c.input);
+      const run = await runCli(['ci', 'generate', ...c.args]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe(expected.yaml);
+      const json = await runCli(['ci', 'generate', ...c.args, '--json']);
+      expect(json.json()).toEqual({
+        preset: c.input.preset,
+        files: [],
+        yaml: expected.yaml,
+        needs: { variables: expected.needs.variables, deployTokens: expected.needs.deployTokens },
+      });
+    },
+  );
 
   it('--output writes the file, keeps an identical one and refuses to replace a different one without --overwrite', async () => {
     const cwd = repo('output');
@@ -92,12 +201,19 @@ describe('ci generate', () => {
 
   it('--include-file writes the preset and leaves .gitlab-ci.yml byte-identical apart from the include', async () => {
     const cwd = repo('include');
-    const original = '# Team pipeline: keep this comment\nstages: [test, build]\n\nunit:\n  stage: test   # trailing comment\n  script:\n    - make test\n';
+    const original =
+      '# Team pipeline: keep this comment\nstages: [test, build]\n\nunit:\n  stage: test   # trailing comment\n  script:\n    - make test\n';
     writeFileSync(join(cwd, '.gitlab-ci.yml'), original);
     const args = ['ci', 'generate', ...kestraFlags, '--include-file', '.gitlab/ci/kestra.yml', '--json'];
     const run = await runCli(args, { cwd });
     expect(run.code).toBe(0);
-    expect(run.json()).toMatchObject({ preset: 'kestra', files: [{ path: '.gitlab/ci/kestra.yml', action: 'written' }, { path: '.gitlab-ci.yml', action: 'include-added' }] });
+    expect(run.json()).toMatchObject({
+      preset: 'kestra',
+      files: [
+        { path: '.gitlab/ci/kestra.yml', action: 'written' },
+        { path: '.gitlab-ci.yml', action: 'include-added' },
+      ],
+    });
     const preset = generate({ preset: 'kestra', options: { kestraVersion: '1.0.4', host: HOST, namespaces: ['prod'] } });
     expect(readFileSync(join(cwd, '.gitlab/ci/kestra.yml'), 'utf8')).toBe(preset.yaml);
     const after = readFileSync(join(cwd, '.gitlab-ci.yml'), 'utf8');
@@ -111,24 +227,50 @@ describe('ci generate', () => {
 
   it('--include-file adds one line to an existing include list, in a --ci-file elsewhere', async () => {
     const cwd = repo('include-list');
-    const original = 'include:\n  - local: /ci/other.yml   # shared jobs\n\n# build first\nstages: [build]\nbuild:\n  stage: build\n  script: [make]\n';
+    const original =
+      'include:\n  - local: /ci/other.yml   # shared jobs\n\n# build first\nstages: [build]\nbuild:\n  stage: build\n  script: [make]\n';
     writeFileSync(join(cwd, 'pipeline.yml'), original);
-    const run = await runCli(['ci', 'generate', '--preset', 'registry-pull', '--image', '$CI_REGISTRY_IMAGE/app:1.0.0', '--include-file', 'ci/pull.yml', '--ci-file', 'pipeline.yml'], { cwd });
+    const run = await runCli(
+      [
+        'ci',
+        'generate',
+        '--preset',
+        'registry-pull',
+        '--image',
+        '$CI_REGISTRY_IMAGE/app:1.0.0',
+        '--include-file',
+        'ci/pull.yml',
+        '--ci-file',
+        'pipeline.yml',
+      ],
+      { cwd },
+    );
     expect(run.code).toBe(0);
     const after = readFileSync(join(cwd, 'pipeline.yml'), 'utf8');
     const added = '  - local: /ci/pull.yml\n';
     expect(after.replace(added, '')).toBe(original);
     expect(after.split('\n').length).toBe(original.split('\n').length + 1);
-    expect(readFileSync(join(cwd, 'ci/pull.yml'), 'utf8')).toBe(generate({ preset: 'registry-pull', options: { image: '$CI_REGISTRY_IMAGE/app:1.0.0' } }).yaml);
+    expect(readFileSync(join(cwd, 'ci/pull.yml'), 'utf8')).toBe(
+      generate({ preset: 'registry-pull', options: { image: '$CI_REGISTRY_IMAGE/app:1.0.0' } }).yaml,
+    );
   });
 
   it('refuses bad options with exit 2, naming the flag and the rule, and writes nothing', async () => {
     const cwd = repo('bad');
     const cases: [string[], RegExp][] = [
-      [['--preset', 'kestra', '--kestra-version', 'latest', '--kestra-host', HOST, '--namespace', 'prod'], /--kestra-version \(kestraVersion\): "latest" is not a pinned version.*pass --force/],
-      [['--preset', 'kestra', '--kestra-version', '1.0.4', '--kestra-host', HOST, '--namespace', 'Prod Team'], /--namespace \(namespaces\[0\]\): namespace must match/],
+      [
+        ['--preset', 'kestra', '--kestra-version', 'latest', '--kestra-host', HOST, '--namespace', 'prod'],
+        /--kestra-version \(kestraVersion\): "latest" is not a pinned version.*pass --force/,
+      ],
+      [
+        ['--preset', 'kestra', '--kestra-version', '1.0.4', '--kestra-host', HOST, '--namespace', 'Prod Team'],
+        /--namespace \(namespaces\[0\]\): namespace must match/,
+      ],
       [['--preset', 'kestra', '--kestra-version', '1.0.4', '--kestra-host', HOST], /--namespace: is required with --preset kestra/],
-      [['--preset', 'kestra', '--kestra-version', '2.0.2', '--kestra-host', HOST, '--namespace', 'a', '--local'], /--local \(local\): kestractl/],
+      [
+        ['--preset', 'kestra', '--kestra-version', '2.0.2', '--kestra-host', HOST, '--namespace', 'a', '--local'],
+        /--local \(local\): kestractl/,
+      ],
       [['--preset', 'flux', '--path', './c', '--namespace', 'x'], /--namespace: applies to --preset kestra, not flux/],
       [['--preset', 'flux', '--path', '../outside'], /--path \(paths\[0\]\): must be a relative path/],
       [['--preset', 'registry-pull', '--image', 'app'], /--image \(image\): .*--force/],
@@ -164,7 +306,9 @@ describe('ci kestra-label', () => {
     const run = await runCli(['ci', 'kestra-label', 'flows'], { cwd });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('labelled prod/hello.yml');
-    expect(readFileSync(join(cwd, 'flows/prod/hello.yml'), 'utf8')).toBe('id: hello\nnamespace: prod   # team\nlabels:\n  system.readOnly: true\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n');
+    expect(readFileSync(join(cwd, 'flows/prod/hello.yml'), 'utf8')).toBe(
+      'id: hello\nnamespace: prod   # team\nlabels:\n  system.readOnly: true\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n',
+    );
     expect(readFileSync(join(cwd, 'flows/prod/done.yaml'), 'utf8')).toBe(labelled);
     expect((await runCli(['ci', 'kestra-label', 'flows', '--json'], { cwd })).json()).toMatchObject({ changed: [] });
   });

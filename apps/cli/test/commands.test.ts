@@ -31,7 +31,22 @@ const live = (ref: string) => sim.state.deployTokens(ref).filter((t) => !t.revok
 
 describe('token commands', () => {
   it('create prints the value once, list/get show it without the value, revoke is idempotent', async () => {
-    const created = await runCli(['token', 'create', '--project', PROJECT, '--name', 'ci', '--scopes', 'read_repository,read_registry', '--expires-in', '30d', '--json'], { env: env(), requested: true });
+    const created = await runCli(
+      [
+        'token',
+        'create',
+        '--project',
+        PROJECT,
+        '--name',
+        'ci',
+        '--scopes',
+        'read_repository,read_registry',
+        '--expires-in',
+        '30d',
+        '--json',
+      ],
+      { env: env(), requested: true },
+    );
     expect(created.code).toBe(0);
     const body = created.json<{ id: number; token: string; delivered: string; scopes: string[]; expiresAt: string }>();
     expect(body.delivered).toBe('stdout');
@@ -55,7 +70,10 @@ describe('token commands', () => {
 
   it('create --output-file writes the value with mode 0600 and prints no value', async () => {
     const file = join(dir, 'token');
-    const run = await runCli(['token', 'create', '--group', 'platform', '--name', 'registry', '--scopes', 'read_registry', '--output-file', file], { env: env() });
+    const run = await runCli(
+      ['token', 'create', '--group', 'platform', '--name', 'registry', '--scopes', 'read_registry', '--output-file', file],
+      { env: env() },
+    );
     expect(run.code).toBe(0);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const value = readFileSync(file, 'utf8').trim();
@@ -106,7 +124,10 @@ describe('token commands', () => {
 describe('key commands', () => {
   it('create --output-file, list, get, enable on another project, delete', async () => {
     const file = join(dir, 'id_deploy');
-    const created = await runCli(['key', 'create', '--project', PROJECT, '--title', 'deploy', '--ssh-key-algorithm', 'ed25519', '--output-file', file, '--json'], { env: env() });
+    const created = await runCli(
+      ['key', 'create', '--project', PROJECT, '--title', 'deploy', '--ssh-key-algorithm', 'ed25519', '--output-file', file, '--json'],
+      { env: env() },
+    );
     expect(created.code).toBe(0);
     const key = created.json<{ key: { id: number; fingerprintSha256: string; canPush: boolean } }>().key;
     expect(key.canPush).toBe(false);
@@ -131,7 +152,10 @@ describe('key commands', () => {
   it('registers the public half of your own --private-key-file, read-write', async () => {
     const file = join(dir, 'own');
     await runCli(['key', 'create', '--project', 'platform/apps/api', '--title', 'tmp', '--output-file', file], { env: env() });
-    const run = await runCli(['key', 'create', '--project', PROJECT, '--title', 'mine', '--private-key-file', file, '--read-write', '--json'], { env: env() });
+    const run = await runCli(
+      ['key', 'create', '--project', PROJECT, '--title', 'mine', '--private-key-file', file, '--read-write', '--json'],
+      { env: env() },
+    );
     expect(run.code).toBe(0);
     expect(run.json()).toMatchObject({ delivered: 'none', key: { canPush: true } });
   });
@@ -144,8 +168,19 @@ describe('key commands', () => {
     expect(sim.log.count()).toBe(0);
   });
 
-  it('create --secret writes Flux\'s SSH format; rotate leaves one key, the one in the Secret', async () => {
-    const args = ['--project', PROJECT, '--title', 'flux', '--secret', 'ssh', '--namespace', ns.name, '--ssh-hostname', `127.0.0.1:${ssh.port}`];
+  it("create --secret writes Flux's SSH format; rotate leaves one key, the one in the Secret", async () => {
+    const args = [
+      '--project',
+      PROJECT,
+      '--title',
+      'flux',
+      '--secret',
+      'ssh',
+      '--namespace',
+      ns.name,
+      '--ssh-hostname',
+      `127.0.0.1:${ssh.port}`,
+    ];
     const created = await runCli(['key', 'create', ...args, '--json'], { env: env() });
     expect(created.code).toBe(0);
     const owned = () => sim.state.deployKeys(PROJECT).filter((k) => k.title.startsWith('flux glkeys:'));
@@ -166,7 +201,11 @@ describe('auth status', () => {
   it('says who the token is and which commands its scopes allow', async () => {
     const run = await runCli(['auth', 'status', '--json'], { env: env(SEED_TOKENS.readApi) });
     expect(run.code).toBe(0);
-    const body = run.json<{ user: { username: string }; token: { scopes: string[] }; commands: { command: string; allowed: boolean; needs?: string }[] }>();
+    const body = run.json<{
+      user: { username: string };
+      token: { scopes: string[] };
+      commands: { command: string; allowed: boolean; needs?: string }[];
+    }>();
     expect(body.user.username).toBe('alice');
     expect(body.token.scopes).toEqual(['read_api']);
     expect(body.commands.find((c) => c.command === 'token list')?.allowed).toBe(true);
@@ -190,7 +229,10 @@ describe('auth status', () => {
 
 describe('no secret in output', () => {
   it('no PAT, deploy token value or private key was printed except by the token create that asked for it', () => {
-    const secrets = [...Object.values(SEED_TOKENS), ...['platform', PROJECT, 'platform/apps/api'].flatMap((ref) => sim.state.deployTokens(ref).map((t) => t.token))];
+    const secrets = [
+      ...Object.values(SEED_TOKENS),
+      ...['platform', PROJECT, 'platform/apps/api'].flatMap((ref) => sim.state.deployTokens(ref).map((t) => t.token)),
+    ];
     expect(leaksOf(secrets)).toEqual([]);
   });
 });

@@ -36,9 +36,16 @@ describe('Kubernetes failures from the binary', () => {
 
   it('reports an unreadable kubeconfig as VALIDATION, exit 2, naming the field', async () => {
     sim.log.clear();
-    const run = await runCli(createArgs(), { env: { GITLAB_HOST: sim.url, GITLAB_TOKEN: SEED_TOKENS.owner, KUBECONFIG: '/nonexistent/kubeconfig' } });
+    const run = await runCli(createArgs(), {
+      env: { GITLAB_HOST: sim.url, GITLAB_TOKEN: SEED_TOKENS.owner, KUBECONFIG: '/nonexistent/kubeconfig' },
+    });
     expect(run.code).toBe(2);
-    expect(run.json<ErrorJson>().error).toMatchObject({ code: 'VALIDATION', field: 'kubeconfig', retryable: false, message: expect.stringContaining('ENOENT') });
+    expect(run.json<ErrorJson>().error).toMatchObject({
+      code: 'VALIDATION',
+      field: 'kubeconfig',
+      retryable: false,
+      message: expect.stringContaining('ENOENT'),
+    });
     // Exit 2 promises that nothing was sent to GitLab: not even a read.
     expect(sim.log.count()).toBe(0);
   });
@@ -48,17 +55,38 @@ describe('reportError', () => {
   const kubeRequest = { verb: 'apply', resource: 'Secret', namespace: 'ns', name: 'creds' };
 
   it('calls a Kubernetes conflict retryable, with a hint to run again', () => {
-    const report = reportError(new ConflictError('Kubernetes API: apply Secret ns/creds refused (409 Conflict)', { request: kubeRequest, status: 409, reason: 'Conflict' }));
-    expect(report).toMatchObject({ code: 'CONFLICT', exitCode: 5, retryable: true, hint: expect.stringContaining('run the command again') });
+    const report = reportError(
+      new ConflictError('Kubernetes API: apply Secret ns/creds refused (409 Conflict)', {
+        request: kubeRequest,
+        status: 409,
+        reason: 'Conflict',
+      }),
+    );
+    expect(report).toMatchObject({
+      code: 'CONFLICT',
+      exitCode: 5,
+      retryable: true,
+      hint: expect.stringContaining('run the command again'),
+    });
     const ambiguous = reportError(new GlkeysError('CONFLICT', 'Several projects in g are named "web"'));
     expect(ambiguous).toMatchObject({ code: 'CONFLICT', retryable: false });
     expect(ambiguous.hint).toBeUndefined();
   });
 
   it('says how long GitLab or the apiserver asked to wait', () => {
-    const limited = reportError(new RateLimitedError('429', { request: { method: 'GET', path: 'projects' }, status: 429, retryAfterMs: 2_500 }));
-    expect(limited).toMatchObject({ code: 'RATE_LIMITED', exitCode: 5, retryable: true, retryAfterMs: 2_500, hint: expect.stringContaining('wait 3 s') });
-    const busy = reportError(new KubernetesApiError('429', { request: kubeRequest, status: 429, reason: 'TooManyRequests', retryAfterMs: 90_000 }));
+    const limited = reportError(
+      new RateLimitedError('429', { request: { method: 'GET', path: 'projects' }, status: 429, retryAfterMs: 2_500 }),
+    );
+    expect(limited).toMatchObject({
+      code: 'RATE_LIMITED',
+      exitCode: 5,
+      retryable: true,
+      retryAfterMs: 2_500,
+      hint: expect.stringContaining('wait 3 s'),
+    });
+    const busy = reportError(
+      new KubernetesApiError('429', { request: kubeRequest, status: 429, reason: 'TooManyRequests', retryAfterMs: 90_000 }),
+    );
     expect(busy).toMatchObject({ code: 'KUBERNETES', retryable: true, retryAfterMs: 90_000, hint: expect.stringContaining('wait 90 s') });
   });
 

@@ -28,8 +28,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 type OclifFlag = Record<string, unknown> & { type: 'boolean' | 'option' };
 // What GlkeysCommand's `enableJsonFlag = true` adds to every command's flags.
-const flagsOf = (command: (typeof COMMANDS)[keyof typeof COMMANDS]) =>
-  ({ ...(command.flags as Record<string, OclifFlag>), json: Flags.boolean() as unknown as OclifFlag });
+const flagsOf = (command: (typeof COMMANDS)[keyof typeof COMMANDS]) => ({
+  ...(command.flags as Record<string, OclifFlag>),
+  json: Flags.boolean() as unknown as OclifFlag,
+});
 
 it('covers exactly the four read commands', () => {
   expect(Object.keys(FAST_COMMANDS).sort()).toEqual(Object.keys(COMMANDS).sort());
@@ -47,7 +49,17 @@ describe.each(Object.entries(COMMANDS))('%s', (id, command) => {
       expect([...(fast.aliases ?? [])], name).toEqual(flag['aliases'] ?? []);
       expect(fast.existingFile === true, name).toBe(flag['exists'] === true);
       // Things the fast path does not implement must not exist on these commands.
-      for (const unsupported of ['char', 'charAliases', 'env', 'default', 'dependsOn', 'exclusive', 'relationships', 'allowStdin', 'options']) {
+      for (const unsupported of [
+        'char',
+        'charAliases',
+        'env',
+        'default',
+        'dependsOn',
+        'exclusive',
+        'relationships',
+        'allowStdin',
+        'options',
+      ]) {
         expect(flag[unsupported], `${name}.${unsupported}`).toBeUndefined();
       }
       expect(flag['multiple'] ?? false, name).toBe(false);
@@ -64,9 +76,31 @@ describe.each(Object.entries(COMMANDS))('%s', (id, command) => {
 
   it('accepts only what oclif accepts, with the same result', async () => {
     const alphabet = [
-      '--project', '--group', '--active', '--json', '--hostname', '--host', '--ca-file', '--help', '-h', '--', '--nope', '--no-json',
-      '--project=platform/web', '--project=', '--json=true', `--ca-file=${caFile}`, `--ca-file=${join(dir, 'missing.pem')}`,
-      `--ca-file=${join(dir, 'a-directory')}`, caFile, 'platform/apps/web', '42', '-1', '', 'https://gitlab.example.com/a/b', 'a b',
+      '--project',
+      '--group',
+      '--active',
+      '--json',
+      '--hostname',
+      '--host',
+      '--ca-file',
+      '--help',
+      '-h',
+      '--',
+      '--nope',
+      '--no-json',
+      '--project=platform/web',
+      '--project=',
+      '--json=true',
+      `--ca-file=${caFile}`,
+      `--ca-file=${join(dir, 'missing.pem')}`,
+      `--ca-file=${join(dir, 'a-directory')}`,
+      caFile,
+      'platform/apps/web',
+      '42',
+      '-1',
+      '',
+      'https://gitlab.example.com/a/b',
+      'a b',
     ];
     const lines: string[][] = [[]];
     for (const a of alphabet) {
@@ -77,15 +111,21 @@ describe.each(Object.entries(COMMANDS))('%s', (id, command) => {
       }
     }
     let seed = 20261123;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    for (let i = 0; i < 3000; i += 1) lines.push(Array.from({ length: 4 + Math.floor(random() * 4) }, () => alphabet[Math.floor(random() * alphabet.length)]!));
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 3000; i += 1)
+      lines.push(Array.from({ length: 4 + Math.floor(random() * 4) }, () => alphabet[Math.floor(random() * alphabet.length)]!));
 
     let accepted = 0;
     for (const argv of lines) {
       const fast = parseFastArgv(spec, argv);
       if (!fast) continue;
       accepted += 1;
-      const oclif = await parse(argv, { flags: oclifFlags as never, args: command.args as never, strict: true, context: {} as never }).catch((e: unknown) => e);
+      const oclif = await parse(argv, {
+        flags: oclifFlags as never,
+        args: command.args as never,
+        strict: true,
+        context: {} as never,
+      }).catch((e: unknown) => e);
       expect(oclif, JSON.stringify(argv)).not.toBeInstanceOf(Error);
       const { flags, args } = oclif as { flags: Record<string, unknown>; args: Record<string, unknown> };
       const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
@@ -99,14 +139,26 @@ describe.each(Object.entries(COMMANDS))('%s', (id, command) => {
 
 it('takes the plain command lines people type', () => {
   const list = FAST_COMMANDS['token list']!;
-  expect(parseFastArgv(list, ['--project', 'platform/apps/web', '--json'])).toEqual({ flags: { project: 'platform/apps/web', json: true }, args: {} });
+  expect(parseFastArgv(list, ['--project', 'platform/apps/web', '--json'])).toEqual({
+    flags: { project: 'platform/apps/web', json: true },
+    args: {},
+  });
   expect(parseFastArgv(list, ['--group=platform', '--active', '--host', 'https://gitlab.example.com'])).toEqual({
     flags: { group: 'platform', active: true, hostname: 'https://gitlab.example.com' },
     args: {},
   });
-  expect(parseFastArgv(FAST_COMMANDS['key get']!, ['7', '--project', '42', `--ca-file=${caFile}`])).toEqual({ flags: { project: '42', 'ca-file': caFile }, args: { id: '7' } });
+  expect(parseFastArgv(FAST_COMMANDS['key get']!, ['7', '--project', '42', `--ca-file=${caFile}`])).toEqual({
+    flags: { project: '42', 'ca-file': caFile },
+    args: { id: '7' },
+  });
   // Declined: oclif answers these (help, usage errors).
-  for (const argv of [['--project', 'a', '--help'], ['--project', 'a', '--group', 'b'], [], ['--project', 'a', '--project', 'b'], ['--project', 'a', '--host', 'x', '--hostname', 'y']]) {
+  for (const argv of [
+    ['--project', 'a', '--help'],
+    ['--project', 'a', '--group', 'b'],
+    [],
+    ['--project', 'a', '--project', 'b'],
+    ['--project', 'a', '--host', 'x', '--hostname', 'y'],
+  ]) {
     expect(parseFastArgv(list, argv), JSON.stringify(argv)).toBeUndefined();
   }
 });

@@ -30,10 +30,13 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'glkeys-fast-path-'));
   caFile = join(dir, 'ca.pem');
   writeFileSync(caFile, certs.caCert);
-  const created = await runCli(['token', 'create', '--project', PROJECT, '--name', 'a%sname %% with spaces', '--scopes', 'read_repository', '--json'], {
-    env: { GITLAB_HOST: sim.url, GITLAB_TOKEN: SEED_TOKENS.owner },
-    requested: true,
-  });
+  const created = await runCli(
+    ['token', 'create', '--project', PROJECT, '--name', 'a%sname %% with spaces', '--scopes', 'read_repository', '--json'],
+    {
+      env: { GITLAB_HOST: sim.url, GITLAB_TOKEN: SEED_TOKENS.owner },
+      requested: true,
+    },
+  );
   tokenId = created.json<{ id: number }>().id;
   const key = await runCli(['key', 'create', '--project', PROJECT, '--title', 'fast-path', '--output-file', join(dir, 'id'), '--json'], {
     env: { GITLAB_HOST: sim.url, GITLAB_TOKEN: SEED_TOKENS.owner },
@@ -46,9 +49,16 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function probed(args: string[], env: Record<string, string | undefined>, input?: string): Promise<{ run: CliRun; loaded: { oclif: boolean; undici: boolean } }> {
+async function probed(
+  args: string[],
+  env: Record<string, string | undefined>,
+  input?: string,
+): Promise<{ run: CliRun; loaded: { oclif: boolean; undici: boolean } }> {
   const out = join(dir, `probe-${(probes += 1)}.json`);
-  const run = await runCli(args, { env: { ...env, NODE_OPTIONS: `--require ${PROBE}`, GLKEYS_TEST_PROBE_OUT: out }, ...(input === undefined ? {} : { input }) });
+  const run = await runCli(args, {
+    env: { ...env, NODE_OPTIONS: `--require ${PROBE}`, GLKEYS_TEST_PROBE_OUT: out },
+    ...(input === undefined ? {} : { input }),
+  });
   return { run, loaded: JSON.parse(readFileSync(out, 'utf8')) as { oclif: boolean; undici: boolean } };
 }
 
@@ -69,7 +79,10 @@ describe('the same output as oclif, without loading oclif', () => {
   const cases: [string, () => string[], (() => Record<string, string>)?][] = [
     ['token list, table', () => ['token', 'list', '--project', PROJECT]],
     ['token list --json', () => ['token', 'list', '--project', PROJECT, '--json']],
-    ['token list by URL with --active, on --host', () => ['token', 'list', '--active', '--project', `${sim.url}/${PROJECT}/-/settings/repository`, '--host', sim.url, '--json']],
+    [
+      'token list by URL with --active, on --host',
+      () => ['token', 'list', '--active', '--project', `${sim.url}/${PROJECT}/-/settings/repository`, '--host', sim.url, '--json'],
+    ],
     ['token list of a group', () => ['token', 'list', '--group=platform']],
     ['token get', () => ['token', 'get', String(tokenId), '--project', PROJECT]],
     ['token get --json', () => ['token', 'get', '--project', PROJECT, String(tokenId), '--json']],
@@ -81,7 +94,11 @@ describe('the same output as oclif, without loading oclif', () => {
     ['a bad ID (exit 2, no call)', () => ['token', 'get', 'abc', '--project', PROJECT, '--json']],
     ['a bad path (exit 2, no call)', () => ['key', 'list', '--project', 'platform//web']],
     ['a bad host', () => ['token', 'list', '--project', PROJECT, '--hostname', 'ftp://x']],
-    ['a refused token (401, exit 3)', () => ['token', 'list', '--project', PROJECT], () => ({ GITLAB_TOKEN: 'glpat-not-a-real-token-0000' })],
+    [
+      'a refused token (401, exit 3)',
+      () => ['token', 'list', '--project', PROJECT],
+      () => ({ GITLAB_TOKEN: 'glpat-not-a-real-token-0000' }),
+    ],
     ['HTTPS with --ca-file', () => ['token', 'list', '--project', PROJECT, '--hostname', tls.url, '--ca-file', caFile, '--json']],
   ];
   it.each(cases)('%s', async (_name, args, extraEnv) => {
@@ -90,15 +107,28 @@ describe('the same output as oclif, without loading oclif', () => {
   });
 
   it('reads the token from one line of stdin when GITLAB_TOKEN is unset', async () => {
-    const fast = await bothWays(['token', 'list', '--project', PROJECT, '--json'], { GITLAB_HOST: sim.url, GITLAB_TOKEN: undefined }, `${SEED_TOKENS.owner}\n`);
+    const fast = await bothWays(
+      ['token', 'list', '--project', PROJECT, '--json'],
+      { GITLAB_HOST: sim.url, GITLAB_TOKEN: undefined },
+      `${SEED_TOKENS.owner}\n`,
+    );
     expect(fast.run.code).toBe(0);
     expect(fast.loaded.oclif).toBe(false);
   });
 
   it('lists what GitLab has, not a canned answer', async () => {
-    const { run } = await probed(['token', 'list', '--project', PROJECT, '--json'], { GITLAB_HOST: sim.url, GITLAB_TOKEN: SEED_TOKENS.owner });
+    const { run } = await probed(['token', 'list', '--project', PROJECT, '--json'], {
+      GITLAB_HOST: sim.url,
+      GITLAB_TOKEN: SEED_TOKENS.owner,
+    });
     const ids = run.json<{ tokens: { id: number }[] }>().tokens.map((t) => t.id);
-    expect(ids.sort()).toEqual(sim.state.deployTokens(PROJECT).filter((t) => !t.revoked).map((t) => t.id).sort());
+    expect(ids.sort()).toEqual(
+      sim.state
+        .deployTokens(PROJECT)
+        .filter((t) => !t.revoked)
+        .map((t) => t.id)
+        .sort(),
+    );
     expect(ids).toContain(tokenId);
   });
 });
@@ -125,14 +155,17 @@ describe('hands everything else to oclif', () => {
   });
 });
 
-it('knows every GLKEYS_* setting oclif reads (checked against oclif\'s code)', () => {
+it("knows every GLKEYS_* setting oclif reads (checked against oclif's code)", () => {
   const lib = join(dirname(createRequire(join(CLI_DIR, 'package.json')).resolve('@oclif/core')), '..', 'lib');
   const names = new Set<string>();
   const walk = (folder: string) => {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
       if (entry.isDirectory()) walk(join(folder, entry.name));
       else if (entry.name.endsWith('.js')) {
-        for (const m of readFileSync(join(folder, entry.name), 'utf8').matchAll(/scopedEnvVar(?:True|Key|Keys)?\??\.?\(\s*['"]([A-Z_]+)['"]/g)) names.add(m[1]!);
+        for (const m of readFileSync(join(folder, entry.name), 'utf8').matchAll(
+          /scopedEnvVar(?:True|Key|Keys)?\??\.?\(\s*['"]([A-Z_]+)['"]/g,
+        ))
+          names.add(m[1]!);
       }
     }
   };
@@ -142,6 +175,9 @@ it('knows every GLKEYS_* setting oclif reads (checked against oclif\'s code)', (
 });
 
 it('printed no token value or PAT', () => {
-  const values = sim.state.deployTokens(PROJECT).map((t) => t.token).filter((t): t is string => typeof t === 'string');
+  const values = sim.state
+    .deployTokens(PROJECT)
+    .map((t) => t.token)
+    .filter((t): t is string => typeof t === 'string');
   expect(leaksOf([SEED_TOKENS.owner, ...values])).toEqual([]);
 });

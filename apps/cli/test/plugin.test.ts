@@ -38,7 +38,13 @@ function hostCli(oclifPlugins: string[], links: Record<string, string>): string 
   const dependencies = Object.fromEntries(Object.keys(links).map((name) => [name, '*']));
   writeFileSync(
     join(root, 'package.json'),
-    JSON.stringify({ name: 'host-cli', version: '1.0.0', type: 'module', dependencies, oclif: { bin: 'host', dirname: 'host', topicSeparator: ' ', plugins: oclifPlugins } }),
+    JSON.stringify({
+      name: 'host-cli',
+      version: '1.0.0',
+      type: 'module',
+      dependencies,
+      oclif: { bin: 'host', dirname: 'host', topicSeparator: ' ', plugins: oclifPlugins },
+    }),
   );
   mkdirSync(join(root, 'bin'));
   writeFileSync(join(root, 'bin', 'run.js'), "import { execute } from '@oclif/core';\nawait execute({ dir: import.meta.url });\n");
@@ -97,9 +103,15 @@ describe('host plugins link', () => {
 
   it('runs `host token list --json` from the linked plugin against the simulator', async () => {
     const project = sim.state.projects().find((p) => p.pathWithNamespace === SEED_PATHS.project)!;
-    const seeded = sim.state.createDeployToken({ kind: 'project', id: project.id }, { name: 'linked-plugin', scopes: ['read_repository'], expiresAt: null });
+    const seeded = sim.state.createDeployToken(
+      { kind: 'project', id: project.id },
+      { name: 'linked-plugin', scopes: ['read_repository'], expiresAt: null },
+    );
     sim.log.clear();
-    const list = await run(['token', 'list', '--project', SEED_PATHS.project, '--json'], { GITLAB_HOST: sim.url, GITLAB_TOKEN: SEED_TOKENS.owner });
+    const list = await run(['token', 'list', '--project', SEED_PATHS.project, '--json'], {
+      GITLAB_HOST: sim.url,
+      GITLAB_TOKEN: SEED_TOKENS.owner,
+    });
     expect(stderrBeyondLinkWarning(list.stderr)).toEqual([]);
     expect(list.code).toBe(0);
     const body = list.json<{ target: unknown; tokens: Array<{ id: number; name: string }> }>();
@@ -112,7 +124,10 @@ describe('host plugins link', () => {
   it('no longer has glkeys commands after `plugins unlink`', async () => {
     expect((await run(['plugins', 'unlink', '@glkeys/cli'])).code).toBe(0);
     expect((await run(['plugins'])).stdout).not.toContain('@glkeys/cli');
-    const gone = await run(['token', 'list', '--project', SEED_PATHS.project, '--json'], { GITLAB_HOST: sim.url, GITLAB_TOKEN: SEED_TOKENS.owner });
+    const gone = await run(['token', 'list', '--project', SEED_PATHS.project, '--json'], {
+      GITLAB_HOST: sim.url,
+      GITLAB_TOKEN: SEED_TOKENS.owner,
+    });
     expect(gone.code).not.toBe(0);
     expect(gone.stderr).toMatch(/command token:list not found|token list.*not found/i);
   });

@@ -77,7 +77,10 @@ describe('the token prompt on a terminal', () => {
   });
 
   it('should read one line from a pipe when not on a terminal', async () => {
-    const run = await runCli(['auth', 'status', '--json'], { env: { GITLAB_HOST: sim.url, GITLAB_TOKEN: undefined }, input: `${SEED_TOKENS.owner}\nignored\n` });
+    const run = await runCli(['auth', 'status', '--json'], {
+      env: { GITLAB_HOST: sim.url, GITLAB_TOKEN: undefined },
+      input: `${SEED_TOKENS.owner}\nignored\n`,
+    });
     expect(run.code).toBe(0);
     expect(run.json<{ user: { username: string } }>().user.username).toBe('alice');
     expect(run.stdout + run.stderr).not.toContain(SEED_TOKENS.owner);

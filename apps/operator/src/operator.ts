@@ -67,7 +67,11 @@ export function createOperator(options: OperatorOptions): Operator {
     ...(options.healthProbeBindAddress === undefined ? {} : { healthProbeBindAddress: options.healthProbeBindAddress }),
   });
   const credentialMetrics = glkeysMetrics(metrics);
-  const requests = metrics.counter({ name: 'glkeys_gitlab_requests_total', help: 'GitLab API requests by host and status', labelNames: ['host', 'status'] as const });
+  const requests = metrics.counter({
+    name: 'glkeys_gitlab_requests_total',
+    help: 'GitLab API requests by host and status',
+    labelNames: ['host', 'status'] as const,
+  });
   const clients = new GitlabClients({ onAttempt: (event) => requests.inc({ host: event.host, status: String(event.status) }) });
   const gate = new RateLimitGate();
   const identity = options.identity ?? `${hostname()}_${randomUUID()}`;
@@ -86,7 +90,13 @@ export function createOperator(options: OperatorOptions): Operator {
   const sink = logSink(logger);
   const kinds = [deployTokenKind, deployKeyKind] as KindAdapter<CommonSpec & { target: { name: string } }>[];
   const pieces = kinds.map((adapter) => {
-    const controller = new Controller({ name: adapter.kind.toLowerCase(), reconcile: credentialReconciler(adapter, deps), concurrency: options.concurrency ?? 1, metrics, logger });
+    const controller = new Controller({
+      name: adapter.kind.toLowerCase(),
+      reconcile: credentialReconciler(adapter, deps),
+      concurrency: options.concurrency ?? 1,
+      metrics,
+      logger,
+    });
     // Cached objects are read only for routing (who uses an auth Secret); reconciles read fresh.
     const informer = createInformer<KubernetesObject & { spec?: Partial<CommonSpec> }>({
       kubeConfig: options.kubeConfig,
@@ -108,7 +118,9 @@ export function createOperator(options: OperatorOptions): Operator {
     kubeConfig: options.kubeConfig,
     apiVersion: 'v1',
     kind: 'Secret',
-    labelSelector: Object.entries(MANAGED_BY_LABEL).map(([k, v]) => `${k}=${v}`).join(','),
+    labelSelector: Object.entries(MANAGED_BY_LABEL)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(','),
     ...(options.namespace ? { namespace: options.namespace } : {}),
     log: sink,
   });
@@ -130,7 +142,8 @@ export function createOperator(options: OperatorOptions): Operator {
   const toUsers = (secret: V1Secret) => {
     for (const { informer, controller } of pieces) {
       for (const object of informer.list(secret.metadata?.namespace)) {
-        if (object.spec?.auth?.token?.secretRef?.name === secret.metadata?.name) controller.enqueue(`${object.metadata?.namespace}/${object.metadata?.name}`);
+        if (object.spec?.auth?.token?.secretRef?.name === secret.metadata?.name)
+          controller.enqueue(`${object.metadata?.namespace}/${object.metadata?.name}`);
       }
     }
   };
@@ -197,10 +210,26 @@ export function createOperator(options: OperatorOptions): Operator {
 }
 
 function glkeysMetrics(metrics: Metrics): CredentialMetrics {
-  const created = metrics.counter({ name: 'glkeys_credentials_created_total', help: 'Credentials minted, by kind and why', labelNames: ['kind', 'action'] as const });
-  const revoked = metrics.counter({ name: 'glkeys_credentials_revoked_total', help: 'Credentials revoked, by kind', labelNames: ['kind'] as const });
-  const orphans = metrics.counter({ name: 'glkeys_orphans_collected_total', help: 'Stray credentials (found by owner marker) revoked, by kind', labelNames: ['kind'] as const });
-  const expiry = metrics.gauge({ name: 'glkeys_credential_expiry_seconds', help: 'Seconds until the current credential expires', labelNames: ['kind', 'namespace', 'name'] as const });
+  const created = metrics.counter({
+    name: 'glkeys_credentials_created_total',
+    help: 'Credentials minted, by kind and why',
+    labelNames: ['kind', 'action'] as const,
+  });
+  const revoked = metrics.counter({
+    name: 'glkeys_credentials_revoked_total',
+    help: 'Credentials revoked, by kind',
+    labelNames: ['kind'] as const,
+  });
+  const orphans = metrics.counter({
+    name: 'glkeys_orphans_collected_total',
+    help: 'Stray credentials (found by owner marker) revoked, by kind',
+    labelNames: ['kind'] as const,
+  });
+  const expiry = metrics.gauge({
+    name: 'glkeys_credential_expiry_seconds',
+    help: 'Seconds until the current credential expires',
+    labelNames: ['kind', 'namespace', 'name'] as const,
+  });
   return {
     minted: (kind, action) => created.inc({ kind, action }),
     revoked: (kind, count) => count > 0 && revoked.inc({ kind }, count),

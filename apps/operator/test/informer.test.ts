@@ -45,7 +45,13 @@ describe('createInformer', () => {
   it('sees add/update/delete of labelled Secrets only and never caches the others', async () => {
     await secret('a', true);
     await secret('unlabelled-1', false);
-    const informer = createInformer<V1Secret>({ kubeConfig: testEnv().kubeConfig, apiVersion: 'v1', kind: 'Secret', namespace: ns.name, labelSelector: `${LABEL}=true` });
+    const informer = createInformer<V1Secret>({
+      kubeConfig: testEnv().kubeConfig,
+      apiVersion: 'v1',
+      kind: 'Secret',
+      namespace: ns.name,
+      labelSelector: `${LABEL}=true`,
+    });
     expect(informer.hasSynced()).toBe(false);
     const recorder = start(informer as Informer<KubernetesObject>);
     await informer.synced();
@@ -68,7 +74,13 @@ describe('createInformer', () => {
   it('works for a custom resource once its CRD is applied, retrying until then', async () => {
     const group = `t${Date.now().toString(36)}.glkeys.io`;
     const ext = testEnv().kubeConfig.makeApiClient(ApiextensionsV1Api);
-    const informer = createInformer({ kubeConfig: testEnv().kubeConfig, apiVersion: `${group}/v1`, kind: 'Widget', namespace: ns.name, restartBackoff: { initialMs: 200, maxMs: 1000 } });
+    const informer = createInformer({
+      kubeConfig: testEnv().kubeConfig,
+      apiVersion: `${group}/v1`,
+      kind: 'Widget',
+      namespace: ns.name,
+      restartBackoff: { initialMs: 200, maxMs: 1000 },
+    });
     const recorder = start(informer);
     await vi.waitFor(() => expect(informer.stats().restarts).toBeGreaterThanOrEqual(1), eventually);
     expect(informer.hasSynced()).toBe(false);
@@ -80,14 +92,29 @@ describe('createInformer', () => {
           group,
           scope: 'Namespaced',
           names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
-          versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
+          versions: [
+            {
+              name: 'v1',
+              served: true,
+              storage: true,
+              schema: {
+                openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } },
+              },
+            },
+          ],
         },
       },
     });
     try {
       await informer.synced();
       const custom = testEnv().kubeConfig.makeApiClient(CustomObjectsApi);
-      await custom.createNamespacedCustomObject({ group, version: 'v1', namespace: ns.name, plural: 'widgets', body: { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'w1' }, spec: { size: 3 } } });
+      await custom.createNamespacedCustomObject({
+        group,
+        version: 'v1',
+        namespace: ns.name,
+        plural: 'widgets',
+        body: { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'w1' }, spec: { size: 3 } },
+      });
       await vi.waitFor(() => expect(recorder.since(0)).toEqual(['add w1']), eventually);
       expect((informer.get(ns.name, 'w1') as { spec?: { size?: number } }).spec?.size).toBe(3);
     } finally {
@@ -97,7 +124,12 @@ describe('createInformer', () => {
 
   it('recovers a watch broken by a 403 with backoff, and the missed changes come out as events', async () => {
     const admin = testEnv().kubeConfig;
-    const grant = { namespace: ns.name, serviceAccount: 'watcher', name: 'secret-reader', rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }] };
+    const grant = {
+      namespace: ns.name,
+      serviceAccount: 'watcher',
+      name: 'secret-reader',
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }],
+    };
     const { kubeConfig } = await testEnv().kubeconfigFor({ serviceAccount: { namespace: ns.name, name: 'watcher' } });
     await createRole(admin, grant);
     for (const name of ['s1', 's2', 's3']) await secret(name, true);
@@ -137,14 +169,20 @@ describe('createInformer', () => {
     await bind(admin, grant);
     await vi.waitFor(() => expect(names(informer.list())).toEqual(['s1', 's3', 's4']), eventually);
     const live = await core().listNamespacedSecret({ namespace: ns.name, labelSelector: `${LABEL}=true` });
-    for (const s of live.items) expect(informer.get(ns.name, s.metadata!.name!)?.metadata?.resourceVersion).toBe(s.metadata?.resourceVersion);
+    for (const s of live.items)
+      expect(informer.get(ns.name, s.metadata!.name!)?.metadata?.resourceVersion).toBe(s.metadata?.resourceVersion);
     expect(recorder.since(seen)).toEqual(['add s4', 'delete s2', 'update s1']);
     expect(recorder.violations).toEqual([]);
   });
 
   it('after stop() and start() announces each live object once more and keeps the mirror valid', async () => {
     for (const name of ['s1', 's2']) await secret(name, true);
-    const informer = createInformer({ kubeConfig: testEnv().kubeConfig, path: '/api/v1/secrets', namespace: ns.name, labelSelector: `${LABEL}=true` });
+    const informer = createInformer({
+      kubeConfig: testEnv().kubeConfig,
+      path: '/api/v1/secrets',
+      namespace: ns.name,
+      labelSelector: `${LABEL}=true`,
+    });
     const recorder = start(informer);
     await informer.synced();
     expect(recorder.since(0)).toEqual(['add s1', 'add s2']);
@@ -163,7 +201,12 @@ describe('createInformer', () => {
   });
 
   it('rejects synced() when stopped before the first list', async () => {
-    const informer = createInformer({ kubeConfig: testEnv().kubeConfig, apiVersion: 'v1', kind: 'NoSuchKind', restartBackoff: { initialMs: 100, maxMs: 200 } });
+    const informer = createInformer({
+      kubeConfig: testEnv().kubeConfig,
+      apiVersion: 'v1',
+      kind: 'NoSuchKind',
+      restartBackoff: { initialMs: 100, maxMs: 200 },
+    });
     informer.start();
     const synced = informer.synced();
     await vi.waitFor(() => expect(informer.stats().restarts).toBeGreaterThanOrEqual(1), eventually);

@@ -107,7 +107,12 @@ describe('LeaderElector', () => {
 
   it('stops leading when it cannot renew (RBAC revoked), before anyone else takes over', async () => {
     const admin = testEnv().kubeConfig;
-    const grant = { namespace: ns.name, serviceAccount: 'elector', name: 'lease-holder', rules: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }] };
+    const grant = {
+      namespace: ns.name,
+      serviceAccount: 'elector',
+      name: 'lease-holder',
+      rules: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }],
+    };
     const { kubeConfig } = await testEnv().kubeconfigFor({ serviceAccount: { namespace: ns.name, name: 'elector' } });
     await createRole(admin, grant);
     const log: string[] = [];

@@ -43,7 +43,8 @@ newCalls();
 console.log(`   ${result.action}: id ${stored.value.id}, username ${stored.value.username}, token ${mask(stored.value.token)}`);
 
 step('list the project deploy tokens');
-for (const t of await listDeployTokens(gitlab, target, { active: true })) console.log(`   #${t.id} ${t.name} scopes=${t.scopes.join(',')} expires=${t.expiresAt}`);
+for (const t of await listDeployTokens(gitlab, target, { active: true }))
+  console.log(`   #${t.id} ${t.name} scopes=${t.scopes.join(',')} expires=${t.expiresAt}`);
 newCalls();
 
 step('ensure again with verification: the token is alive, nothing is written');
@@ -59,7 +60,9 @@ console.log(`   ${result.action}: now id ${stored.value.id} (generation ${stored
 step('revoke everything this owner has');
 result = await lifecycle.revokeAll(stored.state);
 newCalls();
-console.log(`   revoked ${result.revoked.join(', ')}; live tokens left: ${(await listDeployTokens(gitlab, target, { active: true })).length}`);
+console.log(
+  `   revoked ${result.revoked.join(', ')}; live tokens left: ${(await listDeployTokens(gitlab, target, { active: true })).length}`,
+);
 newCalls();
 
 step('deploy key: generate ECDSA P-384 (Flux default) and register it read-only');

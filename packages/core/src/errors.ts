@@ -79,10 +79,7 @@ export class UnauthorizedError extends GitlabApiError {}
 export class ForbiddenError extends GitlabApiError {
   readonly missingScope: string | undefined;
 
-  constructor(
-    message: string,
-    init: ConstructorParameters<typeof GitlabApiError>[2] & { missingScope?: string },
-  ) {
+  constructor(message: string, init: ConstructorParameters<typeof GitlabApiError>[2] & { missingScope?: string }) {
     super('FORBIDDEN', message, init);
     this.missingScope = init.missingScope;
   }

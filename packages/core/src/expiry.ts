@@ -17,7 +17,11 @@ export interface ExpiryInput {
 export function parseDuration(input: string, field = 'expiresAfter'): number {
   const text = input.trim();
   if (!DURATION.test(text)) {
-    throw new ValidationError(field, 'duration like 30d, 720h, 1w', `${field}: "${input}" is not a duration; use a number with m, h, d or w (e.g. 30d, 720h)`);
+    throw new ValidationError(
+      field,
+      'duration like 30d, 720h, 1w',
+      `${field}: "${input}" is not a duration; use a number with m, h, d or w (e.g. 30d, 720h)`,
+    );
   }
   let total = 0;
   for (const [, amount, unit] of text.matchAll(/(\d+)([mhdw])/g)) {
@@ -42,7 +46,11 @@ export function resolveExpiry(input: ExpiryInput, now: Date = new Date()): strin
     throw new ValidationError('expiresAt', 'valid date', `expiresAt: "${String(expiresAt)}" is not a valid date`);
   }
   if (date.getTime() <= now.getTime()) {
-    throw new ValidationError('expiresAt', 'in the future', `expiresAt: ${date.toISOString()} is in the past; GitLab would create an expired credential`);
+    throw new ValidationError(
+      'expiresAt',
+      'in the future',
+      `expiresAt: ${date.toISOString()} is in the past; GitLab would create an expired credential`,
+    );
   }
   return date.toISOString();
 }
@@ -50,7 +58,11 @@ export function resolveExpiry(input: ExpiryInput, now: Date = new Date()): strin
 function parseTimestamp(text: string): Date {
   const trimmed = text.trim();
   if (!RFC3339.test(trimmed)) {
-    throw new ValidationError('expiresAt', 'RFC 3339 time', `expiresAt: "${text}" is not an RFC 3339 time (e.g. 2027-01-01T00:00:00Z or 2027-01-01)`);
+    throw new ValidationError(
+      'expiresAt',
+      'RFC 3339 time',
+      `expiresAt: "${text}" is not an RFC 3339 time (e.g. 2027-01-01T00:00:00Z or 2027-01-01)`,
+    );
   }
   const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(trimmed) ? `${trimmed}T00:00:00Z` : trimmed);
   // Date accepts 2027-02-30 by rolling over; GitLab does not, so neither do we.

@@ -64,10 +64,11 @@ export function wait(ms: number, signal?: AbortSignal, sleep?: (ms: number) => P
       signal.removeEventListener('abort', onAbort);
       resolve();
     };
-    if (sleep) sleep(ms).then(done, (error: unknown) => {
-      signal.removeEventListener('abort', onAbort);
-      reject(error);
-    });
+    if (sleep)
+      sleep(ms).then(done, (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      });
     else timeout = setTimeout(done, ms);
   });
 }

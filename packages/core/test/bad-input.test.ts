@@ -31,8 +31,10 @@ type Case = [label: string, run: () => Promise<unknown>, field: string, rule: st
 
 const project = (ref: string | number) => () => createDeployToken(client, resolveTarget({ project: ref }), good, NOW);
 const group = (ref: string | number) => () => createDeployToken(client, resolveTarget({ group: ref }), good, NOW);
-const token = (input: Partial<CreateDeployTokenInput>, kind: 'project' | 'group' = 'project') => () =>
-  createDeployToken(client, resolveTarget({ [kind]: 'platform/apps' }), { ...good, ...input } as CreateDeployTokenInput, NOW);
+const token =
+  (input: Partial<CreateDeployTokenInput>, kind: 'project' | 'group' = 'project') =>
+  () =>
+    createDeployToken(client, resolveTarget({ [kind]: 'platform/apps' }), { ...good, ...input } as CreateDeployTokenInput, NOW);
 
 const cases: Case[] = [
   // IDs and paths
@@ -57,8 +59,18 @@ const cases: Case[] = [
   ['ssh URL', project('ssh://git@gitlab.example.com/platform/apps'), 'project', 'http(s) URL'],
   ['group with slash at end', group('platform/'), 'group', 'no leading or trailing "/"'],
   ['group with unicode', group('plätform'), 'group', 'path characters'],
-  ['both project and group', () => createDeployToken(client, resolveTarget({ project: 'a/b', group: 'a' }), good, NOW), 'project/group', 'exactly one of project or group'],
-  ['neither project nor group', () => createDeployToken(client, resolveTarget({}), good, NOW), 'project/group', 'exactly one of project or group'],
+  [
+    'both project and group',
+    () => createDeployToken(client, resolveTarget({ project: 'a/b', group: 'a' }), good, NOW),
+    'project/group',
+    'exactly one of project or group',
+  ],
+  [
+    'neither project nor group',
+    () => createDeployToken(client, resolveTarget({}), good, NOW),
+    'project/group',
+    'exactly one of project or group',
+  ],
   // scopes
   ['no scopes', token({ scopes: [] }), 'scopes', 'at least one scope'],
   ['unknown scope', token({ scopes: ['api'] }), 'scopes', 'known scope'],
@@ -66,7 +78,12 @@ const cases: Case[] = [
   ['upper-case scope', token({ scopes: ['READ_REGISTRY'] }), 'scopes', 'known scope'],
   ['empty-string scope', token({ scopes: [''] }), 'scopes', 'known scope'],
   ['group with virtual registry scope', token({ scopes: ['read_virtual_registry'] }, 'group'), 'scopes', 'project-only scope'],
-  ['group with write virtual registry', token({ scopes: ['read_repository', 'write_virtual_registry'] }, 'group'), 'scopes', 'project-only scope'],
+  [
+    'group with write virtual registry',
+    token({ scopes: ['read_repository', 'write_virtual_registry'] }, 'group'),
+    'scopes',
+    'project-only scope',
+  ],
   ['scopes not a list', token({ scopes: 'read_repository' as never }), 'scopes', 'at least one scope'],
   // names
   ['empty name', token({ name: '' }), 'name', 'not empty'],
@@ -97,10 +114,25 @@ const cases: Case[] = [
   ['expiresAfter zero', token({ expiresAfter: '0d' }), 'expiresAfter', 'longer than zero'],
   ['expiresAfter empty', token({ expiresAfter: '' }), 'expiresAfter', 'duration like 30d, 720h, 1w'],
   // deploy keys
-  ['deploy key empty title', () => registerDeployKey(client, { kind: 'path', path: 'a/b' }, { title: '', key: 'ssh-ed25519 AAAA' }), 'title', 'not empty'],
-  ['deploy key long title', () => registerDeployKey(client, { kind: 'path', path: 'a/b' }, { title: 't'.repeat(256), key: 'x' }), 'title', 'at most 255 characters'],
+  [
+    'deploy key empty title',
+    () => registerDeployKey(client, { kind: 'path', path: 'a/b' }, { title: '', key: 'ssh-ed25519 AAAA' }),
+    'title',
+    'not empty',
+  ],
+  [
+    'deploy key long title',
+    () => registerDeployKey(client, { kind: 'path', path: 'a/b' }, { title: 't'.repeat(256), key: 'x' }),
+    'title',
+    'at most 255 characters',
+  ],
   // lifecycle driver spec is checked when built
-  ['driver with bad scope', async () => deployTokenDriver(client, { kind: 'project', id: 7 }, { scopes: ['nope'] }), 'scopes', 'known scope'],
+  [
+    'driver with bad scope',
+    async () => deployTokenDriver(client, { kind: 'project', id: 7 }, { scopes: ['nope'] }),
+    'scopes',
+    'known scope',
+  ],
 ];
 
 describe('invalid input is refused before any GitLab call', () => {
@@ -110,10 +142,12 @@ describe('invalid input is refused before any GitLab call', () => {
 
   it.each(cases)('%s', async (_label, run, field, rule) => {
     const before = server.received.length;
-    const error = await Promise.resolve().then(run).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await Promise.resolve()
+      .then(run)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).field).toBe(field);
     expect((error as ValidationError).rule).toBe(rule);

@@ -54,12 +54,16 @@ describe('project variables against the simulator', () => {
   it('should refuse an unmaskable value and a bad key before calling GitLab', async () => {
     env = await startSim();
     env.sim.log.clear();
-    await expect(createProjectVariable(env.client, project, { key: 'K', value: 'short', masked: true })).rejects.toBeInstanceOf(ValidationError);
-    await expect(createProjectVariable(env.client, project, { key: 'bad-key', value: 'x' })).rejects.toMatchObject({ rule: expect.stringContaining('[A-Za-z0-9_]') });
+    await expect(createProjectVariable(env.client, project, { key: 'K', value: 'short', masked: true })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(createProjectVariable(env.client, project, { key: 'bad-key', value: 'x' })).rejects.toMatchObject({
+      rule: expect.stringContaining('[A-Za-z0-9_]'),
+    });
     expect(env.sim.log.count()).toBe(0);
   });
 
-  it('should surface GitLab\'s refusal of a duplicate key', async () => {
+  it("should surface GitLab's refusal of a duplicate key", async () => {
     env = await startSim();
     await createProjectVariable(env.client, project, { key: 'DUP', value: 'v1' });
     await expect(createProjectVariable(env.client, project, { key: 'DUP', value: 'v2' })).rejects.toBeInstanceOf(GitlabValidationError);

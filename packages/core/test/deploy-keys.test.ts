@@ -25,7 +25,7 @@ const web = parseGitlabRef(SEED_PATHS.project);
 const api = parseGitlabRef(SEED_PATHS.otherProject);
 
 describe('project deploy keys', () => {
-  it('should register a read-only key whose fingerprints match GitLab\'s, then update, enable and delete it', async () => {
+  it("should register a read-only key whose fingerprints match GitLab's, then update, enable and delete it", async () => {
     env = await startSim();
     const pair = await generateKeyPair({ algorithm: 'ecdsa', curve: 'p384', comment: 'flux' });
     const key = await registerDeployKey(env.client, web, { title: 'flux', key: pair.publicKey, expiresAfter: '90d' });
@@ -62,7 +62,9 @@ describe('project deploy keys', () => {
     await registerDeployKey(env.client, web, { title: 'mine', key: pair.publicKey });
     const outsider = createGitlabClient({ host: env.sim.url, token: SEED_TOKENS.outsider });
     await outsider.projects.create({ name: 'tools' });
-    const error = await registerDeployKey(outsider, parseGitlabRef('dave/tools'), { title: 't', key: pair.publicKey }).catch((e: unknown) => e);
+    const error = await registerDeployKey(outsider, parseGitlabRef('dave/tools'), { title: 't', key: pair.publicKey }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(GitlabValidationError);
     expect((error as GitlabValidationError).status).toBe(400);
     expect((error as Error).message).toMatch(/fingerprint_sha256 has already been taken/);

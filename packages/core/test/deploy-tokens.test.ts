@@ -85,7 +85,9 @@ describe('group deploy tokens', () => {
   it('should refuse a Maintainer creating a group token with a ForbiddenError', async () => {
     env = await startSim({}, { token: SEED_TOKENS.maintainer });
     const subgroup = resolveTarget({ group: SEED_PATHS.subgroup });
-    await expect(createDeployToken(env.client, subgroup, { name: 'g', scopes: ['read_repository'] })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(createDeployToken(env.client, subgroup, { name: 'g', scopes: ['read_repository'] })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
   });
 });
 

@@ -111,8 +111,15 @@ describe('lifecycle under faults and crashes', () => {
           if (attempt >= 25) throw error;
         }
       }
-      const live = liveTokens(env.sim, PROJECT, new CredentialLifecycle({ driver: {} as never, owner, name: 'x', persist: async () => {} }).ownerKey);
-      expect(live.map((t) => t.id), `cycle ${cycle} owner ${owner}`).toEqual([values.get(owner)!.id]);
+      const live = liveTokens(
+        env.sim,
+        PROJECT,
+        new CredentialLifecycle({ driver: {} as never, owner, name: 'x', persist: async () => {} }).ownerKey,
+      );
+      expect(
+        live.map((t) => t.id),
+        `cycle ${cycle} owner ${owner}`,
+      ).toEqual([values.get(owner)!.id]);
     }
 
     const log = env.sim.log.entries();
@@ -146,7 +153,12 @@ describe('lifecycle under faults and crashes', () => {
     const persistOk = async (update: { state: LifecycleState }) => {
       state = structuredClone(update.state);
     };
-    const base = new CredentialLifecycle({ driver: deployTokenDriver(env.client, target, { scopes: ['read_repository'] }), owner, name: 'c', persist: persistOk });
+    const base = new CredentialLifecycle({
+      driver: deployTokenDriver(env.client, target, { scopes: ['read_repository'] }),
+      owner,
+      name: 'c',
+      persist: persistOk,
+    });
     await base.ensure(undefined);
     const CRASHES = 7;
     for (let i = 0; i < CRASHES; i += 1) {

@@ -45,7 +45,13 @@ async function tokenLifecycle(options: { graceMs?: number; owner?: string; now?:
   env ??= await startSim();
   const { store, persist } = memoryStore<DeployTokenValue>();
   const driver = deployTokenDriver(env.client, await projectRef(), { scopes: ['read_repository'], expiresAfter: '30d' });
-  const lifecycle = new CredentialLifecycle({ driver, owner: options.owner ?? 'cluster-a/flux-system/flux-system', name: 'flux-system-main', persist, ...options });
+  const lifecycle = new CredentialLifecycle({
+    driver,
+    owner: options.owner ?? 'cluster-a/flux-system/flux-system',
+    name: 'flux-system-main',
+    persist,
+    ...options,
+  });
   return { lifecycle, store, sim: env.sim };
 }
 
@@ -222,7 +228,7 @@ describe('deploy token lifecycle against the simulator', () => {
 });
 
 describe('deploy key lifecycle against the simulator', () => {
-  it('should register a generated key whose fingerprint equals GitLab\'s, rotate it and delete all', async () => {
+  it("should register a generated key whose fingerprint equals GitLab's, rotate it and delete all", async () => {
     env = await startSim();
     const { store, persist } = memoryStore<DeployKeyValue>();
     const lifecycle = new CredentialLifecycle({
@@ -257,25 +263,51 @@ describe('state version 2: migration and scheduling', () => {
     const legacyOwner = 'secret:cluster/ns/creds@project platform/apps/web';
     const { store, persist } = memoryStore<DeployTokenValue>();
     // glkeys 0.1 minted under the legacy owner and stored a version-1 state.
-    const old = new CredentialLifecycle({ driver: deployTokenDriver(env.client, target, { scopes: ['read_repository'] }), owner: legacyOwner, name: 'n', persist });
+    const old = new CredentialLifecycle({
+      driver: deployTokenDriver(env.client, target, { scopes: ['read_repository'] }),
+      owner: legacyOwner,
+      name: 'n',
+      persist,
+    });
     await old.ensure(undefined);
     await old.rotate(store.state, { signal: new AbortController().signal });
     const v2 = store.state!;
     const { target: _t, specHash: _s, ...currentV1 } = v2.current!;
     const v1 = { version: 1, kind: 'deploy-token', ownerKey: v2.ownerKey, generation: v2.generation, current: currentV1, retiring: [] };
     // A stray from a crash under the legacy owner (generation 9, not in the state).
-    const stray = await deployTokenDriver(env.client, target, { scopes: ['read_repository'] }).create(markName('n', { ownerKey: v2.ownerKey, generation: 9 }), new Date());
+    const stray = await deployTokenDriver(env.client, target, { scopes: ['read_repository'] }).create(
+      markName('n', { ownerKey: v2.ownerKey, generation: 9 }),
+      new Date(),
+    );
 
-    const now = new CredentialLifecycle({ driver: deployTokenDriver(env.client, target, { scopes: ['read_repository'] }), owner: 'secret:cluster/ns/creds', legacyOwners: [legacyOwner], name: 'n', persist });
+    const now = new CredentialLifecycle({
+      driver: deployTokenDriver(env.client, target, { scopes: ['read_repository'] }),
+      owner: 'secret:cluster/ns/creds',
+      legacyOwners: [legacyOwner],
+      name: 'n',
+      persist,
+    });
     env.sim.log.clear();
     const kept = await now.ensure(v1);
     expect(kept.action).toBe('kept');
     // No GitLab write; the migrated state is stored once.
     expect(env.sim.log.count({ write: true })).toBe(0);
     expect(store.writes.at(-1)!.state.version).toBe(2);
-    expect(store.state).toMatchObject({ version: 2, ownerKey: now.ownerKey, formerOwnerKeys: [v2.ownerKey], current: { id: v2.current!.id, target } });
+    expect(store.state).toMatchObject({
+      version: 2,
+      ownerKey: now.ownerKey,
+      formerOwnerKeys: [v2.ownerKey],
+      current: { id: v2.current!.id, target },
+    });
     // A version-1 state of an owner that is neither this one nor a legacy one stays foreign.
-    await expect(new CredentialLifecycle({ driver: deployTokenDriver(env.client, target, { scopes: ['read_repository'] }), owner: 'someone', name: 'n', persist }).ensure(v1)).rejects.toBeInstanceOf(LifecycleError);
+    await expect(
+      new CredentialLifecycle({
+        driver: deployTokenDriver(env.client, target, { scopes: ['read_repository'] }),
+        owner: 'someone',
+        name: 'n',
+        persist,
+      }).ensure(v1),
+    ).rejects.toBeInstanceOf(LifecycleError);
     const all = await now.revokeAll(store.state);
     expect(all.revoked).toEqual(expect.arrayContaining([v2.current!.id, stray.record.id]));
     expect(liveTokens(env.sim, PROJECT, v2.ownerKey)).toHaveLength(0);
@@ -286,7 +318,15 @@ describe('state version 2: migration and scheduling', () => {
     let now = new Date('2026-12-01T00:00:00Z');
     const { store, persist } = memoryStore<DeployTokenValue>();
     const driver = deployTokenDriver(env.client, await projectRef(), { scopes: ['read_repository'], expiresAfter: '30d' });
-    const lifecycle = new CredentialLifecycle({ driver, owner: 'sched', name: 'n', persist, rotateBeforeExpiryMs: 7 * 86_400_000, graceMs: 3_600_000, now: () => now });
+    const lifecycle = new CredentialLifecycle({
+      driver,
+      owner: 'sched',
+      name: 'n',
+      persist,
+      rotateBeforeExpiryMs: 7 * 86_400_000,
+      graceMs: 3_600_000,
+      now: () => now,
+    });
     const created = await lifecycle.ensure(undefined);
     const expires = Date.parse(created.state.current!.expiresAt!);
     expect(Date.parse(created.nextCheckAt!)).toBe(expires - 7 * 86_400_000);

@@ -15,7 +15,10 @@ const fetchOverNode = createNodeFetch();
 
 describe('the node:http fetch under ky', () => {
   it('should follow a 301 for a GET, keeping the token on the same origin', async () => {
-    const server = await serve([{ status: 301, headers: { location: '/api/v4/projects/7' } }, { status: 200, body: { id: 7 } }]);
+    const server = await serve([
+      { status: 301, headers: { location: '/api/v4/projects/7' } },
+      { status: 200, body: { id: 7 } },
+    ]);
     const response = await fetchOverNode(`${server.url}/api/v4/projects/old%2Fpath`, { headers: { 'private-token': 't' } });
     expect(await response.json()).toEqual({ id: 7 });
     expect(server.received.map((r) => r.url)).toEqual(['/api/v4/projects/old%2Fpath', '/api/v4/projects/7']);
@@ -23,9 +26,15 @@ describe('the node:http fetch under ky', () => {
   });
 
   it('should turn a POST answered 303 into a GET without a body, as fetch does', async () => {
-    const server = await serve([{ status: 303, headers: { location: '/done' } }, { status: 200, body: {} }]);
+    const server = await serve([
+      { status: 303, headers: { location: '/done' } },
+      { status: 200, body: {} },
+    ]);
     await fetchOverNode(`${server.url}/create`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
-    expect(server.received.map((r) => [r.method, r.body])).toEqual([['POST', '{"a":1}'], ['GET', '']]);
+    expect(server.received.map((r) => [r.method, r.body])).toEqual([
+      ['POST', '{"a":1}'],
+      ['GET', ''],
+    ]);
   });
 
   it('should drop credentials when a redirect leaves the origin', async () => {

@@ -35,7 +35,8 @@ it('should list 228 tokens over 3 pages, the same as the full client, and pass a
   const reader = createGitlabReader({ host: sim.url, token: SEED_TOKENS.owner });
   const before = (await listDeployTokens(reader, project)).length;
   const created = [];
-  for (let i = 0; i < 230; i += 1) created.push(await createDeployToken(client, project, { name: `bulk-${i}`, scopes: ['read_repository'] }));
+  for (let i = 0; i < 230; i += 1)
+    created.push(await createDeployToken(client, project, { name: `bulk-${i}`, scopes: ['read_repository'] }));
   // GitLab (and the simulator) destroys a revoked deploy token: it leaves the list.
   await revokeDeployToken(client, project, created[0]!.id);
   await revokeDeployToken(client, project, created[1]!.id);

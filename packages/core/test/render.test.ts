@@ -21,7 +21,7 @@ const key = {
 };
 
 describe('Secret renderers', () => {
-  it('should render External Secrets\' username/token', () => {
+  it("should render External Secrets' username/token", () => {
     expect(renderTokenSecret('token', token).stringData).toEqual({ username: token.username, token: token.token });
   });
 
@@ -63,7 +63,12 @@ describe('Secret renderers', () => {
 
   it('should build a Secret manifest with base64 data and the lifecycle state annotation that reads back', () => {
     const state = { ...emptyState('deploy-token', 'abcdef012345'), generation: 1 };
-    const manifest = secretManifest({ name: 'flux-system', namespace: 'flux-system', rendered: renderTokenSecret('flux-https', token), state });
+    const manifest = secretManifest({
+      name: 'flux-system',
+      namespace: 'flux-system',
+      rendered: renderTokenSecret('flux-https', token),
+      state,
+    });
     expect(manifest.data.password).toBe(Buffer.from(token.token).toString('base64'));
     expect(manifest.metadata.labels['app.kubernetes.io/managed-by']).toBe('glkeys');
     expect(manifest.metadata.annotations[STATE_ANNOTATION]).toBeDefined();

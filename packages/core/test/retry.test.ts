@@ -31,7 +31,9 @@ describe('retrying', () => {
   it('should throw the last error once the budget is spent, and at once when decide says no', async () => {
     const error = new Error('still down');
     const f = fails(10, error);
-    await expect(retrying(f.attempt, { retry: { limit: 2 }, decide: () => ({ retry: true }), sleep: async () => undefined })).rejects.toBe(error);
+    await expect(retrying(f.attempt, { retry: { limit: 2 }, decide: () => ({ retry: true }), sleep: async () => undefined })).rejects.toBe(
+      error,
+    );
     expect(f.calls()).toBe(3);
     const g = fails(10, error);
     const seen: Array<[unknown, number]> = [];
@@ -86,13 +88,17 @@ describe('retrying', () => {
       controller.abort(new Error('reason'));
       throw error;
     };
-    await expect(retrying(attempt, { decide: () => ((decided = true), { retry: true }), signal: controller.signal, sleep: async () => undefined })).rejects.toBe(error);
+    await expect(
+      retrying(attempt, { decide: () => ((decided = true), { retry: true }), signal: controller.signal, sleep: async () => undefined }),
+    ).rejects.toBe(error);
     expect(decided).toBe(false);
   });
 
   it('should not start an attempt when the signal is already aborted', async () => {
     const f = fails(0);
-    await expect(retrying(f.attempt, { decide: () => ({ retry: true }), signal: AbortSignal.abort(new Error('gone')) })).rejects.toThrow('gone');
+    await expect(retrying(f.attempt, { decide: () => ({ retry: true }), signal: AbortSignal.abort(new Error('gone')) })).rejects.toThrow(
+      'gone',
+    );
     expect(f.calls()).toBe(0);
   });
 });

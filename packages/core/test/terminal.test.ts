@@ -29,10 +29,16 @@ const terminal: Array<[string, unknown]> = [
   ['UnauthorizedError 401', new UnauthorizedError('UNAUTHORIZED', '401', { request, status: 401 })],
   ['ForbiddenError 403', new ForbiddenError('403', { request, status: 403, missingScope: 'api' })],
   ['NotFoundError 404', new NotFoundError('NOT_FOUND', '404', { request, status: 404 })],
-  ...[400, 409, 422].map((status): [string, unknown] => [`GitlabValidationError ${status}`, new GitlabValidationError('GITLAB_VALIDATION', String(status), { request, status })]),
+  ...[400, 409, 422].map((status): [string, unknown] => [
+    `GitlabValidationError ${status}`,
+    new GitlabValidationError('GITLAB_VALIDATION', String(status), { request, status }),
+  ]),
   ['an ambiguous project name (CONFLICT without a status)', new GlkeysError('CONFLICT', 'several projects are named web')],
   ...[400, 401, 403, 404, 422].map((status): [string, unknown] => [`Kubernetes ${status}`, kube(status, 'Refused')]),
-  ...(['auth', 'host-key', 'tls', 'not-found', 'rejected'] as GitFailureReason[]).map((reason): [string, unknown] => [`git ${reason}`, new GitCommandError('push', reason, reason)]),
+  ...(['auth', 'host-key', 'tls', 'not-found', 'rejected'] as GitFailureReason[]).map((reason): [string, unknown] => [
+    `git ${reason}`,
+    new GitCommandError('push', reason, reason),
+  ]),
   // Judged by code and fields, so an error of another copy of core (a CommonJS entry) counts too.
   ['a VALIDATION error from another copy of core', Object.assign(new Error('bad'), { code: 'VALIDATION' })],
 ];
@@ -46,7 +52,10 @@ const transient: Array<[string, unknown]> = [
   ['Kubernetes ConflictError (AlreadyExists)', new ConflictError('409', { request: kubeRequest, status: 409, reason: 'AlreadyExists' })],
   ...[429, 500, 503, 504].map((status): [string, unknown] => [`Kubernetes ${status}`, kube(status, 'Busy')]),
   ...['Timeout', 'Unreachable', 'Unknown'].map((reason): [string, unknown] => [`Kubernetes ${reason}`, kube(undefined, reason)]),
-  ...(['unreachable', 'timeout', 'failed'] as GitFailureReason[]).map((reason): [string, unknown] => [`git ${reason}`, new GitCommandError('push', reason, reason)]),
+  ...(['unreachable', 'timeout', 'failed'] as GitFailureReason[]).map((reason): [string, unknown] => [
+    `git ${reason}`,
+    new GitCommandError('push', reason, reason),
+  ]),
   ['a plain Error', new Error('bug')],
   ['a TypeError', new TypeError('x is undefined')],
   ['a raw client exception with a numeric code', Object.assign(new Error('HTTP-Code: 404'), { code: 404 })],
@@ -72,10 +81,12 @@ describe('retryAfterMs', () => {
     expect(retryAfterMs(new ConflictError('409', { request: kubeRequest, status: 409, reason: 'Conflict', retryAfterMs: 0 }))).toBe(0);
   });
 
-  it.each([...terminal, ...transient.slice(1, 4), ['a 429 that named no wait', kube(429, 'TooManyRequests')], ['a foreign error with the property', Object.assign(new Error('x'), { retryAfterMs: 5 })]])(
-    'should be undefined for %s',
-    (_, error) => {
-      expect(retryAfterMs(error)).toBeUndefined();
-    },
-  );
+  it.each([
+    ...terminal,
+    ...transient.slice(1, 4),
+    ['a 429 that named no wait', kube(429, 'TooManyRequests')],
+    ['a foreign error with the property', Object.assign(new Error('x'), { retryAfterMs: 5 })],
+  ])('should be undefined for %s', (_, error) => {
+    expect(retryAfterMs(error)).toBeUndefined();
+  });
 });

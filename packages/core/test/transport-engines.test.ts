@@ -34,7 +34,13 @@ describe.each([
     const waits: number[] = [];
     const send = create({ timeoutMs: 2_000, sleep: async (ms) => void waits.push(ms), random: () => 0.5, ...extra });
     const call = (method: string, path = 'projects/7/deploy_tokens', body?: string) =>
-      send({ method, url: `${server!.url}/api/v4/${path}`, path, headers: { 'private-token': SECRET, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body } : {}) });
+      send({
+        method,
+        url: `${server!.url}/api/v4/${path}`,
+        path,
+        headers: { 'private-token': SECRET, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body } : {}),
+      });
     return { call, waits, server };
   }
 
@@ -55,16 +61,22 @@ describe.each([
   });
 
   it('should retry a GET on 502, 503, 504 and a reset, with the backoff waits', async () => {
-    const { call, server, waits } = await transportFor([{ status: 502 }, { status: 503 }, { reset: true }, { status: 504 }, { status: 200, body: [] }], {
-      retry: { baseDelayMs: 100, maxDelayMs: 300 },
-    });
+    const { call, server, waits } = await transportFor(
+      [{ status: 502 }, { status: 503 }, { reset: true }, { status: 504 }, { status: 200, body: [] }],
+      {
+        retry: { baseDelayMs: 100, maxDelayMs: 300 },
+      },
+    );
     await expect(call('GET')).resolves.toMatchObject({ status: 200 });
     expect(server.received).toHaveLength(5);
     expect(waits).toEqual([50, 100, 150, 150]);
   });
 
   it('should wait what Retry-After asks on 429', async () => {
-    const { call, waits } = await transportFor([{ status: 429, body: 'Retry later', headers: { 'retry-after': '3' } }, { status: 200, body: [] }]);
+    const { call, waits } = await transportFor([
+      { status: 429, body: 'Retry later', headers: { 'retry-after': '3' } },
+      { status: 200, body: [] },
+    ]);
     await call('GET');
     expect(waits).toEqual([3_125]);
   });
@@ -72,7 +84,9 @@ describe.each([
   it('should not retry a POST after 502 or a reset', async () => {
     for (const step of [{ status: 502 }, { reset: true } as const]) {
       const { call, server: s } = await transportFor([step, { status: 201, body: {} }]);
-      await expect(call('POST', 'projects/7/deploy_tokens', '{}')).rejects.toSatisfy((e: unknown) => e instanceof GitlabServerError || e instanceof NetworkError);
+      await expect(call('POST', 'projects/7/deploy_tokens', '{}')).rejects.toSatisfy(
+        (e: unknown) => e instanceof GitlabServerError || e instanceof NetworkError,
+      );
       expect(s.received).toHaveLength(1);
       await s.close();
       server = undefined;
@@ -91,12 +105,18 @@ describe.each([
   });
 
   it('should give up with typed errors', async () => {
-    const { call } = await transportFor([{ status: 401, body: { message: '401 Unauthorized' } }, { status: 404, body: { message: '404 Project Not Found' } }, { status: 429, headers: { 'retry-after': '3600' } }]);
+    const { call } = await transportFor([
+      { status: 401, body: { message: '401 Unauthorized' } },
+      { status: 404, body: { message: '404 Project Not Found' } },
+      { status: 429, headers: { 'retry-after': '3600' } },
+    ]);
     await expect(call('GET')).rejects.toBeInstanceOf(UnauthorizedError);
     await expect(call('GET')).rejects.toThrow(/404 Project Not Found/);
     await expect(call('GET')).rejects.toBeInstanceOf(RateLimitedError);
     const refused = create({ sleep: async () => undefined, retry: { limit: 1 } });
-    await expect(refused({ method: 'GET', url: 'http://127.0.0.1:1/api/v4/x', path: 'x', headers: {} })).rejects.toBeInstanceOf(NetworkError);
+    await expect(refused({ method: 'GET', url: 'http://127.0.0.1:1/api/v4/x', path: 'x', headers: {} })).rejects.toBeInstanceOf(
+      NetworkError,
+    );
   });
 
   it('should follow a 301 for a moved project and drop the token on a cross-origin redirect', async () => {
@@ -124,7 +144,10 @@ describe.each([
   });
 
   it('should never put the token into an error, its cause or its JSON', async () => {
-    const { call } = await transportFor([{ status: 401, body: { message: 'no' } }, { reset: true }, { reset: true }], { retry: { limit: 1 }, timeoutMs: 150 });
+    const { call } = await transportFor([{ status: 401, body: { message: 'no' } }, { reset: true }, { reset: true }], {
+      retry: { limit: 1 },
+      timeoutMs: 150,
+    });
     for (const failure of [await call('GET').catch((e: unknown) => e), await call('GET').catch((e: unknown) => e)]) {
       const text = [String(failure), (failure as Error).stack, JSON.stringify(failure), String((failure as Error).cause)].join('\n');
       expect(text).not.toContain(SECRET);
@@ -135,7 +158,9 @@ describe.each([
 it('the node engine refuses a non-string body before sending anything', async () => {
   server = await startScriptedServer([{ status: 200, body: [] }]);
   const send = createNodeTransport();
-  await expect(send({ method: 'POST', url: `${server.url}/x`, path: 'x', headers: {}, body: new FormData() })).rejects.toThrow(/string bodies only/);
+  await expect(send({ method: 'POST', url: `${server.url}/x`, path: 'x', headers: {}, body: new FormData() })).rejects.toThrow(
+    /string bodies only/,
+  );
   expect(server.received).toHaveLength(0);
 });
 

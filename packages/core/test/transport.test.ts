@@ -49,7 +49,13 @@ describe('transport retries', () => {
   });
 
   it('should retry a GET on 502, 503, 504 and a reset connection, then succeed', async () => {
-    const { client, retries, server } = await clientFor([{ status: 502 }, { status: 503 }, { reset: true }, { status: 504 }, { status: 200, body: token }]);
+    const { client, retries, server } = await clientFor([
+      { status: 502 },
+      { status: 503 },
+      { reset: true },
+      { status: 504 },
+      { status: 200, body: token },
+    ]);
     const shown = await client.deployTokens.show(1, { projectId: 7 });
     expect(shown).toMatchObject({ id: 1 });
     expect(server.received).toHaveLength(5);
@@ -142,7 +148,10 @@ describe('transport retries', () => {
 
   it('should ask an async token provider on every request, for rotating tokens', async () => {
     let calls = 0;
-    server = await startScriptedServer([{ status: 200, body: [] }, { status: 200, body: [] }]);
+    server = await startScriptedServer([
+      { status: 200, body: [] },
+      { status: 200, body: [] },
+    ]);
     const client = createGitlabClient({ host: server.url, token: async () => `glpat-rotating-${++calls}` });
     await client.deployTokens.all({ projectId: 7 });
     await client.deployTokens.all({ projectId: 7 });
@@ -173,7 +182,12 @@ describe('typed errors', () => {
 
   it('should never put the token into an error message, its cause or its JSON', async () => {
     const failures: unknown[] = [];
-    for (const step of [{ status: 401, body: { message: '401 Unauthorized' } }, { status: 500 }, { reset: true }, { hang: true }] as Step[]) {
+    for (const step of [
+      { status: 401, body: { message: '401 Unauthorized' } },
+      { status: 500 },
+      { reset: true },
+      { hang: true },
+    ] as Step[]) {
       const { client, server: s } = await clientFor([step, step, step, step, step], { timeoutMs: 150 });
       failures.push(await client.deployTokens.all({ projectId: 7 }).catch((e: unknown) => e));
       await s.close();
@@ -182,7 +196,13 @@ describe('typed errors', () => {
     const refused = createGitlabClient({ host: 'http://127.0.0.1:1', token: SECRET, retry: { limit: 0 } });
     failures.push(await refused.deployTokens.all({ projectId: 7 }).catch((e: unknown) => e));
     for (const failure of failures) {
-      const text = [String(failure), (failure as Error).stack, JSON.stringify(failure), String((failure as Error).cause), JSON.stringify((failure as Error).cause)].join('\n');
+      const text = [
+        String(failure),
+        (failure as Error).stack,
+        JSON.stringify(failure),
+        String((failure as Error).cause),
+        JSON.stringify((failure as Error).cause),
+      ].join('\n');
       expect(text).not.toContain(SECRET);
     }
   });
@@ -239,7 +259,12 @@ describe('onAttempt', () => {
     try {
       const events: unknown[] = [];
       sim.setFaults([{ route: 'GET /projects/:id/deploy_tokens', kind: 'status', status: 503, count: 1 }]);
-      const client = createGitlabClient({ host: sim.url, token: SEED_TOKENS.owner, retry: { baseDelayMs: 1 }, onAttempt: (event) => events.push(event) });
+      const client = createGitlabClient({
+        host: sim.url,
+        token: SEED_TOKENS.owner,
+        retry: { baseDelayMs: 1 },
+        onAttempt: (event) => events.push(event),
+      });
       await client.request('GET', 'projects/platform%2Fapps%2Fweb/deploy_tokens');
       expect(events).toEqual([
         { request: { method: 'GET', path: 'projects/platform%2Fapps%2Fweb/deploy_tokens' }, status: 503, durationMs: expect.any(Number) },

@@ -4,10 +4,16 @@ import { validateCiYaml } from '../src/index.js';
 describe('validateCiYaml', () => {
   it('should accept a small valid pipeline, !reference tags included', async () => {
     const yaml = [
-      '.base:', '  script: [echo base]',
+      '.base:',
+      '  script: [echo base]',
       'stages: [test]',
-      'unit:', '  stage: test', '  script:', '    - !reference [.base, script]', '    - echo unit',
-      '  rules:', '    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH',
+      'unit:',
+      '  stage: test',
+      '  script:',
+      '    - !reference [.base, script]',
+      '    - echo unit',
+      '  rules:',
+      '    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH',
     ].join('\n');
     expect(await validateCiYaml(yaml)).toEqual({ valid: true, errors: [] });
   });

@@ -134,7 +134,12 @@ export async function start(opts: StartOptions = {}): Promise<GitlabSim> {
       if (e instanceof HttpError) response = e.response;
       else response = json(500, { message: '500 Internal Server Error' });
     }
-    const headers: Record<string, string> = { 'X-Request-Id': randomUUID(), 'Cache-Control': 'no-cache', ...extraHeaders, ...response.headers };
+    const headers: Record<string, string> = {
+      'X-Request-Id': randomUUID(),
+      'Cache-Control': 'no-cache',
+      ...extraHeaders,
+      ...response.headers,
+    };
     const payload = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
     headers['Content-Length'] = String(payload.length);
     res.writeHead(response.status, headers);

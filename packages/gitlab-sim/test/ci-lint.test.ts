@@ -38,7 +38,10 @@ describe('POST /projects/:id/ci/lint', () => {
 
   it.each([
     ['build:\n  stage: build\n', 'jobs:build config should implement the script:, run:, or trigger: keyword'],
-    ['stages: [build]\ntest:\n  stage: test\n  script: [x]\n', 'test job: chosen stage test does not exist; available stages are .pre, build, .post'],
+    [
+      'stages: [build]\ntest:\n  stage: test\n  script: [x]\n',
+      'test job: chosen stage test does not exist; available stages are .pre, build, .post',
+    ],
     ['a:\n  script: [x]\n  needs: [b]\n', 'a job: undefined need: b'],
     ['a:\n  script: [x]\n  scirpt: [y]\n', 'jobs:a config contains unknown keys: scirpt'],
     ['.hidden:\n  script: [x]\n', 'jobs config should contain at least one visible job'],

@@ -24,7 +24,9 @@ describe('glkeys-gitlab-sim bin', () => {
     };
     const seedFile = join(dir, 'seed.json');
     writeFileSync(seedFile, JSON.stringify(seed));
-    const child = spawn(process.execPath, [bin, '--port', '0', '--seed', seedFile, '--latency-ms', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, '--port', '0', '--seed', seedFile, '--latency-ms', '1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {

@@ -48,14 +48,22 @@ describe('project deploy keys', () => {
   it.each([
     ['DSA', () => builtKeys.dsa(), { 'deploy_key.key': ['type is forbidden. Must be RSA, ECDSA, ED25519, ECDSA_SK, or ED25519_SK'] }],
     ['RSA 768', () => builtKeys.rsa(768), { 'deploy_key.key': ['must be at least 1024 bits'] }],
-    ['garbage', () => 'ssh-ed25519 AAAAnotakey', {
-      'deploy_key.key': ['type is forbidden. Must be RSA, ECDSA, ED25519, ECDSA_SK, or ED25519_SK'],
-      'deploy_key.fingerprint_sha256': ['cannot be generated'],
-    }],
-    ['a private key', () => '-----BEGIN OPENSSH PRIVATE KEY-----', {
-      'deploy_key.key': ['type is forbidden. Must be RSA, ECDSA, ED25519, ECDSA_SK, or ED25519_SK'],
-      'deploy_key.fingerprint_sha256': ['cannot be generated'],
-    }],
+    [
+      'garbage',
+      () => 'ssh-ed25519 AAAAnotakey',
+      {
+        'deploy_key.key': ['type is forbidden. Must be RSA, ECDSA, ED25519, ECDSA_SK, or ED25519_SK'],
+        'deploy_key.fingerprint_sha256': ['cannot be generated'],
+      },
+    ],
+    [
+      'a private key',
+      () => '-----BEGIN OPENSSH PRIVATE KEY-----',
+      {
+        'deploy_key.key': ['type is forbidden. Must be RSA, ECDSA, ED25519, ECDSA_SK, or ED25519_SK'],
+        'deploy_key.fingerprint_sha256': ['cannot be generated'],
+      },
+    ],
   ])('refuses %s with 400 and GitLab field errors', async (_name, make, expected) => {
     const r = await add(web, { title: 'bad', key: make() });
     expect(r.status).toBe(400);

@@ -5,8 +5,13 @@ import { call, enc, useSim } from './helpers.js';
 // API_Entities_DeployToken / DeployTokenWithToken in GitLab's OpenAPI subset.
 const TOKEN_FIELDS = ['id', 'name', 'username', 'expires_at', 'scopes', 'revoked', 'expired'];
 const PROJECT_SCOPES = [
-  'read_repository', 'read_registry', 'write_registry', 'read_package_registry', 'write_package_registry',
-  'read_virtual_registry', 'write_virtual_registry',
+  'read_repository',
+  'read_registry',
+  'write_registry',
+  'read_package_registry',
+  'write_package_registry',
+  'read_virtual_registry',
+  'write_virtual_registry',
 ];
 
 describe('project deploy tokens', () => {
@@ -55,8 +60,14 @@ describe('project deploy tokens', () => {
     [{ name: 'x', scopes: [] }, { message: "Scopes can't be blank" }],
     [{ name: 'x', scopes: ['read_repository'], expires_at: 'tomorrow' }, { error: 'expires_at is invalid' }],
     [{ name: 'x'.repeat(256), scopes: ['read_repository'] }, { message: 'Name is too long (maximum is 255 characters)' }],
-    [{ name: 'x', scopes: ['read_repository'], username: 'has space' }, { message: "Username can contain only letters, digits, '_', '-', '+', and '.'" }],
-    [{ name: 'x', scopes: ['read_repository'], username: 'u'.repeat(256) }, { message: 'Username is too long (maximum is 255 characters)' }],
+    [
+      { name: 'x', scopes: ['read_repository'], username: 'has space' },
+      { message: "Username can contain only letters, digits, '_', '-', '+', and '.'" },
+    ],
+    [
+      { name: 'x', scopes: ['read_repository'], username: 'u'.repeat(256) },
+      { message: 'Username is too long (maximum is 255 characters)' },
+    ],
   ])('refuses %j with 400 %j and creates nothing', async (body, expected) => {
     const before = h.sim.state.deployTokens(SEED_PATHS.project).length;
     const r = await create(body);

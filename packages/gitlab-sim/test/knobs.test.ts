@@ -18,7 +18,12 @@ describe('fault injection', () => {
       expect(sim.state.deployTokens(SEED_PATHS.project)).toHaveLength(1);
       // Other routes are untouched.
       expect((await call(sim, 'GET', tokens, { token: SEED_TOKENS.owner })).status).toBe(200);
-      expect(sim.log.entries().filter((e) => e.fault).map((e) => e.fault)).toEqual([
+      expect(
+        sim.log
+          .entries()
+          .filter((e) => e.fault)
+          .map((e) => e.fault),
+      ).toEqual([
         { kind: 'status', when: 'before', status: 503 },
         { kind: 'status', when: 'before', status: 503 },
       ]);
@@ -28,7 +33,9 @@ describe('fault injection', () => {
   });
 
   it('`after` performs the create, then fails the response: the token exists but the client never saw it', async () => {
-    const sim = await start({ faults: [{ route: 'POST /projects/:id/deploy_tokens', kind: 'status', status: 502, when: 'after', count: 1 }] });
+    const sim = await start({
+      faults: [{ route: 'POST /projects/:id/deploy_tokens', kind: 'status', status: 502, when: 'after', count: 1 }],
+    });
     try {
       const r = await call(sim, 'POST', tokens, { token: SEED_TOKENS.owner, body: createBody });
       expect(r.status).toBe(502);
@@ -40,7 +47,12 @@ describe('fault injection', () => {
   });
 
   it('reset destroys the connection (before and after)', async () => {
-    const sim = await start({ faults: [{ method: 'POST', kind: 'reset', when: 'after', count: 1 }, { route: '/user', kind: 'reset' }] });
+    const sim = await start({
+      faults: [
+        { method: 'POST', kind: 'reset', when: 'after', count: 1 },
+        { route: '/user', kind: 'reset' },
+      ],
+    });
     try {
       await expect(fetch(`${sim.apiUrl}/user`, { headers: { 'PRIVATE-TOKEN': SEED_TOKENS.owner } })).rejects.toThrow();
       await expect(
@@ -181,7 +193,7 @@ describe('latency and request log', () => {
 });
 
 describe('TLS', () => {
-  it('serves HTTPS that a client trusts only with the simulator\'s CA', async () => {
+  it("serves HTTPS that a client trusts only with the simulator's CA", async () => {
     const { createTestCertificates, start, SEED_TOKENS } = await import('../src/index.js');
     const { Agent, request } = await import('node:https');
     const certs = createTestCertificates();
@@ -190,10 +202,14 @@ describe('TLS', () => {
       expect(sim.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       const get = (ca?: string) =>
         new Promise<number>((resolve, reject) => {
-          const req = request(`${sim.apiUrl}/user`, { headers: { 'private-token': SEED_TOKENS.owner }, agent: new Agent(ca ? { ca } : {}) }, (res) => {
-            res.resume();
-            resolve(res.statusCode ?? 0);
-          });
+          const req = request(
+            `${sim.apiUrl}/user`,
+            { headers: { 'private-token': SEED_TOKENS.owner }, agent: new Agent(ca ? { ca } : {}) },
+            (res) => {
+              res.resume();
+              resolve(res.statusCode ?? 0);
+            },
+          );
           req.on('error', reject);
           req.end();
         });

@@ -50,11 +50,15 @@ describe('GET /groups/:id/projects', () => {
   });
 
   it('orders, paginates and validates like GitLab', async () => {
-    const byPath = await call(h.sim, 'GET', `/groups/${apps}/projects?order_by=path&sort=asc&per_page=2`, { token: SEED_TOKENS.maintainer });
+    const byPath = await call(h.sim, 'GET', `/groups/${apps}/projects?order_by=path&sort=asc&per_page=2`, {
+      token: SEED_TOKENS.maintainer,
+    });
     expect(byPath.body.map((p: { path: string }) => p.path)).toEqual(['api', 'fleet-infra-renamed']);
     expect(byPath.headers.get('x-total')).toBe('3');
     expect(byPath.headers.get('x-next-page')).toBe('2');
-    const bad = await call(h.sim, 'GET', `/groups/${apps}/projects?order_by=colour&include_subgroups=maybe`, { token: SEED_TOKENS.maintainer });
+    const bad = await call(h.sim, 'GET', `/groups/${apps}/projects?order_by=colour&include_subgroups=maybe`, {
+      token: SEED_TOKENS.maintainer,
+    });
     expect(bad.status).toBe(400);
   });
 

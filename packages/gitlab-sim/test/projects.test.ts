@@ -5,10 +5,31 @@ import { call, enc, expectFields, useSim } from './helpers.js';
 // Fields of API_Entities_ProjectWithAccess in GitLab's OpenAPI subset that every
 // client relies on (the full entity has ~180; conditional ones are left out).
 const PROJECT_FIELDS = [
-  'id', 'description', 'name', 'name_with_namespace', 'path', 'path_with_namespace', 'created_at',
-  'default_branch', 'tag_list', 'topics', 'ssh_url_to_repo', 'http_url_to_repo', 'web_url', 'readme_url',
-  'forks_count', 'avatar_url', 'star_count', 'last_activity_at', 'visibility', 'namespace', '_links',
-  'empty_repo', 'archived', 'creator_id', 'permissions',
+  'id',
+  'description',
+  'name',
+  'name_with_namespace',
+  'path',
+  'path_with_namespace',
+  'created_at',
+  'default_branch',
+  'tag_list',
+  'topics',
+  'ssh_url_to_repo',
+  'http_url_to_repo',
+  'web_url',
+  'readme_url',
+  'forks_count',
+  'avatar_url',
+  'star_count',
+  'last_activity_at',
+  'visibility',
+  'namespace',
+  '_links',
+  'empty_repo',
+  'archived',
+  'creator_id',
+  'permissions',
 ];
 // API_Entities_NamespaceBasic
 const NAMESPACE_BASIC = ['id', 'name', 'path', 'kind', 'full_path', 'parent_id', 'avatar_url', 'web_url'];
@@ -79,7 +100,13 @@ describe('projects', () => {
       body: { name: 'New Service', namespace_id: group.body.id, visibility: 'internal', initialize_with_readme: true },
     });
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ path: 'new-service', path_with_namespace: 'platform/apps/new-service', visibility: 'internal', default_branch: 'main', empty_repo: false });
+    expect(r.body).toMatchObject({
+      path: 'new-service',
+      path_with_namespace: 'platform/apps/new-service',
+      visibility: 'internal',
+      default_branch: 'main',
+      empty_repo: false,
+    });
     expect(h.sim.state.files('platform/apps/new-service')).toHaveProperty('README.md');
     const again = await call(h.sim, 'POST', '/projects', {
       token: SEED_TOKENS.maintainer,
@@ -100,7 +127,10 @@ describe('projects', () => {
 
   it('POST /projects refuses a Developer in a group namespace and bad input', async () => {
     const group = await call(h.sim, 'GET', `/groups/${enc(SEED_PATHS.subgroup)}`, { token: SEED_TOKENS.developer });
-    const dev = await call(h.sim, 'POST', '/projects', { token: SEED_TOKENS.developer, body: { path: 'dev-proj', namespace_id: group.body.id } });
+    const dev = await call(h.sim, 'POST', '/projects', {
+      token: SEED_TOKENS.developer,
+      body: { path: 'dev-proj', namespace_id: group.body.id },
+    });
     expect(dev.status).toBe(400);
     expect(dev.body).toEqual({ message: { namespace: ['is not valid'] } });
     const none = await call(h.sim, 'POST', '/projects', { token: SEED_TOKENS.owner, body: {} });

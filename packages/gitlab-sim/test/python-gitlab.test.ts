@@ -5,9 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SEED_PATHS, SEED_TOKENS } from '../src/index.js';
 import { useSim } from './helpers.js';
 
-const python = ['python3', '/usr/bin/python3'].find(
-  (p) => spawnSync(p, ['-c', 'import gitlab'], { stdio: 'ignore' }).status === 0,
-);
+const python = ['python3', '/usr/bin/python3'].find((p) => spawnSync(p, ['-c', 'import gitlab'], { stdio: 'ignore' }).status === 0);
 
 describe('python-gitlab against the simulator', () => {
   const h = useSim();

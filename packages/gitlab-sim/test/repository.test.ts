@@ -4,16 +4,31 @@ import { call, enc, useSim } from './helpers.js';
 
 // API_Entities_CommitDetail in GitLab's OpenAPI subset.
 const COMMIT_FIELDS = [
-  'id', 'short_id', 'created_at', 'parent_ids', 'title', 'message', 'author_name', 'author_email', 'authored_date',
-  'committer_name', 'committer_email', 'committed_date', 'trailers', 'extended_trailers', 'web_url', 'stats', 'status',
-  'project_id', 'last_pipeline',
+  'id',
+  'short_id',
+  'created_at',
+  'parent_ids',
+  'title',
+  'message',
+  'author_name',
+  'author_email',
+  'authored_date',
+  'committer_name',
+  'committer_email',
+  'committed_date',
+  'trailers',
+  'extended_trailers',
+  'web_url',
+  'stats',
+  'status',
+  'project_id',
+  'last_pipeline',
 ];
 
 describe('commits and repository files', () => {
   const h = useSim();
   const p = `/projects/${enc(SEED_PATHS.project)}`;
-  const commit = (body: unknown, token: string = SEED_TOKENS.developer) =>
-    call(h.sim, 'POST', `${p}/repository/commits`, { token, body });
+  const commit = (body: unknown, token: string = SEED_TOKENS.developer) => call(h.sim, 'POST', `${p}/repository/commits`, { token, body });
 
   it('creates, updates, moves, chmods and deletes files in one branch, each as a commit', async () => {
     const c1 = await commit({
@@ -72,7 +87,8 @@ describe('commits and repository files', () => {
     expect(h.sim.state.files(SEED_PATHS.project)).toEqual(before);
     const params = await commit({ actions: [{ action: 'explode' }] });
     expect(params.body).toEqual({
-      error: 'branch is missing, commit_message is missing, actions[0][action] does not have a valid value, actions[0][file_path] is missing',
+      error:
+        'branch is missing, commit_message is missing, actions[0][action] does not have a valid value, actions[0][file_path] is missing',
     });
   });
 
@@ -86,7 +102,12 @@ describe('commits and repository files', () => {
     expect(r.status).toBe(201);
     expect(h.sim.state.files(SEED_PATHS.project, 'feature')['feature.txt']).toBe('f');
     expect(h.sim.state.files(SEED_PATHS.project)['feature.txt']).toBeUndefined();
-    const bad = await commit({ branch: 'x', start_branch: 'nope', commit_message: 'f', actions: [{ action: 'create', file_path: 'a', content: '' }] });
+    const bad = await commit({
+      branch: 'x',
+      start_branch: 'nope',
+      commit_message: 'f',
+      actions: [{ action: 'create', file_path: 'a', content: '' }],
+    });
     expect(bad.status).toBe(400);
   });
 
@@ -96,7 +117,8 @@ describe('commits and repository files', () => {
     expect(file.body).toMatchObject({ file_name: '.gitlab-ci.yml', file_path: '.gitlab-ci.yml', encoding: 'base64', ref: 'main' });
     const content = Buffer.from(file.body.content, 'base64').toString('utf8');
     expect(content).toContain('stages:');
-    for (const f of ['size', 'content_sha256', 'blob_id', 'commit_id', 'last_commit_id', 'execute_filemode']) expect(file.body).toHaveProperty(f);
+    for (const f of ['size', 'content_sha256', 'blob_id', 'commit_id', 'last_commit_id', 'execute_filemode'])
+      expect(file.body).toHaveProperty(f);
     const raw = await call(h.sim, 'GET', `${p}/repository/files/${enc('.gitlab-ci.yml')}/raw?ref=main`, { token: SEED_TOKENS.developer });
     expect(raw.text).toBe(content);
     const nested = await call(h.sim, 'GET', `${p}/repository/files/${enc('docs/README.md')}?ref=main`, { token: SEED_TOKENS.developer });
@@ -133,7 +155,10 @@ describe('commits and repository files', () => {
     } finally {
       await sim.close();
     }
-    const outsider = await commit({ branch: 'main', commit_message: 'x', actions: [{ action: 'create', file_path: 'z', content: '' }] }, SEED_TOKENS.outsider);
+    const outsider = await commit(
+      { branch: 'main', commit_message: 'x', actions: [{ action: 'create', file_path: 'z', content: '' }] },
+      SEED_TOKENS.outsider,
+    );
     expect(outsider.status).toBe(404);
   });
 });

@@ -14,14 +14,21 @@ describe('project CI/CD variables', () => {
     const r = await post({ key: 'DEPLOY_USER', value: 'gitlab+deploy-token-1' });
     expect(r.status).toBe(201);
     expect(Object.keys(r.body).sort()).toEqual([...VARIABLE_FIELDS].sort());
-    expect(r.body).toMatchObject({ variable_type: 'env_var', protected: false, masked: false, raw: false, environment_scope: '*', hidden: false });
+    expect(r.body).toMatchObject({
+      variable_type: 'env_var',
+      protected: false,
+      masked: false,
+      raw: false,
+      environment_scope: '*',
+      hidden: false,
+    });
     const get = await call(h.sim, 'GET', `${base}/DEPLOY_USER`, { token: SEED_TOKENS.maintainer });
     expect(get.body.value).toBe('gitlab+deploy-token-1');
     const list = await call(h.sim, 'GET', base, { token: SEED_TOKENS.maintainer });
     expect(list.headers.get('x-total')).toBe('1');
   });
 
-  it('masked values must match GitLab\'s mask rule; hidden values are never returned', async () => {
+  it("masked values must match GitLab's mask rule; hidden values are never returned", async () => {
     const ok = await post({ key: 'DEPLOY_PASSWORD', value: 'gldt-abcdefghij0123456789', masked: true, protected: true });
     expect(ok.status).toBe(201);
     expect(ok.body.masked).toBe(true);
@@ -58,7 +65,10 @@ describe('project CI/CD variables', () => {
 
   it('PUT updates value and flags; DELETE answers 204 then 404 "404 Variable Not Found"', async () => {
     await post({ key: 'ROTATE_ME', value: 'old' });
-    const put = await call(h.sim, 'PUT', `${base}/ROTATE_ME`, { token: SEED_TOKENS.maintainer, body: { value: 'new-value-123', masked: true } });
+    const put = await call(h.sim, 'PUT', `${base}/ROTATE_ME`, {
+      token: SEED_TOKENS.maintainer,
+      body: { value: 'new-value-123', masked: true },
+    });
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ value: 'new-value-123', masked: true });
     const badPut = await call(h.sim, 'PUT', `${base}/ROTATE_ME`, { token: SEED_TOKENS.maintainer, body: { value: 'x y' } });

@@ -75,7 +75,9 @@ async function main(argv: string[]): Promise<number> {
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ url: env.url, kubeconfigPath, dataDir: env.dataDir, pids: env.pids })}\n`);
   } else {
-    process.stdout.write(`kube-apiserver ready at ${env.url}\nKUBECONFIG=${kubeconfigPath}\n\n  export KUBECONFIG=${kubeconfigPath}\n\nPress Ctrl-C to stop.\n`);
+    process.stdout.write(
+      `kube-apiserver ready at ${env.url}\nKUBECONFIG=${kubeconfigPath}\n\n  export KUBECONFIG=${kubeconfigPath}\n\nPress Ctrl-C to stop.\n`,
+    );
   }
 
   // Servers are unref'd, so hold the event loop open until a stop signal arrives.

@@ -7,9 +7,7 @@ import { issueClientCert, readPem } from './pki.js';
 import { httpStatus, withRetry } from './retry.js';
 
 /** Who a kubeconfig authenticates as: a ServiceAccount (token) or a user with groups (client cert). */
-export type Identity =
-  | { serviceAccount: { namespace: string; name: string } }
-  | { user: string; groups?: string[] };
+export type Identity = { serviceAccount: { namespace: string; name: string } } | { user: string; groups?: string[] };
 
 export interface IdentityKubeconfig {
   kubeconfigPath: string;
@@ -40,7 +38,13 @@ export async function kubeconfigFor(cluster: ClusterAccess, identity: Identity):
   if (checked.kind === 'serviceAccount') {
     const { namespace, name } = checked;
     const token = await serviceAccountToken(cluster.admin, namespace, name);
-    kubeConfig = buildKubeConfig({ name: `system:serviceaccount:${namespace}:${name}`, server: cluster.url, caPem, credentials: { token }, namespace });
+    kubeConfig = buildKubeConfig({
+      name: `system:serviceaccount:${namespace}:${name}`,
+      server: cluster.url,
+      caPem,
+      credentials: { token },
+      namespace,
+    });
     kubeconfigPath = path.join(dir, `sa-${namespace}-${name}-${suffix}.kubeconfig`);
   } else {
     const cert = await issueClientCert(cluster.pkiDir, `user-${suffix}`, checked.user, checked.groups);
@@ -105,6 +109,8 @@ function requireDnsName(field: string, value: unknown, max: number): asserts val
 // X.509 caps CN and O at 64 characters; control characters would corrupt the subject.
 function requireSubjectName(field: string, value: unknown): asserts value is string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 64 || /[\u0000-\u001f\u007f]/.test(value)) {
-    throw new TypeError(`kube-testenv: ${field} must be a non-empty string of at most 64 printable characters, got ${JSON.stringify(value)}`);
+    throw new TypeError(
+      `kube-testenv: ${field} must be a non-empty string of at most 64 printable characters, got ${JSON.stringify(value)}`,
+    );
   }
 }

@@ -43,9 +43,22 @@ export async function createPki(dir: string): Promise<Pki> {
   const file = (name: string) => path.join(dir, name);
   await writeFile(file('openssl.cnf'), opensslConfig);
   await openssl([
-    'req', '-x509', '-config', file('openssl.cnf'), '-extensions', 'ca_ext',
-    ...ecKey(), '-nodes', '-keyout', file('ca.key'), '-out', file('ca.crt'),
-    '-days', validityDays, '-subj', '/CN=glkeys-kube-testenv-ca',
+    'req',
+    '-x509',
+    '-config',
+    file('openssl.cnf'),
+    '-extensions',
+    'ca_ext',
+    ...ecKey(),
+    '-nodes',
+    '-keyout',
+    file('ca.key'),
+    '-out',
+    file('ca.crt'),
+    '-days',
+    validityDays,
+    '-subj',
+    '/CN=glkeys-kube-testenv-ca',
   ]);
   await signLeaf(dir, 'apiserver', '/CN=kube-apiserver', [
     'keyUsage = critical, digitalSignature, keyEncipherment',
@@ -73,10 +86,7 @@ export async function createPki(dir: string): Promise<Pki> {
  */
 export async function issueClientCert(pkiDir: string, fileStem: string, user: string, groups: readonly string[]): Promise<ClientCert> {
   const subject = [`/CN=${escapeRdn(user)}`, ...groups.map((g) => `/O=${escapeRdn(g)}`)].join('');
-  await signLeaf(pkiDir, fileStem, subject, [
-    'keyUsage = critical, digitalSignature, keyEncipherment',
-    'extendedKeyUsage = clientAuth',
-  ]);
+  await signLeaf(pkiDir, fileStem, subject, ['keyUsage = critical, digitalSignature, keyEncipherment', 'extendedKeyUsage = clientAuth']);
   return { cert: path.join(pkiDir, `${fileStem}.crt`), key: path.join(pkiDir, `${fileStem}.key`) };
 }
 
@@ -87,14 +97,38 @@ export async function readPem(file: string): Promise<string> {
 async function signLeaf(dir: string, stem: string, subject: string, extensions: string[]): Promise<void> {
   const file = (name: string) => path.join(dir, name);
   await openssl([
-    'req', '-new', '-config', file('openssl.cnf'), ...ecKey(), '-nodes', '-utf8',
-    '-keyout', file(`${stem}.key`), '-out', file(`${stem}.csr`), '-subj', subject,
+    'req',
+    '-new',
+    '-config',
+    file('openssl.cnf'),
+    ...ecKey(),
+    '-nodes',
+    '-utf8',
+    '-keyout',
+    file(`${stem}.key`),
+    '-out',
+    file(`${stem}.csr`),
+    '-subj',
+    subject,
   ]);
   await writeFile(file(`${stem}.ext`), ['basicConstraints = critical, CA:FALSE', ...extensions, ''].join('\n'));
   await openssl([
-    'x509', '-req', '-in', file(`${stem}.csr`), '-CA', file('ca.crt'), '-CAkey', file('ca.key'),
-    '-set_serial', `0x${randomBytes(16).toString('hex')}`, '-days', validityDays,
-    '-extfile', file(`${stem}.ext`), '-out', file(`${stem}.crt`),
+    'x509',
+    '-req',
+    '-in',
+    file(`${stem}.csr`),
+    '-CA',
+    file('ca.crt'),
+    '-CAkey',
+    file('ca.key'),
+    '-set_serial',
+    `0x${randomBytes(16).toString('hex')}`,
+    '-days',
+    validityDays,
+    '-extfile',
+    file(`${stem}.ext`),
+    '-out',
+    file(`${stem}.crt`),
   ]);
 }
 
@@ -112,7 +146,8 @@ async function openssl(args: string[]): Promise<void> {
     await run('openssl', args, { timeout: 30_000 });
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === 'ENOENT') throw new Error('kube-testenv: the `openssl` CLI was not found on PATH; it is needed to create the test certificates');
+    if (e.code === 'ENOENT')
+      throw new Error('kube-testenv: the `openssl` CLI was not found on PATH; it is needed to create the test certificates');
     throw new Error(`kube-testenv: openssl ${args[0]} failed: ${(e.stderr ?? e.message).trim()}`);
   }
 }

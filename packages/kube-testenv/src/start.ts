@@ -103,21 +103,51 @@ export async function start(options: StartOptions = {}): Promise<KubeTestEnv> {
     const adminCert = await issueClientCert(pki.dir, 'admin', adminUser, ['system:masters']);
     const tls: TlsClient = { ca: await readPem(pki.caCert), cert: await readPem(adminCert.cert), key: await readPem(adminCert.key) };
 
-    const { etcd, apiserver, url } = await startControlPlane({ binaries, pki, tls, dataDir, logDir, pidsFile, verbose, deadline, procs, say, extra: options.apiserverFlags ?? [] });
+    const { etcd, apiserver, url } = await startControlPlane({
+      binaries,
+      pki,
+      tls,
+      dataDir,
+      logDir,
+      pidsFile,
+      verbose,
+      deadline,
+      procs,
+      say,
+      extra: options.apiserverFlags ?? [],
+    });
     // /readyz waits for the RBAC bootstrap roles; the default namespace comes a moment later.
     await waitFor200({ url: `${url}/api/v1/namespaces/default`, tls, deadline, failed: apiserver.exited, what: 'kube-apiserver' });
 
-    const kubeConfig = buildKubeConfig({ name: adminUser, server: url, caPem: tls.ca, credentials: { certPem: tls.cert, keyPem: tls.key } });
+    const kubeConfig = buildKubeConfig({
+      name: adminUser,
+      server: url,
+      caPem: tls.ca,
+      credentials: { certPem: tls.cert, keyPem: tls.key },
+    });
     const kubeconfigPath = path.join(dataDir, 'kubeconfig');
     await writeKubeconfig(kubeconfigPath, kubeConfig);
 
     const pids: KubeTestEnv['pids'] = { etcd: etcd.pid, kubeApiserver: apiserver.pid };
     if (binaries.kubeControllerManager) {
-      const kcm = spawnServer({ name: 'kube-controller-manager', binary: binaries.kubeControllerManager, args: controllerManagerArgs({ pki, kubeconfigPath }), logDir, pidsFile, verbose });
+      const kcm = spawnServer({
+        name: 'kube-controller-manager',
+        binary: binaries.kubeControllerManager,
+        args: controllerManagerArgs({ pki, kubeconfigPath }),
+        logDir,
+        pidsFile,
+        verbose,
+      });
       procs.push(kcm);
       pids.kubeControllerManager = kcm.pid;
       // The default ServiceAccount appears once the controllers run.
-      await waitFor200({ url: `${url}/api/v1/namespaces/default/serviceaccounts/default`, tls, deadline, failed: kcm.exited, what: 'kube-controller-manager' }).catch(async (err: Error) => {
+      await waitFor200({
+        url: `${url}/api/v1/namespaces/default/serviceaccounts/default`,
+        tls,
+        deadline,
+        failed: kcm.exited,
+        what: 'kube-controller-manager',
+      }).catch(async (err: Error) => {
         throw new Error(`${err.message}\n--- kube-controller-manager log ---\n${await logTail(kcm)}`);
       });
     }
@@ -178,7 +208,13 @@ async function startControlPlane(ctx: {
       });
       ctx.procs.push(apiserver);
       const failed = Promise.race([etcd.exited.then((w) => `etcd: ${w}`), apiserver.exited]);
-      await waitFor200({ url: `https://127.0.0.1:${securePort}/readyz`, tls: ctx.tls, deadline: ctx.deadline, failed, what: 'kube-apiserver' });
+      await waitFor200({
+        url: `https://127.0.0.1:${securePort}/readyz`,
+        tls: ctx.tls,
+        deadline: ctx.deadline,
+        failed,
+        what: 'kube-apiserver',
+      });
       return { etcd, apiserver, url: `https://127.0.0.1:${securePort}` };
     } catch (err) {
       const tails = `--- etcd log ---\n${await logTail(etcd)}${apiserver ? `\n--- kube-apiserver log ---\n${await logTail(apiserver)}` : ''}`;

@@ -22,7 +22,10 @@ describe('ensureBinaries', () => {
     const saved = process.env['PATH'];
     process.env['PATH'] = '/nonexistent';
     try {
-      const err = await ensureBinaries().then(() => undefined, (e: unknown) => e);
+      const err = await ensureBinaries().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(KubeTestEnvBuildError);
       expect((err as Error).message).toContain('`go` was not found on PATH');
     } finally {

@@ -23,7 +23,12 @@ describe('withControllerManager', () => {
     const owner = await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'owner' } } });
     await core.createNamespacedConfigMap({
       namespace: 'default',
-      body: { metadata: { name: 'dependent', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata!.uid! }] } },
+      body: {
+        metadata: {
+          name: 'dependent',
+          ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata!.uid! }],
+        },
+      },
     });
     await core.deleteNamespace({ name: 'short-lived' });
     await core.deleteNamespacedConfigMap({ namespace: 'default', name: 'owner' });

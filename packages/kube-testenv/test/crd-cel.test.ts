@@ -62,23 +62,20 @@ describe('CustomResourceDefinition with a CEL validation rule', () => {
 
   const create = (name: string, spec: Record<string, unknown>) =>
     // A just-established CRD may still 404 for a moment while the handler is installed.
-    eventually(
-      async () => {
-        try {
-          return await objects.createNamespacedCustomObject({
-            group,
-            version: 'v1alpha1',
-            namespace: ns.name,
-            plural,
-            body: { apiVersion: `${group}/v1alpha1`, kind: 'RotationPolicy', metadata: { name }, spec },
-          });
-        } catch (err) {
-          if (statusOf(err) === 404) throw err;
-          return { rejected: err };
-        }
-      },
-      10_000,
-    );
+    eventually(async () => {
+      try {
+        return await objects.createNamespacedCustomObject({
+          group,
+          version: 'v1alpha1',
+          namespace: ns.name,
+          plural,
+          body: { apiVersion: `${group}/v1alpha1`, kind: 'RotationPolicy', metadata: { name }, spec },
+        });
+      } catch (err) {
+        if (statusOf(err) === 404) throw err;
+        return { rejected: err };
+      }
+    }, 10_000);
 
   it('refuses an object that breaks the CEL rule with the apiserver message', async () => {
     const result = (await create('backwards', { rotateAfterDays: 90, expireAfterDays: 30 })) as { rejected?: unknown };
@@ -97,7 +94,10 @@ describe('CustomResourceDefinition with a CEL validation rule', () => {
   });
 
   it('accepts a valid object and stores it', async () => {
-    const created = (await create('weekly', { rotateAfterDays: 7, expireAfterDays: 30 })) as { rejected?: unknown; metadata?: { uid?: string } };
+    const created = (await create('weekly', { rotateAfterDays: 7, expireAfterDays: 30 })) as {
+      rejected?: unknown;
+      metadata?: { uid?: string };
+    };
     expect(created.rejected).toBeUndefined();
     const read = (await objects.getNamespacedCustomObject({ group, version: 'v1alpha1', namespace: ns.name, plural, name: 'weekly' })) as {
       spec: unknown;

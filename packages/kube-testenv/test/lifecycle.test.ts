@@ -96,7 +96,10 @@ describe('glkeys-kube-testenv CLI', () => {
   });
 
   it('refuses an unknown command with exit code 2', async () => {
-    const child = spawn(process.execPath, ['bin/glkeys-kube-testenv.js', 'frobnicate'], { cwd: packageDir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/glkeys-kube-testenv.js', 'frobnicate'], {
+      cwd: packageDir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { testEnv, useNamespace } from '../src/vitest.js';
 import { eventually, kubeStatus, statusOf } from './helpers.js';
 
-const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 describe('identities and RBAC', () => {
   const ns = useNamespace('rbac');
@@ -73,7 +77,9 @@ describe('identities and RBAC', () => {
 
   it('rejects a malformed identity naming the field, before any API call', async () => {
     const env = testEnv();
-    await expect(env.kubeconfigFor({ serviceAccount: { namespace: 'Bad_NS', name: 'x' } })).rejects.toThrow(/identity\.serviceAccount\.namespace/);
+    await expect(env.kubeconfigFor({ serviceAccount: { namespace: 'Bad_NS', name: 'x' } })).rejects.toThrow(
+      /identity\.serviceAccount\.namespace/,
+    );
     await expect(env.kubeconfigFor({ user: '' })).rejects.toThrow(/identity\.user must be a non-empty string/);
     await expect(env.kubeconfigFor({ user: 'bob', groups: ['ok', 'bad\nline'] })).rejects.toThrow(/identity\.groups\[1\]/);
   });

@@ -33,7 +33,10 @@ describe('server-side apply of a Secret', () => {
 
     const err = await objects
       .patch(secret(ns.name, 'second'), undefined, undefined, 'someone-else', false, PatchStrategy.ServerSideApply)
-      .then(() => undefined, (e: unknown) => e);
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(statusOf(err)).toBe(409);
     expect(kubeStatus(err).message).toContain('Apply failed with 2 conflicts: conflicts with "glkeys-test"');
     expect(kubeStatus(err).message).toContain('.stringData.password');

@@ -19,9 +19,16 @@ describe('watch', () => {
       (err: unknown) => (ended = err ?? 'closed'),
     );
     try {
-      await core.createNamespacedConfigMap({ namespace: ns.name, body: { metadata: { name: 'rotation-state' }, data: { generation: '1' } } });
+      await core.createNamespacedConfigMap({
+        namespace: ns.name,
+        body: { metadata: { name: 'rotation-state' }, data: { generation: '1' } },
+      });
       // client-node sends PATCH bodies as JSON Patch by default.
-      await core.patchNamespacedConfigMap({ namespace: ns.name, name: 'rotation-state', body: [{ op: 'replace', path: '/data/generation', value: '2' }] });
+      await core.patchNamespacedConfigMap({
+        namespace: ns.name,
+        name: 'rotation-state',
+        body: [{ op: 'replace', path: '/data/generation', value: '2' }],
+      });
       await core.deleteNamespacedConfigMap({ namespace: ns.name, name: 'rotation-state' });
       await eventually(() => expect(events).toHaveLength(3), 15_000);
       expect(events).toEqual([
@@ -41,13 +48,19 @@ describe('optimistic concurrency', () => {
 
   it('answers 409 Conflict to an update carrying a stale resourceVersion', async () => {
     const core = testEnv().kubeConfig.makeApiClient(CoreV1Api);
-    const created = await core.createNamespacedConfigMap({ namespace: ns.name, body: { metadata: { name: 'lease' }, data: { holder: 'a' } } });
+    const created = await core.createNamespacedConfigMap({
+      namespace: ns.name,
+      body: { metadata: { name: 'lease' }, data: { holder: 'a' } },
+    });
     const stale = structuredClone(created);
     await core.replaceNamespacedConfigMap({ namespace: ns.name, name: 'lease', body: { ...created, data: { holder: 'b' } } });
 
     const err = await core
       .replaceNamespacedConfigMap({ namespace: ns.name, name: 'lease', body: { ...stale, data: { holder: 'c' } } })
-      .then(() => undefined, (e: unknown) => e);
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(statusOf(err)).toBe(409);
     expect(kubeStatus(err).reason).toBe('Conflict');
     expect(kubeStatus(err).message).toContain('the object has been modified');

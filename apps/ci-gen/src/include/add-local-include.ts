@@ -55,7 +55,10 @@ export function addLocalInclude(text: string, includePath: string): TextEdit {
   const doc = docs[docs.length - 1];
   if (!doc) return appendBlock(text, local);
   if (doc.errors.length > 0) {
-    throw invalid('ciFile', `is not valid YAML (${doc.errors[0]?.message.split('\n')[0] ?? 'parse error'}); fix it before adding an include`);
+    throw invalid(
+      'ciFile',
+      `is not valid YAML (${doc.errors[0]?.message.split('\n')[0] ?? 'parse error'}); fix it before adding an include`,
+    );
   }
   const root = doc.contents;
   if (root === null) return appendBlock(text, local);

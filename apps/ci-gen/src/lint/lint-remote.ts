@@ -7,7 +7,12 @@ export interface RemoteLintResult extends LintResult {
   warnings: string[];
 }
 
-export async function lintRemote(client: GitlabClient, project: GitlabRef, yamlText: string, options: { ref?: string } = {}): Promise<RemoteLintResult> {
+export async function lintRemote(
+  client: GitlabClient,
+  project: GitlabRef,
+  yamlText: string,
+  options: { ref?: string } = {},
+): Promise<RemoteLintResult> {
   const answer = await lintCiConfig(client, project, yamlText, options);
   // GitLab's lint errors are sentences without a location; the path stays empty.
   return { valid: answer.valid, errors: answer.errors.map((message) => ({ path: '', message })), warnings: answer.warnings };

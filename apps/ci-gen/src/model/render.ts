@@ -5,8 +5,21 @@ import { validatePipeline } from './validate.js';
 // A fixed key order makes diffs between two generations small and the file easy to scan:
 // where a job runs and when first, then what it touches, then what it does.
 const JOB_KEYS: (keyof Job)[] = [
-  'stage', 'image', 'tags', 'needs', 'rules', 'variables', 'environment', 'resource_group',
-  'interruptible', 'allow_failure', 'timeout', 'before_script', 'script', 'after_script', 'artifacts',
+  'stage',
+  'image',
+  'tags',
+  'needs',
+  'rules',
+  'variables',
+  'environment',
+  'resource_group',
+  'interruptible',
+  'allow_failure',
+  'timeout',
+  'before_script',
+  'script',
+  'after_script',
+  'artifacts',
 ];
 const DEFAULT_KEYS: (keyof Defaults)[] = ['image', 'tags', 'interruptible', 'timeout', 'before_script'];
 
@@ -25,7 +38,10 @@ function orderedJobs(pipeline: Pipeline): [string, Job][] {
 }
 
 function commentLines(text: string): string {
-  return text.split('\n').map((line) => (line === '' ? '' : ` ${line}`)).join('\n');
+  return text
+    .split('\n')
+    .map((line) => (line === '' ? '' : ` ${line}`))
+    .join('\n');
 }
 
 function setKeyComment(map: YAMLMap, key: string, comment: string): void {

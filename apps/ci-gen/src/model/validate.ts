@@ -4,8 +4,18 @@ import { isVariableReference, secretLiteralReason } from './secrets.js';
 
 // Top-level keys GitLab reads as configuration, so no job may be called that.
 const RESERVED = new Set([
-  'image', 'services', 'stages', 'before_script', 'after_script', 'variables', 'cache',
-  'include', 'workflow', 'default', 'spec', 'types',
+  'image',
+  'services',
+  'stages',
+  'before_script',
+  'after_script',
+  'variables',
+  'cache',
+  'include',
+  'workflow',
+  'default',
+  'spec',
+  'types',
 ]);
 
 const VARIABLE_KEY = /^[A-Za-z0-9_]{1,255}$/;
@@ -19,10 +29,7 @@ function checkVariables(at: string, variables: Record<string, VariableValue> | u
     if (isVariableReference(value)) continue;
     const reason = secretLiteralReason(key, value);
     if (reason) {
-      throw invalid(
-        `${at}.${key}`,
-        `value ${reason}; store it as a masked CI/CD variable and reference it ($NAME) instead`,
-      );
+      throw invalid(`${at}.${key}`, `value ${reason}; store it as a masked CI/CD variable and reference it ($NAME) instead`);
     }
   }
 }

@@ -26,10 +26,7 @@ const SEMVER = /^\d+\.\d+\.\d+$/;
 const KIND = /^[A-Za-z][A-Za-z0-9]*$/;
 
 /** Validation runs for merge requests and the default branch, where Flux reconciles from. */
-const VALIDATE_RULES: Rule[] = [
-  { if: '$CI_PIPELINE_SOURCE == "merge_request_event"' },
-  { if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' },
-];
+const VALIDATE_RULES: Rule[] = [{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }, { if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }];
 
 function slug(path: string): string {
   return path.replace(/^\.?\/+/, '').replace(/[^A-Za-z0-9_.-]+/g, '_') || 'root';
@@ -52,7 +49,8 @@ export function fluxPreset(options: FluxPresetOptions): PresetResult {
     seen.add(slug(path));
   }
   const fluxVersion = (options.fluxVersion ?? '2.4.0').replace(/^v/, '');
-  if (!SEMVER.test(fluxVersion)) throw invalid('fluxVersion', 'must be a release version major.minor.patch (the CRD schemas are pinned to it)');
+  if (!SEMVER.test(fluxVersion))
+    throw invalid('fluxVersion', 'must be a release version major.minor.patch (the CRD schemas are pinned to it)');
   const kubernetesVersion = (options.kubernetesVersion ?? '1.31.0').replace(/^v/, '');
   if (!SEMVER.test(kubernetesVersion)) throw invalid('kubernetesVersion', 'must be major.minor.patch');
   const kustomizeImage = options.kustomizeImage ?? 'registry.k8s.io/kustomize/kustomize:v5.4.3';
@@ -72,9 +70,7 @@ export function fluxPreset(options: FluxPresetOptions): PresetResult {
     interruptible: true,
     script: [
       'mkdir -p rendered',
-      ...options.paths.map(
-        (p) => `kustomize build --load-restrictor=LoadRestrictionsNone ${shellWord(p)} > rendered/${slug(p)}.yaml`,
-      ),
+      ...options.paths.map((p) => `kustomize build --load-restrictor=LoadRestrictionsNone ${shellWord(p)} > rendered/${slug(p)}.yaml`),
     ],
     artifacts: { paths: ['rendered/'], expire_in: '1 day' },
   };

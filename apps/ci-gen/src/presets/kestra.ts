@@ -2,8 +2,15 @@ import { invalid } from '../model/errors.js';
 import { parseImage } from '../model/image.js';
 import type { Environment, Job, Pipeline, VariableValue } from '../model/pipeline.js';
 import {
-  WORKFLOW, checkDeployOn, checkEnvironment, checkNonEmpty, checkPinned, deployRules,
-  resourceGroup, shellWord, type DeployOn,
+  WORKFLOW,
+  checkDeployOn,
+  checkEnvironment,
+  checkNonEmpty,
+  checkPinned,
+  deployRules,
+  resourceGroup,
+  shellWord,
+  type DeployOn,
 } from './common.js';
 import type { NeededVariable, Needs } from './needs.js';
 import type { PresetResult } from './result.js';
@@ -61,7 +68,10 @@ interface Credentials {
 }
 
 function credentials(
-  auth: 'api-token' | 'basic', prefix: 'KESTRA' | 'KESTRA_VALIDATE', isProtected: boolean, purpose: string,
+  auth: 'api-token' | 'basic',
+  prefix: 'KESTRA' | 'KESTRA_VALIDATE',
+  isProtected: boolean,
+  purpose: string,
 ): Credentials {
   const valueFrom = 'Kestra: Administration > IAM (a service account for CI)';
   if (auth === 'api-token') {
@@ -181,7 +191,12 @@ export function kestraPreset(options: KestraPresetOptions): PresetResult {
     script: [
       v2
         ? `${cli} flows validate ${shellWord(flowsDir)}`
-        : [cli, 'flow validate', shellWord(flowsDir), ...(options.local ? ['--local'] : [...server, ...(validateCreds?.flags ?? []), ...tenantFlag])].join(' '),
+        : [
+            cli,
+            'flow validate',
+            shellWord(flowsDir),
+            ...(options.local ? ['--local'] : [...server, ...(validateCreds?.flags ?? []), ...tenantFlag]),
+          ].join(' '),
     ],
   };
   if (v2 && validateCreds) validate.variables = validateCreds.env;

@@ -12,12 +12,7 @@ export interface NeededVariable {
   valueFrom?: string;
 }
 
-export type DeployTokenScope =
-  | 'read_repository'
-  | 'read_registry'
-  | 'write_registry'
-  | 'read_package_registry'
-  | 'write_package_registry';
+export type DeployTokenScope = 'read_repository' | 'read_registry' | 'write_registry' | 'read_package_registry' | 'write_package_registry';
 
 export interface NeededDeployToken {
   /** `gitlab-deploy-token` is the one name GitLab exposes to jobs as CI_DEPLOY_USER / CI_DEPLOY_PASSWORD. */

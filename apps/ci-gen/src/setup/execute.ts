@@ -71,7 +71,11 @@ export async function executeSetupPlan(client: GitlabClient, project: GitlabRef,
         // GitLab's PUT needs the value even when only masked/protected change.
         const value = action.value?.reveal() ?? current.variables.find((v) => v.key === action.key)?.value;
         if (value === undefined) {
-          throw new ValidationError(`variables.${action.key}`, 'value known', `variables.${action.key}: GitLab hides its value; give it again to change masked/protected`);
+          throw new ValidationError(
+            `variables.${action.key}`,
+            'value known',
+            `variables.${action.key}: GitLab hides its value; give it again to change masked/protected`,
+          );
         }
         await updateProjectVariable(client, project, {
           key: action.key,

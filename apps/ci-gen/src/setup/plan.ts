@@ -29,8 +29,24 @@ export interface CurrentState {
 export type VariableAttribute = 'value' | 'masked' | 'protected';
 
 export type PlanAction =
-  | { kind: 'create-variable'; key: string; value: SecretValue; masked: boolean; protected: boolean; environmentScope: '*'; description: string }
-  | { kind: 'update-variable'; key: string; value: SecretValue | undefined; masked: boolean; protected: boolean; environmentScope: '*'; changes: VariableAttribute[] }
+  | {
+      kind: 'create-variable';
+      key: string;
+      value: SecretValue;
+      masked: boolean;
+      protected: boolean;
+      environmentScope: '*';
+      description: string;
+    }
+  | {
+      kind: 'update-variable';
+      key: string;
+      value: SecretValue | undefined;
+      masked: boolean;
+      protected: boolean;
+      environmentScope: '*';
+      changes: VariableAttribute[];
+    }
   | { kind: 'keep-variable'; key: string; reason: string }
   | { kind: 'create-deploy-token'; name: 'gitlab-deploy-token'; scopes: DeployTokenScope[] }
   | { kind: 'keep-deploy-token'; name: 'gitlab-deploy-token'; id: number; reason: string };
@@ -72,8 +88,13 @@ function planVariable(need: NeededVariable, existing: ExistingVariable | undefin
       return refuse(field, `a value is required (${need.description}${need.valueFrom ? `; from ${need.valueFrom}` : ''})`);
     }
     return {
-      kind: 'create-variable', key: need.key, value: new SecretValue(provided), masked: need.masked,
-      protected: need.protected, environmentScope: '*', description: need.description,
+      kind: 'create-variable',
+      key: need.key,
+      value: new SecretValue(provided),
+      masked: need.masked,
+      protected: need.protected,
+      environmentScope: '*',
+      description: need.description,
     };
   }
   const changes: VariableAttribute[] = [];
@@ -88,8 +109,13 @@ function planVariable(need: NeededVariable, existing: ExistingVariable | undefin
     if (problem) return refuse(field, `current value ${problem}`);
   }
   return {
-    kind: 'update-variable', key: need.key, value: provided === undefined ? undefined : new SecretValue(provided),
-    masked: need.masked, protected: need.protected, environmentScope: '*', changes,
+    kind: 'update-variable',
+    key: need.key,
+    value: provided === undefined ? undefined : new SecretValue(provided),
+    masked: need.masked,
+    protected: need.protected,
+    environmentScope: '*',
+    changes,
   };
 }
 
@@ -118,10 +144,20 @@ export function planSetup(needs: Needs, current: CurrentState, provided: Readonl
     const live = current.deployTokens.filter((t) => t.name === token.name && !t.revoked && !t.expired);
     const sufficient = live.find((t) => token.scopes.every((s) => t.scopes.includes(s)));
     if (sufficient) {
-      actions.push({ kind: 'keep-deploy-token', name: token.name, id: sufficient.id, reason: `active with ${sufficient.scopes.join(', ')}` });
+      actions.push({
+        kind: 'keep-deploy-token',
+        name: token.name,
+        id: sufficient.id,
+        reason: `active with ${sufficient.scopes.join(', ')}`,
+      });
     } else if (live.length > 0) {
       // Deploy tokens cannot be edited, and two live tokens of this name make CI_DEPLOY_* ambiguous.
-      refusals.push(refuse(field, `token ${live.map((t) => t.id).join(', ')} lacks ${token.scopes.join(', ')}; deploy tokens cannot be changed: revoke it, then run setup again`));
+      refusals.push(
+        refuse(
+          field,
+          `token ${live.map((t) => t.id).join(', ')} lacks ${token.scopes.join(', ')}; deploy tokens cannot be changed: revoke it, then run setup again`,
+        ),
+      );
     } else {
       actions.push({ kind: 'create-deploy-token', name: token.name, scopes: token.scopes });
     }

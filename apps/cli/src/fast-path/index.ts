@@ -16,7 +16,10 @@ export interface FastPathEnvironment {
 }
 
 /** Runs the command and returns true, or returns false without side effects for oclif to run it. */
-export async function runFastPath(argv: readonly string[], environment: FastPathEnvironment = { env: process.env, stdoutIsTTY: process.stdout.isTTY === true }): Promise<boolean> {
+export async function runFastPath(
+  argv: readonly string[],
+  environment: FastPathEnvironment = { env: process.env, stdoutIsTTY: process.stdout.isTTY === true },
+): Promise<boolean> {
   if (!eligible(environment)) return false;
   const command = FAST_COMMANDS[`${argv[0]} ${argv[1]}`];
   if (!command) return false;
@@ -45,7 +48,17 @@ export async function runFastPath(argv: readonly string[], environment: FastPath
  * output, debug, config and theme directories). test/fast-path.test.ts checks this list
  * against the names oclif's own code asks for, so an oclif upgrade cannot slip one past.
  */
-export const OCLIF_SCOPED_SETTINGS = ['BINPATH', 'CACHE_DIR', 'CONFIG_DIR', 'CONTENT_TYPE', 'DATA_DIR', 'DEBUG', 'DISABLE_THEME', 'NPM_REGISTRY', 'REDIRECTED'];
+export const OCLIF_SCOPED_SETTINGS = [
+  'BINPATH',
+  'CACHE_DIR',
+  'CONFIG_DIR',
+  'CONTENT_TYPE',
+  'DATA_DIR',
+  'DEBUG',
+  'DISABLE_THEME',
+  'NPM_REGISTRY',
+  'REDIRECTED',
+];
 
 /** When the environment changes how oclif behaves (debug output, scoped settings, OCLIF_* switches), oclif runs. */
 function eligible({ env }: FastPathEnvironment): boolean {

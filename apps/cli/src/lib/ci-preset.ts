@@ -16,28 +16,64 @@ const ANY = 'PRESET (ALL)';
 export const presetFlags = {
   preset: Flags.string({ summary: 'Pipeline preset.', options: [...PRESETS], required: true }),
   // kestra
-  'kestra-version': Flags.string({ summary: 'Pinned Kestra version (1.0.4, v1.3, 2.0.2); its major picks the CLI (1.x flow, 2.x kestractl).', helpGroup: KESTRA }),
+  'kestra-version': Flags.string({
+    summary: 'Pinned Kestra version (1.0.4, v1.3, 2.0.2); its major picks the CLI (1.x flow, 2.x kestractl).',
+    helpGroup: KESTRA,
+  }),
   'kestra-host': Flags.string({ summary: 'Kestra server URL (KESTRA_HOST).', helpGroup: KESTRA }),
-  namespace: Flags.string({ summary: 'Kestra namespace to deploy, one deploy job each; repeat it. NS or NS=DIR (default dir <flows-dir>/<NS>).', multiple: true, helpGroup: KESTRA }),
+  namespace: Flags.string({
+    summary: 'Kestra namespace to deploy, one deploy job each; repeat it. NS or NS=DIR (default dir <flows-dir>/<NS>).',
+    multiple: true,
+    helpGroup: KESTRA,
+  }),
   'flows-dir': Flags.string({ summary: 'Directory of the flows, validated as a whole (default ./kestra/flows).', helpGroup: KESTRA }),
-  auth: Flags.string({ summary: 'Kestra auth: api-token (Enterprise) or basic (user:password).', options: ['api-token', 'basic'], helpGroup: KESTRA }),
-  local: Flags.boolean({ summary: 'Validate flows inside the CLI (1.x --local): no server call and no credential in MR pipelines.', helpGroup: KESTRA }),
+  auth: Flags.string({
+    summary: 'Kestra auth: api-token (Enterprise) or basic (user:password).',
+    options: ['api-token', 'basic'],
+    helpGroup: KESTRA,
+  }),
+  local: Flags.boolean({
+    summary: 'Validate flows inside the CLI (1.x --local): no server call and no credential in MR pipelines.',
+    helpGroup: KESTRA,
+  }),
   tenant: Flags.string({ summary: 'Kestra tenant id.', helpGroup: KESTRA }),
-  'kestra-cli': Flags.string({ summary: 'Path of the Kestra CLI in the image (default /app/kestra, or kestractl for 2.x).', helpGroup: KESTRA }),
+  'kestra-cli': Flags.string({
+    summary: 'Path of the Kestra CLI in the image (default /app/kestra, or kestractl for 2.x).',
+    helpGroup: KESTRA,
+  }),
   // kestra and registry-pull
-  image: Flags.string({ summary: 'kestra: the Kestra image (default kestra/kestra:v<version>, kestra/kestractl for 2.x); registry-pull: the image to pull (required, pinned).', helpGroup: ANY }),
-  'deploy-on': Flags.string({ summary: 'kestra, registry-pull: where deploy jobs run (default default-branch).', options: ['default-branch', 'protected'], helpGroup: ANY }),
+  image: Flags.string({
+    summary:
+      'kestra: the Kestra image (default kestra/kestra:v<version>, kestra/kestractl for 2.x); registry-pull: the image to pull (required, pinned).',
+    helpGroup: ANY,
+  }),
+  'deploy-on': Flags.string({
+    summary: 'kestra, registry-pull: where deploy jobs run (default default-branch).',
+    options: ['default-branch', 'protected'],
+    helpGroup: ANY,
+  }),
   environment: Flags.string({ summary: 'kestra, registry-pull: environment name (kestra default kestra-production).', helpGroup: ANY }),
   'environment-url': Flags.string({ summary: 'kestra, registry-pull: environment URL (kestra default: --kestra-host).', helpGroup: ANY }),
   'runner-tag': Flags.string({ summary: 'Runner tag for every job; repeat it.', multiple: true, helpGroup: ANY }),
-  force: Flags.boolean({ summary: 'Accept an unpinned or latest version/image (a moving tag changes the pipeline under you).', helpGroup: ANY }),
+  force: Flags.boolean({
+    summary: 'Accept an unpinned or latest version/image (a moving tag changes the pipeline under you).',
+    helpGroup: ANY,
+  }),
   // flux
-  path: Flags.string({ summary: 'Kustomization path to build and validate; repeat it (e.g. ./clusters/production).', multiple: true, helpGroup: FLUX }),
+  path: Flags.string({
+    summary: 'Kustomization path to build and validate; repeat it (e.g. ./clusters/production).',
+    multiple: true,
+    helpGroup: FLUX,
+  }),
   'flux-version': Flags.string({ summary: 'Flux release of the CRD schemas (default 2.4.0).', helpGroup: FLUX }),
   'kubernetes-version': Flags.string({ summary: 'Kubernetes version of the schemas (default 1.31.0).', helpGroup: FLUX }),
   'kustomize-image': Flags.string({ summary: 'Image with kustomize and a shell.', helpGroup: FLUX }),
   'kubeconform-image': Flags.string({ summary: 'Image with kubeconform and a shell.', helpGroup: FLUX }),
-  'ignore-missing-schemas': Flags.boolean({ summary: 'Pass resources without a schema (third-party CRDs); default on, --no-ignore-missing-schemas to fail.', allowNo: true, helpGroup: FLUX }),
+  'ignore-missing-schemas': Flags.boolean({
+    summary: 'Pass resources without a schema (third-party CRDs); default on, --no-ignore-missing-schemas to fail.',
+    allowNo: true,
+    helpGroup: FLUX,
+  }),
   'skip-kind': Flags.string({ summary: 'Kind not validated; repeat it (default Secret).', multiple: true, helpGroup: FLUX }),
   // registry-pull
   'tool-image': Flags.string({ summary: 'Image with skopeo and a shell (default quay.io/skopeo/stable:v1.16.1).', helpGroup: PULL }),
@@ -49,25 +85,57 @@ type PresetFlagValues = {
 
 /** Flags that belong to one preset only: given with another preset they are a usage error. */
 const OWNER: Record<string, readonly PresetName[]> = {
-  'kestra-version': ['kestra'], 'kestra-host': ['kestra'], namespace: ['kestra'], 'flows-dir': ['kestra'], auth: ['kestra'],
-  local: ['kestra'], tenant: ['kestra'], 'kestra-cli': ['kestra'],
-  image: ['kestra', 'registry-pull'], 'deploy-on': ['kestra', 'registry-pull'], environment: ['kestra', 'registry-pull'], 'environment-url': ['kestra', 'registry-pull'],
-  path: ['flux'], 'flux-version': ['flux'], 'kubernetes-version': ['flux'], 'kustomize-image': ['flux'], 'kubeconform-image': ['flux'],
-  'ignore-missing-schemas': ['flux'], 'skip-kind': ['flux'],
+  'kestra-version': ['kestra'],
+  'kestra-host': ['kestra'],
+  namespace: ['kestra'],
+  'flows-dir': ['kestra'],
+  auth: ['kestra'],
+  local: ['kestra'],
+  tenant: ['kestra'],
+  'kestra-cli': ['kestra'],
+  image: ['kestra', 'registry-pull'],
+  'deploy-on': ['kestra', 'registry-pull'],
+  environment: ['kestra', 'registry-pull'],
+  'environment-url': ['kestra', 'registry-pull'],
+  path: ['flux'],
+  'flux-version': ['flux'],
+  'kubernetes-version': ['flux'],
+  'kustomize-image': ['flux'],
+  'kubeconform-image': ['flux'],
+  'ignore-missing-schemas': ['flux'],
+  'skip-kind': ['flux'],
   'tool-image': ['registry-pull'],
 };
 
 /** ci-gen option (first segment of an error's field) to the flag that set it. */
 const FLAG_OF: Record<string, string> = {
-  kestraVersion: '--kestra-version', host: '--kestra-host', namespaces: '--namespace', flowsDir: '--flows-dir', auth: '--auth',
-  local: '--local', tenant: '--tenant', kestraCli: '--kestra-cli', image: '--image', deployOn: '--deploy-on', environment: '--environment',
-  runnerTags: '--runner-tag', paths: '--path', fluxVersion: '--flux-version', kubernetesVersion: '--kubernetes-version',
-  kustomizeImage: '--kustomize-image', kubeconformImage: '--kubeconform-image', skipKinds: '--skip-kind', toolImage: '--tool-image',
+  kestraVersion: '--kestra-version',
+  host: '--kestra-host',
+  namespaces: '--namespace',
+  flowsDir: '--flows-dir',
+  auth: '--auth',
+  local: '--local',
+  tenant: '--tenant',
+  kestraCli: '--kestra-cli',
+  image: '--image',
+  deployOn: '--deploy-on',
+  environment: '--environment',
+  runnerTags: '--runner-tag',
+  paths: '--path',
+  fluxVersion: '--flux-version',
+  kubernetesVersion: '--kubernetes-version',
+  kustomizeImage: '--kustomize-image',
+  kubeconformImage: '--kubeconform-image',
+  skipKinds: '--skip-kind',
+  toolImage: '--tool-image',
 };
 
 export class UsageError extends Error {
   readonly code = 'VALIDATION';
-  constructor(readonly field: string, readonly rule: string) {
+  constructor(
+    readonly field: string,
+    readonly rule: string,
+  ) {
     super(`${field}: ${rule}`);
   }
 }
@@ -150,7 +218,8 @@ export function presetInput(flags: PresetFlagValues & { preset: string }): Gener
     }
     case 'registry-pull': {
       const environment = environmentOf(flags);
-      if (environment && environment.name === undefined) throw new UsageError('--environment', 'is required with --environment-url for --preset registry-pull');
+      if (environment && environment.name === undefined)
+        throw new UsageError('--environment', 'is required with --environment-url for --preset registry-pull');
       return {
         preset,
         options: defined({
@@ -181,7 +250,12 @@ export async function generateFromFlags(flags: PresetFlagValues & { preset: stri
     if (error instanceof ciGen.ValidationError) {
       const option = error.field.split(/[.[]/)[0] ?? error.field;
       const flag = FLAG_OF[option];
-      if (flag) throw new ciGen.ValidationError(flag, error.rule, `${flag} (${error.field}): ${error.rule.replace(/pass force: true/g, 'pass --force')}`);
+      if (flag)
+        throw new ciGen.ValidationError(
+          flag,
+          error.rule,
+          `${flag} (${error.field}): ${error.rule.replace(/pass force: true/g, 'pass --force')}`,
+        );
     }
     throw error;
   }
@@ -190,7 +264,13 @@ export async function generateFromFlags(flags: PresetFlagValues & { preset: stri
 /** What `ci generate --json` and `ci setup --json` report of a preset's needs (never a value). */
 export function needsJson(needs: GenerateResult['needs']) {
   return {
-    variables: needs.variables.map((v) => ({ key: v.key, masked: v.masked, protected: v.protected, description: v.description, ...(v.valueFrom ? { valueFrom: v.valueFrom } : {}) })),
+    variables: needs.variables.map((v) => ({
+      key: v.key,
+      masked: v.masked,
+      protected: v.protected,
+      description: v.description,
+      ...(v.valueFrom ? { valueFrom: v.valueFrom } : {}),
+    })),
     deployTokens: needs.deployTokens.map((t) => ({ name: t.name, scopes: [...t.scopes] })),
   };
 }

@@ -25,7 +25,7 @@ const SAFE_TO_REPEAT = 'run the command again (it is safe to repeat)';
 
 const HINTS: Record<string, string> = {
   UNAUTHORIZED: 'Set GITLAB_TOKEN to a valid, unexpired token; `glkeys auth status` shows what a token can do.',
-  FORBIDDEN: 'Run `glkeys auth status` to see the token\'s scopes; deploy credentials need the Maintainer role.',
+  FORBIDDEN: "Run `glkeys auth status` to see the token's scopes; deploy credentials need the Maintainer role.",
   NOT_FOUND: 'Check the ID or path; GitLab answers 404 for private projects your user cannot see.',
   NETWORK: 'Check --hostname (or GITLAB_HOST / CI_SERVER_URL), the network and --ca-file.',
   TIMEOUT: `GitLab did not answer in time; ${SAFE_TO_REPEAT}.`,
@@ -44,11 +44,22 @@ export function reportError(error: unknown): ErrorReport {
   if (isRawKubernetesError(error)) {
     // Core maps every Kubernetes failure; this only guards a call that escaped kubeCall.
     const status = (error as { code: number }).code;
-    return { code: 'KUBERNETES', message: `Kubernetes API answered ${status}`, exitCode: exitCodeFor('KUBERNETES'), retryable: !isTerminal(Object.assign(new Error(), { code: 'KUBERNETES', status })), hint: kubernetesHint(status, undefined) };
+    return {
+      code: 'KUBERNETES',
+      message: `Kubernetes API answered ${status}`,
+      exitCode: exitCodeFor('KUBERNETES'),
+      retryable: !isTerminal(Object.assign(new Error(), { code: 'KUBERNETES', status })),
+      hint: kubernetesHint(status, undefined),
+    };
   }
   const code = typeof e?.code === 'string' && /^[A-Z_]+$/.test(e.code) ? e.code : 'ERROR';
   const message = typeof e?.message === 'string' && e.message !== '' ? e.message : String(error);
-  const report: ErrorReport = { code, message, exitCode: code === 'ERROR' ? 5 : exitCodeFor(code), retryable: code !== 'USAGE' && !isTerminal(error) };
+  const report: ErrorReport = {
+    code,
+    message,
+    exitCode: code === 'ERROR' ? 5 : exitCodeFor(code),
+    retryable: code !== 'USAGE' && !isTerminal(error),
+  };
   const wait = retryAfterMs(error);
   if (wait !== undefined) report.retryAfterMs = wait;
   if (typeof e?.field === 'string') report.field = e.field;
@@ -77,7 +88,9 @@ function hintFor(code: string, error: unknown, wait: number | undefined): string
         ? 'Nothing was sent to GitLab. `--take-over` replaces that Secret and revokes the glkeys credentials of its previous owner; or choose another --secret.'
         : undefined;
     case 'RATE_LIMITED':
-      return wait === undefined ? HINTS.RATE_LIMITED : `GitLab rate-limited the token and asked to wait ${seconds(wait)}; run the command again after that.`;
+      return wait === undefined
+        ? HINTS.RATE_LIMITED
+        : `GitLab rate-limited the token and asked to wait ${seconds(wait)}; run the command again after that.`;
     case 'ERROR':
       // Not one of glkeys' errors: a bug, which may be transient; the README says exit 5 is safe to re-run.
       return `An unexpected failure; ${SAFE_TO_REPEAT}, and report it if it persists.`;
@@ -87,15 +100,18 @@ function hintFor(code: string, error: unknown, wait: number | undefined): string
 }
 
 function kubernetesHint(status: number | undefined, reason: string | undefined, wait?: number): string {
-  if (status === 401) return 'The apiserver refused the kubeconfig\'s credentials: check --kubeconfig/--context (an expired token or certificate?).';
+  if (status === 401)
+    return "The apiserver refused the kubeconfig's credentials: check --kubeconfig/--context (an expired token or certificate?).";
   if (status === 403) return 'Check --kubeconfig/--context and that your identity may read and write Secrets in the namespace (RBAC).';
-  if (status === 400 || status === 422) return 'The apiserver refused the object glkeys sent (the fields are named above); running the command again will not help.';
+  if (status === 400 || status === 422)
+    return 'The apiserver refused the object glkeys sent (the fields are named above); running the command again will not help.';
   if (status === undefined) {
     return reason === 'Timeout' || reason === 'Unreachable'
       ? `The apiserver did not answer: check --kubeconfig/--context and the network, then ${SAFE_TO_REPEAT}.`
       : `The Kubernetes client failed: check --kubeconfig/--context, then ${SAFE_TO_REPEAT}.`;
   }
-  if (status === 429 || status >= 500) return `The apiserver is busy or failing${wait === undefined ? '' : ` and asked to wait ${seconds(wait)}`}; ${SAFE_TO_REPEAT}.`;
+  if (status === 429 || status >= 500)
+    return `The apiserver is busy or failing${wait === undefined ? '' : ` and asked to wait ${seconds(wait)}`}; ${SAFE_TO_REPEAT}.`;
   return 'Check --kubeconfig/--context and --namespace.';
 }
 

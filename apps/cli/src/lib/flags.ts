@@ -15,7 +15,10 @@ export const hostFlags = {
 };
 
 export const targetFlags = {
-  project: Flags.string({ summary: 'Project: numeric ID, full path (group/sub/project) or a pasted URL.', exactlyOne: ['project', 'group'] }),
+  project: Flags.string({
+    summary: 'Project: numeric ID, full path (group/sub/project) or a pasted URL.',
+    exactlyOne: ['project', 'group'],
+  }),
   group: Flags.string({ summary: 'Group: numeric ID, full path (group/sub) or a pasted URL.', exactlyOne: ['project', 'group'] }),
 };
 
@@ -29,12 +32,19 @@ export const expiryFlags = {
 };
 
 export const kubeFlags = {
-  kubeconfig: Flags.string({ summary: 'Path to the kubeconfig (default: KUBECONFIG or ~/.kube/config).', env: 'KUBECONFIG', helpGroup: 'KUBERNETES' }),
+  kubeconfig: Flags.string({
+    summary: 'Path to the kubeconfig (default: KUBECONFIG or ~/.kube/config).',
+    env: 'KUBECONFIG',
+    helpGroup: 'KUBERNETES',
+  }),
   context: Flags.string({ summary: 'kubeconfig context to use.', helpGroup: 'KUBERNETES' }),
 };
 
 export const secretFlags = {
-  secret: Flags.string({ summary: 'Write the credential to this Kubernetes Secret (server-side apply) instead of printing it.', helpGroup: 'KUBERNETES' }),
+  secret: Flags.string({
+    summary: 'Write the credential to this Kubernetes Secret (server-side apply) instead of printing it.',
+    helpGroup: 'KUBERNETES',
+  }),
   namespace: Flags.string({ summary: 'Namespace of --secret.', default: 'default', helpGroup: 'KUBERNETES' }),
   ...kubeFlags,
 };

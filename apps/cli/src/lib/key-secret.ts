@@ -26,7 +26,10 @@ export const KEY_SECRET_FIELDS: Record<string, string> = {
   rsaBits: '--ssh-rsa-bits',
 };
 
-export function keySpec(flags: { 'ssh-key-algorithm': string; 'ssh-ecdsa-curve': string; 'ssh-rsa-bits': number }, canPush: boolean): DeployKeySpec {
+export function keySpec(
+  flags: { 'ssh-key-algorithm': string; 'ssh-ecdsa-curve': string; 'ssh-rsa-bits': number },
+  canPush: boolean,
+): DeployKeySpec {
   return {
     algorithm: flags['ssh-key-algorithm'] as DeployKeySpec['algorithm'] & string,
     curve: flags['ssh-ecdsa-curve'] as NonNullable<DeployKeySpec['curve']>,
@@ -74,7 +77,9 @@ export async function checkKeySecret(input: Omit<KeySecretInput, 'knownHosts'>):
 
 export async function deliverKeyToSecret(input: KeySecretInput & { client: GitlabClient }) {
   const core = await import('@glkeys/core');
-  const { store, clusterId } = await secretTarget(input.flags, input.flags.namespace, input.flags.secret, { createNamespace: input.flags['create-namespace'] === true });
+  const { store, clusterId } = await secretTarget(input.flags, input.flags.namespace, input.flags.secret, {
+    createNamespace: input.flags['create-namespace'] === true,
+  });
   const { owner, legacyOwners } = secretOwners(core, clusterId, input.flags, `project ${core.formatRef(input.project)}`);
   const out = await core.deployKeyToSecret({ ...bindingInput(input, owner), legacyOwners, client: input.client, store });
   return { ...bindingReport(out), title: out.credential!.name, fingerprintSha256: out.credential!.fingerprintSha256 ?? null };

@@ -10,10 +10,13 @@ export interface KubeTarget {
 /** Flags of commands that keep a credential in a Secret through core's binding. */
 export const bindingFlags = {
   'take-over': Flags.boolean({
-    summary: 'Replace a Secret that another owner (or a person) wrote; the other owner\'s glkeys credentials are revoked.',
+    summary: "Replace a Secret that another owner (or a person) wrote; the other owner's glkeys credentials are revoked.",
     helpGroup: 'KUBERNETES',
   }),
-  'create-namespace': Flags.boolean({ summary: 'Create --namespace if it does not exist (by default a missing namespace is an error).', helpGroup: 'KUBERNETES' }),
+  'create-namespace': Flags.boolean({
+    summary: 'Create --namespace if it does not exist (by default a missing namespace is an error).',
+    helpGroup: 'KUBERNETES',
+  }),
 };
 
 export async function secretTarget(
@@ -45,7 +48,18 @@ export function secretBinding(flags: { namespace: string; secret: string; 'take-
 }
 
 /** The CLI's report of a binding's outcome (the kind adds its own fields). */
-export function bindingReport(out: { result: { action: string; revoked: number[]; replacedOwner?: { ownerKey: string | undefined; revoked: number[] } | undefined }; warnings: string[]; credential?: { id: number; name: string; expiresAt: string | null } | undefined }) {
+export function bindingReport(out: {
+  result: { action: string; revoked: number[]; replacedOwner?: { ownerKey: string | undefined; revoked: number[] } | undefined };
+  warnings: string[];
+  credential?: { id: number; name: string; expiresAt: string | null } | undefined;
+}) {
   const current = out.credential!;
-  return { action: out.result.action, id: current.id, expiresAt: current.expiresAt, revoked: out.result.revoked, replacedOwner: out.result.replacedOwner, warnings: out.warnings };
+  return {
+    action: out.result.action,
+    id: current.id,
+    expiresAt: current.expiresAt,
+    revoked: out.result.revoked,
+    replacedOwner: out.result.replacedOwner,
+    warnings: out.warnings,
+  };
 }

@@ -27,13 +27,32 @@ export interface DeployKeyJson {
 }
 
 export function targetJson(target: CredentialTarget): TargetJson {
-  return { kind: target.kind, id: target.ref.kind === 'id' ? target.ref.id : null, path: target.ref.kind === 'path' ? target.ref.path : null };
+  return {
+    kind: target.kind,
+    id: target.ref.kind === 'id' ? target.ref.id : null,
+    path: target.ref.kind === 'path' ? target.ref.path : null,
+  };
 }
 
 export function tokenJson(t: DeployToken): DeployTokenJson {
-  return { id: t.id, name: t.name, username: t.username, scopes: [...t.scopes], expiresAt: t.expiresAt, revoked: t.revoked, expired: t.expired };
+  return {
+    id: t.id,
+    name: t.name,
+    username: t.username,
+    scopes: [...t.scopes],
+    expiresAt: t.expiresAt,
+    revoked: t.revoked,
+    expired: t.expired,
+  };
 }
 
 export function keyJson(k: DeployKey): DeployKeyJson {
-  return { id: k.id, title: k.title, fingerprintSha256: k.fingerprintSha256, canPush: k.canPush, createdAt: k.createdAt, expiresAt: k.expiresAt };
+  return {
+    id: k.id,
+    title: k.title,
+    fingerprintSha256: k.fingerprintSha256,
+    canPush: k.canPush,
+    createdAt: k.createdAt,
+    expiresAt: k.expiresAt,
+  };
 }

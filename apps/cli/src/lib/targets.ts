@@ -2,7 +2,11 @@
 import type { CredentialTarget, GitlabRef } from '@glkeys/core/read';
 import { resolveHost } from './gitlab.js';
 
-export async function parseTarget(flags: { project?: string | undefined; group?: string | undefined; hostname?: string | undefined }): Promise<CredentialTarget> {
+export async function parseTarget(flags: {
+  project?: string | undefined;
+  group?: string | undefined;
+  hostname?: string | undefined;
+}): Promise<CredentialTarget> {
   const core = await import('@glkeys/core/read');
   const baseUrl = core.normalizeHost(resolveHost(flags.hostname), 'hostname');
   return core.resolveTarget({ project: flags.project, group: flags.group }, { baseUrl, projectField: '--project', groupField: '--group' });
@@ -15,7 +19,11 @@ export async function parseProject(flags: { project: string; hostname?: string |
 
 export function parseId(value: string, field = 'ID'): number {
   if (!/^\d+$/.test(value) || Number(value) <= 0 || !Number.isSafeInteger(Number(value))) {
-    const error = new Error(`${field}: "${value}" must be a positive whole number`) as Error & { code: string; field: string; rule: string };
+    const error = new Error(`${field}: "${value}" must be a positive whole number`) as Error & {
+      code: string;
+      field: string;
+      rule: string;
+    };
     error.code = 'VALIDATION';
     error.field = field;
     error.rule = 'positive integer ID';

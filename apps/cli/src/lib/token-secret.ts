@@ -10,7 +10,10 @@ export const tokenFormatFlags = {
     default: 'token',
     helpGroup: 'KUBERNETES',
   }),
-  'registry-host': Flags.string({ summary: 'Registry host for --format dockerconfigjson (e.g. registry.gitlab.example.com).', helpGroup: 'KUBERNETES' }),
+  'registry-host': Flags.string({
+    summary: 'Registry host for --format dockerconfigjson (e.g. registry.gitlab.example.com).',
+    helpGroup: 'KUBERNETES',
+  }),
 };
 
 /** How core's field names read as this command's flags, for errors. */
@@ -56,7 +59,9 @@ export async function checkTokenSecret(input: TokenSecretInput): Promise<void> {
 
 export async function deliverTokenToSecret(input: TokenSecretInput & { client: GitlabClient }) {
   const core = await import('@glkeys/core');
-  const { store, clusterId } = await secretTarget(input.flags, input.flags.namespace, input.flags.secret, { createNamespace: input.flags['create-namespace'] === true });
+  const { store, clusterId } = await secretTarget(input.flags, input.flags.namespace, input.flags.secret, {
+    createNamespace: input.flags['create-namespace'] === true,
+  });
   const { owner, legacyOwners } = secretOwners(core, clusterId, input.flags, core.describeTarget(input.target));
   const out = await core.deployTokenToSecret({ ...bindingInput(input, owner), legacyOwners, client: input.client, store });
   return { ...bindingReport(out), name: out.credential!.name, username: out.credential!.username ?? '' };

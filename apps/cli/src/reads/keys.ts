@@ -30,7 +30,10 @@ export async function keyList(flags: ProjectFlags, io: ReadIo): Promise<KeyListR
   io.say(
     keys.length === 0
       ? 'No deploy keys.'
-      : table(['ID', 'TITLE', 'FINGERPRINT', 'WRITE', 'EXPIRES'], keys.map((k) => [k.id, k.title, k.fingerprintSha256, k.canPush, k.expiresAt ?? 'never'])),
+      : table(
+          ['ID', 'TITLE', 'FINGERPRINT', 'WRITE', 'EXPIRES'],
+          keys.map((k) => [k.id, k.title, k.fingerprintSha256, k.canPush, k.expiresAt ?? 'never']),
+        ),
   );
   return { project: core.formatRef(project), keys };
 }

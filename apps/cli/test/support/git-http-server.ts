@@ -43,7 +43,9 @@ export async function startGitHttpServer(
     runBackend(root, credential.username, req, res, drop);
   };
   const server = options.tls ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, handler) : createServer(handler);
-  const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+  const port = await new Promise<number>((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+  );
   return {
     url: (name) => `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/${name}.git`,
     createRepo(name) {

@@ -7,7 +7,13 @@ export async function readSecret(namespace: string, name: string) {
   try {
     const secret = await core.readNamespacedSecret({ name, namespace });
     const data = Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
-    return { data, annotations: secret.metadata?.annotations ?? {}, resourceVersion: secret.metadata?.resourceVersion, type: secret.type, managedFields: secret.metadata?.managedFields ?? [] };
+    return {
+      data,
+      annotations: secret.metadata?.annotations ?? {},
+      resourceVersion: secret.metadata?.resourceVersion,
+      type: secret.type,
+      managedFields: secret.metadata?.managedFields ?? [],
+    };
   } catch (error) {
     if ((error as { code?: number }).code === 404) return undefined;
     throw error;

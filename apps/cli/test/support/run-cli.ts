@@ -35,21 +35,26 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<CliRun
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: '1', ...options.env })) if (v !== undefined) env[k] = v;
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [options.bin ?? BIN, ...args], { env, cwd: options.cwd ?? CLI_DIR, timeout: 90_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      const run: CliRun = {
-        args,
-        code,
-        stdout,
-        stderr,
-        requested: options.requested === true,
-        json<T>() {
-          return JSON.parse(stdout) as T;
-        },
-      };
-      recorded.push(run);
-      resolve(run);
-    });
+    const child = execFile(
+      process.execPath,
+      [options.bin ?? BIN, ...args],
+      { env, cwd: options.cwd ?? CLI_DIR, timeout: 90_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        const run: CliRun = {
+          args,
+          code,
+          stdout,
+          stderr,
+          requested: options.requested === true,
+          json<T>() {
+            return JSON.parse(stdout) as T;
+          },
+        };
+        recorded.push(run);
+        resolve(run);
+      },
+    );
     options.started?.(child);
     if (options.input !== undefined) child.stdin?.end(options.input);
     else child.stdin?.end();
@@ -63,12 +68,19 @@ export function leaksOf(secrets: string[]): string[] {
     if (run.requested) continue;
     for (const secret of secrets) {
       if (secret.length < 8) continue;
-      for (const [stream, text] of [['stdout', run.stdout], ['stderr', run.stderr]] as const) {
+      for (const [stream, text] of [
+        ['stdout', run.stdout],
+        ['stderr', run.stderr],
+      ] as const) {
         if (text.includes(secret)) found.push(`glkeys ${run.args.join(' ')} printed a secret on ${stream}`);
       }
     }
-    for (const [stream, text] of [['stdout', run.stdout], ['stderr', run.stderr]] as const) {
-      if (/PRIVATE KEY-----/.test(text) && !run.args.includes('--export')) found.push(`glkeys ${run.args.join(' ')} printed a private key on ${stream}`);
+    for (const [stream, text] of [
+      ['stdout', run.stdout],
+      ['stderr', run.stderr],
+    ] as const) {
+      if (/PRIVATE KEY-----/.test(text) && !run.args.includes('--export'))
+        found.push(`glkeys ${run.args.join(' ')} printed a private key on ${stream}`);
     }
   }
   return found;

@@ -14,6 +14,8 @@ export async function startSshServer(): Promise<TestSshServer> {
     client.on('error', () => undefined);
     client.on('authentication', (ctx: { reject(): void }) => ctx.reject());
   });
-  const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+  const port = await new Promise<number>((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+  );
   return { port, hostKeys, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

@@ -32,7 +32,9 @@ export async function applyCrds(kubeConfig: KubeConfig, options: ApplyCrdsOption
     // JSON is YAML, so the apply-patch content type takes the object as it is.
     const res = await kubeRequest(kubeConfig, 'PATCH', `${CRD_PATH}/${name}${query}`, crd, 'application/apply-patch+yaml');
     if (res.status !== 200 && res.status !== 201) {
-      throw new Error(`applying CRD ${name}: HTTP ${res.status}: ${(res.body as { message?: string } | undefined)?.message ?? JSON.stringify(res.body)}`);
+      throw new Error(
+        `applying CRD ${name}: HTTP ${res.status}: ${(res.body as { message?: string } | undefined)?.message ?? JSON.stringify(res.body)}`,
+      );
     }
     names.push(name);
   }

@@ -77,7 +77,9 @@ export function gitlabId(description: string): StringSchema {
 
 export function secretKeySelector(typeName: string, description: string, objectKind: 'Secret' | 'ConfigMap'): ObjectSchema {
   return object(typeName, description, {
-    name: required(string(`Name of the ${objectKind} in the object's namespace.`, { minLength: 1, maxLength: 253, pattern: DNS_SUBDOMAIN_PATTERN })),
+    name: required(
+      string(`Name of the ${objectKind} in the object's namespace.`, { minLength: 1, maxLength: 253, pattern: DNS_SUBDOMAIN_PATTERN }),
+    ),
     key: required(dataKey(`Key in the ${objectKind}'s data.`)),
   });
 }
@@ -102,16 +104,25 @@ export const expiresAfter = duration(
 
 /** refreshInterval, rotateBefore, verifyInterval, gracePeriod: when to rotate, check and revoke. */
 export const rotationFields: Record<string, Schema> = {
-  refreshInterval: { ...duration(`Rotate the credential this often (Go duration, at least ${MIN_INTERVAL}). Unset: rotate only before expiry.`), rules: [atLeast('refreshInterval', MIN_INTERVAL)] },
+  refreshInterval: {
+    ...duration(`Rotate the credential this often (Go duration, at least ${MIN_INTERVAL}). Unset: rotate only before expiry.`),
+    rules: [atLeast('refreshInterval', MIN_INTERVAL)],
+  },
   rotateBefore: duration('Rotate this long before the credential expires. Needs expiresAt or expiresAfter.'),
-  verifyInterval: { ...duration(`Check this often that the current credential still exists in GitLab (at least ${MIN_INTERVAL}).`), rules: [atLeast('verifyInterval', MIN_INTERVAL)] },
+  verifyInterval: {
+    ...duration(`Check this often that the current credential still exists in GitLab (at least ${MIN_INTERVAL}).`),
+    rules: [atLeast('verifyInterval', MIN_INTERVAL)],
+  },
   gracePeriod: duration('How long a replaced credential stays valid before it is revoked, so consumers can pick up the new one.'),
 };
 
-export const deletionPolicy = string('What happens to the GitLab credential when this object is deleted: Revoke it, or Orphan it (leave it live).', {
-  enum: ['Revoke', 'Orphan'],
-  default: 'Revoke',
-});
+export const deletionPolicy = string(
+  'What happens to the GitLab credential when this object is deleted: Revoke it, or Orphan it (leave it live).',
+  {
+    enum: ['Revoke', 'Orphan'],
+    default: 'Revoke',
+  },
+);
 
 export const caBundle = object(
   'CABundle',
@@ -120,13 +131,17 @@ export const caBundle = object(
     secretRef: secretKeySelector('CABundleSecretRef', 'A Secret key holding the PEM bundle.', 'Secret'),
     configMapRef: secretKeySelector('CABundleConfigMapRef', 'A ConfigMap key holding the PEM bundle.', 'ConfigMap'),
   },
-  { rules: [{ rule: 'has(self.secretRef) != has(self.configMapRef)', message: 'caBundle needs exactly one of secretRef or configMapRef' }] },
+  {
+    rules: [{ rule: 'has(self.secretRef) != has(self.configMapRef)', message: 'caBundle needs exactly one of secretRef or configMapRef' }],
+  },
 );
 
 export const auth = object('GitlabAuth', 'How the operator authenticates to the GitLab API.', {
   token: required(
     object('GitlabTokenAuth', 'An access token (personal, group or project) with the api scope.', {
-      secretRef: required(secretKeySelector('GitlabTokenSecretRef', "The Secret key holding the access token; it is never copied to the target.", 'Secret')),
+      secretRef: required(
+        secretKeySelector('GitlabTokenSecretRef', 'The Secret key holding the access token; it is never copied to the target.', 'Secret'),
+      ),
     }),
   ),
 });
@@ -177,27 +192,35 @@ export function targetMetadata(): Record<string, Schema> {
 }
 
 export const targetName = required(
-  string('Name of the Secret the operator writes, in the object\'s namespace.', { minLength: 1, maxLength: 253, pattern: DNS_SUBDOMAIN_PATTERN }),
+  string("Name of the Secret the operator writes, in the object's namespace.", {
+    minLength: 1,
+    maxLength: 253,
+    pattern: DNS_SUBDOMAIN_PATTERN,
+  }),
 );
 
 const time = (description: string) => string(description, { format: 'date-time' });
 
 /** metav1.Condition, field for field (validation as in apimachinery's types.go). */
 export const conditions = array(
-  'The latest observations of the object\'s state: Ready, Reconciling, Stalled.',
+  "The latest observations of the object's state: Ready, Reconciling, Stalled.",
   object('Condition', 'One condition (metav1.Condition).', {
-    type: required(string('Type of condition, CamelCase (Ready, Reconciling, Stalled).', {
-      maxLength: 316,
-      pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$',
-    })),
+    type: required(
+      string('Type of condition, CamelCase (Ready, Reconciling, Stalled).', {
+        maxLength: 316,
+        pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$',
+      }),
+    ),
     status: required(string('True, False or Unknown.', { enum: ['True', 'False', 'Unknown'] })),
     observedGeneration: integer('The .metadata.generation the condition was set from.', { minimum: 0 }),
     lastTransitionTime: required(time('When the condition last changed status.')),
-    reason: required(string('A CamelCase reason for the last transition.', {
-      minLength: 1,
-      maxLength: 1024,
-      pattern: '^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$',
-    })),
+    reason: required(
+      string('A CamelCase reason for the last transition.', {
+        minLength: 1,
+        maxLength: 1024,
+        pattern: '^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$',
+      }),
+    ),
     message: required(string('Human-readable details of the last transition.', { maxLength: 32768 })),
   }),
   { listType: 'map', listMapKeys: ['type'], maxItems: 16 },
@@ -220,10 +243,14 @@ export function statusFields(credential: ObjectSchema): Record<string, Schema> {
     ),
     targetName: string('The Secret the credential was last written to; a renamed target is cleaned up.'),
     lastHandledReconcileAt: string('The value of the reconcile.glkeys.io/requestedAt annotation last handled.'),
-    fluxHandover: object('FluxHandover', 'A rotation handed over to Flux: the GitRepositories asked to reconcile, and with which reconcile.fluxcd.io/requestedAt value.', {
-      requestedAt: required(string('The reconcile.fluxcd.io/requestedAt value the GitRepositories were given.')),
-      repositories: required(array('GitRepositories that read the target Secret.', string('A GitRepository name.'), { maxItems: 64 })),
-    }),
+    fluxHandover: object(
+      'FluxHandover',
+      'A rotation handed over to Flux: the GitRepositories asked to reconcile, and with which reconcile.fluxcd.io/requestedAt value.',
+      {
+        requestedAt: required(string('The reconcile.fluxcd.io/requestedAt value the GitRepositories were given.')),
+        repositories: required(array('GitRepositories that read the target Secret.', string('A GitRepository name.'), { maxItems: 64 })),
+      },
+    ),
   };
 }
 

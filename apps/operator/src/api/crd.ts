@@ -13,11 +13,22 @@ export function openApiSchema(schema: Schema): Json {
   const out: Json = { description: schema.description };
   switch (schema.type) {
     case 'string':
-      Object.assign(out, { type: 'string', format: schema.format, enum: schema.enum ? [...schema.enum] : undefined, default: schema.default });
+      Object.assign(out, {
+        type: 'string',
+        format: schema.format,
+        enum: schema.enum ? [...schema.enum] : undefined,
+        default: schema.default,
+      });
       Object.assign(out, { pattern: schema.pattern, minLength: schema.minLength, maxLength: schema.maxLength });
       break;
     case 'integer':
-      Object.assign(out, { type: 'integer', format: schema.format, default: schema.default, minimum: schema.minimum, maximum: schema.maximum });
+      Object.assign(out, {
+        type: 'integer',
+        format: schema.format,
+        default: schema.default,
+        minimum: schema.minimum,
+        maximum: schema.maximum,
+      });
       break;
     case 'boolean':
       Object.assign(out, { type: 'boolean', default: schema.default });
@@ -31,7 +42,9 @@ export function openApiSchema(schema: Schema): Json {
       break;
     case 'object': {
       const properties = Object.fromEntries(Object.entries(schema.properties).map(([name, child]) => [name, openApiSchema(child)]));
-      const required = Object.entries(schema.properties).filter(([, child]) => child.required).map(([name]) => name);
+      const required = Object.entries(schema.properties)
+        .filter(([, child]) => child.required)
+        .map(([name]) => name);
       Object.assign(out, { type: 'object', default: schema.default, properties, required: required.length ? required : undefined });
       break;
     }
@@ -47,7 +60,14 @@ export function customResourceDefinition(def: KindDefinition): Json {
     metadata: { name: `${def.plural}.${GROUP}` },
     spec: {
       group: GROUP,
-      names: { kind: def.kind, listKind: `${def.kind}List`, plural: def.plural, singular: def.singular, shortNames: def.shortNames, categories: [CATEGORY] },
+      names: {
+        kind: def.kind,
+        listKind: `${def.kind}List`,
+        plural: def.plural,
+        singular: def.singular,
+        shortNames: def.shortNames,
+        categories: [CATEGORY],
+      },
       scope: 'Namespaced',
       versions: [
         {

@@ -26,22 +26,29 @@ import { boolean, integer, object, required, string } from './schema.js';
 
 const key = object(
   'DeployKeyAlgorithm',
-  'The key pair to generate; Flux\'s choices and defaults. Omitted: ECDSA P-384.',
+  "The key pair to generate; Flux's choices and defaults. Omitted: ECDSA P-384.",
   {
     algorithm: string('ecdsa, ed25519 or rsa.', { enum: ['ecdsa', 'ed25519', 'rsa'], default: 'ecdsa' }),
     // No schema default here: a default would be filled in for rsa and ed25519 keys too and break
     // the only-with-ecdsa rule. The object default below and the reconciler both use p384.
     ecdsaCurve: string('ECDSA curve, only with algorithm ecdsa. Omitted: p384.', { enum: ['p256', 'p384', 'p521'] }),
-    rsaBits: integer(`RSA modulus size, only with algorithm rsa (${RSA_GENERATE_MIN_BITS}..${RSA_GENERATE_MAX_BITS}). Omitted: ${RSA_GENERATE_MIN_BITS}.`, {
-      format: 'int32',
-      minimum: RSA_GENERATE_MIN_BITS,
-      maximum: RSA_GENERATE_MAX_BITS,
-    }),
+    rsaBits: integer(
+      `RSA modulus size, only with algorithm rsa (${RSA_GENERATE_MIN_BITS}..${RSA_GENERATE_MAX_BITS}). Omitted: ${RSA_GENERATE_MIN_BITS}.`,
+      {
+        format: 'int32',
+        minimum: RSA_GENERATE_MIN_BITS,
+        maximum: RSA_GENERATE_MAX_BITS,
+      },
+    ),
   },
   {
     default: { algorithm: 'ecdsa', ecdsaCurve: 'p384' },
     rules: [
-      { rule: "!has(self.ecdsaCurve) || self.algorithm == 'ecdsa'", message: 'ecdsaCurve is only for algorithm ecdsa', fieldPath: '.ecdsaCurve' },
+      {
+        rule: "!has(self.ecdsaCurve) || self.algorithm == 'ecdsa'",
+        message: 'ecdsaCurve is only for algorithm ecdsa',
+        fieldPath: '.ecdsaCurve',
+      },
       { rule: "!has(self.rsaBits) || self.algorithm == 'rsa'", message: 'rsaBits is only for algorithm rsa', fieldPath: '.rsaBits' },
     ],
   },
@@ -53,10 +60,13 @@ const spec = object(
   {
     url,
     projectID: required(gitlabId('Project the key is registered on: numeric ID or unescaped path (group/project).')),
-    title: string("Human part of the key's title in GitLab; the operator appends its owner marker. Default: namespace/name of this object.", {
-      minLength: 1,
-      maxLength: GITLAB_NAME_MAX,
-    }),
+    title: string(
+      "Human part of the key's title in GitLab; the operator appends its owner marker. Default: namespace/name of this object.",
+      {
+        minLength: 1,
+        maxLength: GITLAB_NAME_MAX,
+      },
+    ),
     canPush: boolean('Whether the key may push. Read-only by default.', { default: false }),
     expiresAt,
     expiresAfter: withMinExpiresAfter(expiresAfter),
@@ -87,12 +97,16 @@ const spec = object(
   },
 );
 
-const status = object('GitlabDeployKeyStatus', 'What the operator last observed and did.', statusFields(
-  object('DeployKeyCredential', 'The deploy key currently in the target Secret.', {
-    ...credentialFields(),
-    fingerprint: string('SHA256 fingerprint of the public key, as GitLab shows it (SHA256:...).'),
-  }),
-));
+const status = object(
+  'GitlabDeployKeyStatus',
+  'What the operator last observed and did.',
+  statusFields(
+    object('DeployKeyCredential', 'The deploy key currently in the target Secret.', {
+      ...credentialFields(),
+      fingerprint: string('SHA256 fingerprint of the public key, as GitLab shows it (SHA256:...).'),
+    }),
+  ),
+);
 
 export const gitlabDeployKey: KindDefinition = {
   kind: 'GitlabDeployKey',

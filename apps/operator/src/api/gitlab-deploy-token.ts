@@ -59,12 +59,19 @@ const spec = object(
   'A GitLab deploy token the operator creates, keeps in a Secret, rotates and revokes.',
   {
     url,
-    projectID: gitlabId('Project for a project deploy token: numeric ID or unescaped path (group/project). Exactly one of projectID or groupID.'),
-    groupID: gitlabId('Group for a group deploy token: numeric ID or unescaped path (group/subgroup). Exactly one of projectID or groupID.'),
-    name: string(`Human part of the token's name in GitLab; the operator appends its owner marker. Default: namespace/name of this object.`, {
-      minLength: 1,
-      maxLength: GITLAB_NAME_MAX,
-    }),
+    projectID: gitlabId(
+      'Project for a project deploy token: numeric ID or unescaped path (group/project). Exactly one of projectID or groupID.',
+    ),
+    groupID: gitlabId(
+      'Group for a group deploy token: numeric ID or unescaped path (group/subgroup). Exactly one of projectID or groupID.',
+    ),
+    name: string(
+      `Human part of the token's name in GitLab; the operator appends its owner marker. Default: namespace/name of this object.`,
+      {
+        minLength: 1,
+        maxLength: GITLAB_NAME_MAX,
+      },
+    ),
     scopes: required(
       array('What the token may do.', string('A deploy token scope.', { enum: PROJECT_DEPLOY_TOKEN_SCOPES }), {
         minItems: 1,
@@ -98,12 +105,16 @@ const spec = object(
   },
 );
 
-const status = object('GitlabDeployTokenStatus', 'What the operator last observed and did.', statusFields(
-  object('DeployTokenCredential', 'The deploy token currently in the target Secret.', {
-    ...credentialFields(),
-    username: string('Its username.'),
-  }),
-));
+const status = object(
+  'GitlabDeployTokenStatus',
+  'What the operator last observed and did.',
+  statusFields(
+    object('DeployTokenCredential', 'The deploy token currently in the target Secret.', {
+      ...credentialFields(),
+      username: string('Its username.'),
+    }),
+  ),
+);
 
 export const gitlabDeployToken: KindDefinition = {
   kind: 'GitlabDeployToken',

@@ -29,7 +29,12 @@ export interface PrinterColumn {
  * `<invalid>`, so they are strings (RFC 3339). Age is in the past, so it is a date.
  */
 export const PRINTER_COLUMNS: PrinterColumn[] = [
-  { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status', description: 'Status of the Ready condition.' },
+  {
+    name: 'Ready',
+    type: 'string',
+    jsonPath: '.status.conditions[?(@.type=="Ready")].status',
+    description: 'Status of the Ready condition.',
+  },
   { name: 'Target', type: 'string', jsonPath: '.spec.target.name', description: 'The Secret the operator writes.' },
   { name: 'Credential', type: 'integer', jsonPath: '.status.credential.id', description: 'GitLab ID of the current credential.' },
   { name: 'Expires', type: 'string', jsonPath: '.status.credential.expiresAt', description: 'When GitLab expires the current credential.' },

@@ -25,7 +25,8 @@ export async function kubeRequest(
   const options: RequestOptions = { method, headers: { accept } };
   await kubeConfig.applyToHTTPSOptions(options);
   const payload = body === undefined ? undefined : JSON.stringify(body);
-  if (payload !== undefined) options.headers = { ...options.headers, 'content-type': contentType, 'content-length': Buffer.byteLength(payload) };
+  if (payload !== undefined)
+    options.headers = { ...options.headers, 'content-type': contentType, 'content-length': Buffer.byteLength(payload) };
   return new Promise((resolve, reject) => {
     const req = request(url, options, (res) => {
       const chunks: Buffer[] = [];

@@ -43,7 +43,15 @@ export async function readAccess(kubeConfig: KubeConfig, namespace: string, spec
   const token = await readKey(core, namespace, 'Secret', ref, signal, 'AuthSecretNotFound', 'AuthKeyNotFound');
   const caRef = spec.caBundle?.secretRef ?? spec.caBundle?.configMapRef;
   const ca = caRef
-    ? await readKey(core, namespace, spec.caBundle?.secretRef ? 'Secret' : 'ConfigMap', caRef, signal, 'CABundleNotFound', 'CABundleKeyNotFound')
+    ? await readKey(
+        core,
+        namespace,
+        spec.caBundle?.secretRef ? 'Secret' : 'ConfigMap',
+        caRef,
+        signal,
+        'CABundleNotFound',
+        'CABundleKeyNotFound',
+      )
     : undefined;
   return { url: spec.url, token: token.trim(), ...(ca ? { ca } : {}) };
 }
@@ -73,6 +81,7 @@ async function readKey(
     if (statusOf(error) === 404) throw new AccessError(missing, `${kind} ${namespace}/${ref.name} was not found`);
     throw error;
   }
-  if (value === undefined || value.trim() === '') throw new AccessError(missingKey, `${kind} ${namespace}/${ref.name} has no key "${ref.key}" (or it is empty)`);
+  if (value === undefined || value.trim() === '')
+    throw new AccessError(missingKey, `${kind} ${namespace}/${ref.name} has no key "${ref.key}" (or it is empty)`);
   return value;
 }

@@ -26,10 +26,18 @@ export async function holdAuthSecret(kubeConfig: KubeConfig, namespace: string, 
   if (finalizers.includes(AUTH_FINALIZER) && labelled) return false;
   const ops: object[] = [{ op: 'replace', path: '/metadata/resourceVersion', value: secret.metadata?.resourceVersion }];
   if (!finalizers.includes(AUTH_FINALIZER)) {
-    ops.push(secret.metadata?.finalizers ? { op: 'add', path: '/metadata/finalizers/-', value: AUTH_FINALIZER } : { op: 'add', path: '/metadata/finalizers', value: [AUTH_FINALIZER] });
+    ops.push(
+      secret.metadata?.finalizers
+        ? { op: 'add', path: '/metadata/finalizers/-', value: AUTH_FINALIZER }
+        : { op: 'add', path: '/metadata/finalizers', value: [AUTH_FINALIZER] },
+    );
   }
   if (!labelled) {
-    ops.push(secret.metadata?.labels ? { op: 'add', path: `/metadata/labels/${escape(AUTH_LABEL)}`, value: 'true' } : { op: 'add', path: '/metadata/labels', value: { [AUTH_LABEL]: 'true' } });
+    ops.push(
+      secret.metadata?.labels
+        ? { op: 'add', path: `/metadata/labels/${escape(AUTH_LABEL)}`, value: 'true' }
+        : { op: 'add', path: '/metadata/labels', value: { [AUTH_LABEL]: 'true' } },
+    );
   }
   await patch(core, namespace, name, ops);
   return true;

@@ -80,10 +80,14 @@ export class EventRecorder {
     seen.count += 1;
     seen.lastMs = now.getTime();
     await kubeCall({ verb: 'patch', resource: 'Event', namespace, name: seen.name }, () =>
-      this.core.patchNamespacedEvent({ name: seen.name, namespace, body: [
-        { op: 'replace', path: '/count', value: seen.count },
-        { op: 'replace', path: '/lastTimestamp', value: now.toISOString() },
-      ] }),
+      this.core.patchNamespacedEvent({
+        name: seen.name,
+        namespace,
+        body: [
+          { op: 'replace', path: '/count', value: seen.count },
+          { op: 'replace', path: '/lastTimestamp', value: now.toISOString() },
+        ],
+      }),
     );
   }
 

@@ -49,7 +49,13 @@ export async function requestReconcile(kubeConfig: KubeConfig, repo: GitReposito
       namespace,
       plural: PLURAL,
       name,
-      body: [{ op: 'add', path: repo.metadata.annotations ? `/metadata/annotations/${FLUX_REQUESTED_AT.replaceAll('/', '~1')}` : '/metadata/annotations', value: repo.metadata.annotations ? token : { [FLUX_REQUESTED_AT]: token } }],
+      body: [
+        {
+          op: 'add',
+          path: repo.metadata.annotations ? `/metadata/annotations/${FLUX_REQUESTED_AT.replaceAll('/', '~1')}` : '/metadata/annotations',
+          value: repo.metadata.annotations ? token : { [FLUX_REQUESTED_AT]: token },
+        },
+      ],
     }),
   );
 }

@@ -8,7 +8,16 @@
  * and the binding's 2 Secret writes plus the first reconcile's finalizers and status; a no-op
  * reconcile costs 0 GitLab writes and 0 Kubernetes writes (a verifying one, 1 GitLab GET).
  */
-import { ConflictError, ForeignStateError, isTerminal, parseGoDuration, retryAfterMs, revokeCredentialSecret, type CredentialSecretResult, type GlkeysError } from '@glkeys/core';
+import {
+  ConflictError,
+  ForeignStateError,
+  isTerminal,
+  parseGoDuration,
+  retryAfterMs,
+  revokeCredentialSecret,
+  type CredentialSecretResult,
+  type GlkeysError,
+} from '@glkeys/core';
 import { KubernetesSecretStore, kubeCall, statusOf } from '@glkeys/core/kubernetes';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { AccessError, readAccess } from '../auth/access.js';
@@ -21,7 +30,15 @@ import { outcomeConditions } from '../status/conditions.js';
 import { finalizeCredential, type OrphanRecorder } from './finalize.js';
 import { sshHostOf, type KindAdapter } from './kinds.js';
 import { CredentialObjects } from './objects.js';
-import { API_VERSION, FINALIZER, REQUESTED_AT, type CommonSpec, type CredentialObject, type CredentialStatus, type DeployKeySpec } from './spec.js';
+import {
+  API_VERSION,
+  FINALIZER,
+  REQUESTED_AT,
+  type CommonSpec,
+  type CredentialObject,
+  type CredentialStatus,
+  type DeployKeySpec,
+} from './spec.js';
 import { sameJson, statusAfterBinding } from './status.js';
 
 export interface ReconcileResult {
@@ -57,10 +74,9 @@ const HANDOVER_POLL_MS = 5_000;
 /** known_hosts of a host is scanned at most this often. */
 const KNOWN_HOSTS_TTL_MS = 3_600_000;
 
-export function credentialReconciler<S extends CommonSpec & { target: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> } }>(
-  adapter: KindAdapter<S>,
-  deps: ReconcilerDeps,
-): (key: string, ctx: { signal: AbortSignal }) => Promise<ReconcileResult> {
+export function credentialReconciler<
+  S extends CommonSpec & { target: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> } },
+>(adapter: KindAdapter<S>, deps: ReconcilerDeps): (key: string, ctx: { signal: AbortSignal }) => Promise<ReconcileResult> {
   const objects = new CredentialObjects<S>(deps.kubeConfig, adapter);
   const verifiedAt = new Map<string, number>();
   const knownHosts = new Map<string, { value: string; at: number }>();
@@ -82,7 +98,12 @@ export function credentialReconciler<S extends CommonSpec & { target: { name: st
     let userKey: string | undefined;
     try {
       const spec = object.spec;
-      const access = await readAccess(deps.kubeConfig, namespace, { url: spec.url ?? 'https://gitlab.com', auth: spec.auth, caBundle: spec.caBundle }, signal);
+      const access = await readAccess(
+        deps.kubeConfig,
+        namespace,
+        { url: spec.url ?? 'https://gitlab.com', auth: spec.auth, caBundle: spec.caBundle },
+        signal,
+      );
       await holdAuthSecret(deps.kubeConfig, namespace, spec.auth.token.secretRef.name);
       const entry = deps.clients.get(access);
       userKey = entry.userKey;
@@ -93,7 +114,10 @@ export function credentialReconciler<S extends CommonSpec & { target: { name: st
       const durations = durationsOf(spec, deps);
       const requested = object.metadata.annotations?.[REQUESTED_AT];
       const lastVerified = verifiedAt.get(key);
-      const verify = (requested !== undefined && requested !== object.status?.lastHandledReconcileAt) || lastVerified === undefined || now.getTime() - lastVerified >= durations.verifyMs;
+      const verify =
+        (requested !== undefined && requested !== object.status?.lastHandledReconcileAt) ||
+        lastVerified === undefined ||
+        now.getTime() - lastVerified >= durations.verifyMs;
 
       const handover = object.status?.fluxHandover;
       let revokeRetired = false;
@@ -108,7 +132,10 @@ export function credentialReconciler<S extends CommonSpec & { target: { name: st
       if (object.status?.targetName && object.status.targetName !== spec.target.name) {
         await retireOldTarget(adapter, object, object.status.targetName, entry.client, deps.kubeConfig, signal);
       }
-      const extra = adapter.kind === 'GitlabDeployKey' ? { knownHosts: await knownHostsFor(spec as unknown as DeployKeySpec, knownHosts, deps, now) } : {};
+      const extra =
+        adapter.kind === 'GitlabDeployKey'
+          ? { knownHosts: await knownHostsFor(spec as unknown as DeployKeySpec, knownHosts, deps, now) }
+          : {};
       const common = {
         client: entry.client,
         store: new KubernetesSecretStore(deps.kubeConfig, namespace, spec.target.name),
@@ -117,7 +144,9 @@ export function credentialReconciler<S extends CommonSpec & { target: { name: st
           name: spec.target.name,
           ...(spec.target.labels ? { labels: spec.target.labels } : {}),
           ...(spec.target.annotations ? { annotations: spec.target.annotations } : {}),
-          ownerReferences: [{ apiVersion: API_VERSION, kind: adapter.kind, name, uid: object.metadata.uid, controller: true, blockOwnerDeletion: true }],
+          ownerReferences: [
+            { apiVersion: API_VERSION, kind: adapter.kind, name, uid: object.metadata.uid, controller: true, blockOwnerDeletion: true },
+          ],
         },
         owner: ownerOf(adapter, object),
         mode: 'ensure' as const,
@@ -142,7 +171,13 @@ export function credentialReconciler<S extends CommonSpec & { target: { name: st
         fluxHandover = await startHandover(deps.kubeConfig, namespace, spec.target.name, now);
       }
       await recordOutcome(deps, adapter, involved, out);
-      const status = statusAfterBinding(object, out, spec.target.name, now, requested === undefined ? {} : { lastHandledReconcileAt: requested });
+      const status = statusAfterBinding(
+        object,
+        out,
+        spec.target.name,
+        now,
+        requested === undefined ? {} : { lastHandledReconcileAt: requested },
+      );
       if (fluxHandover) status.fluxHandover = fluxHandover;
       else delete status.fluxHandover;
       if (!sameJson(status, object.status)) await objects.writeStatus(object, status, signal);
@@ -160,7 +195,14 @@ export function credentialReconciler<S extends CommonSpec & { target: { name: st
         return { requeueAfterMs: wait };
       }
       const stalled = error instanceof AccessError || error instanceof ForeignStateError || isTerminal(error);
-      const reason = error instanceof AccessError ? error.reason : error instanceof ForeignStateError ? 'SecretOwnedElsewhere' : stalled ? 'InvalidSpec' : 'ReconcileFailed';
+      const reason =
+        error instanceof AccessError
+          ? error.reason
+          : error instanceof ForeignStateError
+            ? 'SecretOwnedElsewhere'
+            : stalled
+              ? 'InvalidSpec'
+              : 'ReconcileFailed';
       const message = messageOf(adapter, error);
       await writeFailure(object!, stalled ? 'stalled' : 'failing', reason, message);
       await deps.events.record(involved, 'Warning', reason, message);
@@ -173,7 +215,11 @@ export function credentialReconciler<S extends CommonSpec & { target: { name: st
       const status: CredentialStatus = {
         ...previous,
         observedGeneration: target.metadata.generation ?? 0,
-        conditions: outcomeConditions(previous.conditions ?? [], { state, reason, message, generation: target.metadata.generation }, clock()),
+        conditions: outcomeConditions(
+          previous.conditions ?? [],
+          { state, reason, message, generation: target.metadata.generation },
+          clock(),
+        ),
       };
       if (!sameJson(status, target.status)) await objects.writeStatus(target, status, signal).catch(() => undefined);
     }
@@ -228,13 +274,22 @@ async function retireOldTarget<S extends CommonSpec & { target: { name: string }
   });
   const core = kubeConfig.makeApiClient(CoreV1Api);
   try {
-    await kubeCall({ verb: 'delete', resource: 'Secret', namespace, name: oldName }, () => core.deleteNamespacedSecret({ name: oldName, namespace }), { signal });
+    await kubeCall(
+      { verb: 'delete', resource: 'Secret', namespace, name: oldName },
+      () => core.deleteNamespacedSecret({ name: oldName, namespace }),
+      { signal },
+    );
   } catch (error) {
     if (statusOf(error) !== 404) throw error;
   }
 }
 
-async function knownHostsFor(spec: DeployKeySpec, cache: Map<string, { value: string; at: number }>, deps: ReconcilerDeps, now: Date): Promise<string> {
+async function knownHostsFor(
+  spec: DeployKeySpec,
+  cache: Map<string, { value: string; at: number }>,
+  deps: ReconcilerDeps,
+  now: Date,
+): Promise<string> {
   if (spec.knownHosts) return spec.knownHosts;
   const { host, port } = sshHostOf(spec);
   const key = `${host}:${port}`;
@@ -245,7 +300,12 @@ async function knownHostsFor(spec: DeployKeySpec, cache: Map<string, { value: st
   return value;
 }
 
-async function startHandover(kubeConfig: KubeConfig, namespace: string, secretName: string, now: Date): Promise<CredentialStatus['fluxHandover'] | undefined> {
+async function startHandover(
+  kubeConfig: KubeConfig,
+  namespace: string,
+  secretName: string,
+  now: Date,
+): Promise<CredentialStatus['fluxHandover'] | undefined> {
   const repos = await gitRepositoriesUsing(kubeConfig, namespace, secretName);
   if (repos.length === 0) return undefined;
   const token = now.toISOString();
@@ -253,13 +313,23 @@ async function startHandover(kubeConfig: KubeConfig, namespace: string, secretNa
   return { requestedAt: token, repositories: repos.map((r) => r.metadata.name) };
 }
 
-async function recordOutcome(deps: ReconcilerDeps, adapter: { kind: string }, involved: InvolvedObject, out: CredentialSecretResult): Promise<void> {
+async function recordOutcome(
+  deps: ReconcilerDeps,
+  adapter: { kind: string },
+  involved: InvolvedObject,
+  out: CredentialSecretResult,
+): Promise<void> {
   const { action, reason, revoked } = out.result;
   const id = out.credential?.id;
   if (action === 'created' || action === 'rotated' || action === 'repaired') {
     deps.metrics?.minted(adapter.kind, action);
     const why = reason ? ` (${reason})` : '';
-    await deps.events.record(involved, 'Normal', action === 'created' ? 'Created' : action === 'rotated' ? 'Rotated' : 'Repaired', `${action[0]!.toUpperCase()}${action.slice(1)} credential ${id}${why}`);
+    await deps.events.record(
+      involved,
+      'Normal',
+      action === 'created' ? 'Created' : action === 'rotated' ? 'Rotated' : 'Repaired',
+      `${action[0]!.toUpperCase()}${action.slice(1)} credential ${id}${why}`,
+    );
   }
   if (revoked.length > 0) {
     deps.metrics?.revoked(adapter.kind, revoked.length);

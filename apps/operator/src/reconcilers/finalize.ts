@@ -66,7 +66,12 @@ export async function finalizeCredential<S extends CommonSpec & { target: { name
   const involved = involvedOf(adapter, object);
   if ((object.spec.deletionPolicy ?? 'Revoke') === 'Revoke') {
     try {
-      const access = await readAccess(deps.kubeConfig, namespace, { url: object.spec.url ?? 'https://gitlab.com', auth: object.spec.auth, caBundle: object.spec.caBundle }, signal);
+      const access = await readAccess(
+        deps.kubeConfig,
+        namespace,
+        { url: object.spec.url ?? 'https://gitlab.com', auth: object.spec.auth, caBundle: object.spec.caBundle },
+        signal,
+      );
       const { client, userKey } = deps.clients.get(access);
       const paused = deps.gate.remainingMs(userKey);
       if (paused > 0) return { requeueAfterMs: paused };
@@ -97,7 +102,9 @@ export async function finalizeCredential<S extends CommonSpec & { target: { name
         throw error;
       }
       // Bounded: record what is left and let the object (and its namespace) go.
-      const ids = [object.status?.credential?.id, ...(object.status?.pendingRevocations ?? []).map((p) => p.id)].filter((id): id is number => id !== undefined);
+      const ids = [object.status?.credential?.id, ...(object.status?.pendingRevocations ?? []).map((p) => p.id)].filter(
+        (id): id is number => id !== undefined,
+      );
       await deps.orphans?.record({
         kind: adapter.kind,
         namespace,
@@ -111,7 +118,12 @@ export async function finalizeCredential<S extends CommonSpec & { target: { name
         reason: isTerminal(error) ? 'revocation refused' : 'revocation kept failing',
       });
       deps.metrics?.orphansCollected(`${adapter.kind}:abandoned`, ids.length);
-      await deps.events.record(involved, 'Warning', 'RevokeAbandoned', `Gave up revoking credential(s) ${ids.join(', ') || '(unknown)'} after ${Math.round(elapsed / 1000)} s: ${message}. Recorded for \`glkeys\` to revoke later.`);
+      await deps.events.record(
+        involved,
+        'Warning',
+        'RevokeAbandoned',
+        `Gave up revoking credential(s) ${ids.join(', ') || '(unknown)'} after ${Math.round(elapsed / 1000)} s: ${message}. Recorded for \`glkeys\` to revoke later.`,
+      );
     }
   }
   await objects.removeFinalizer(object, FINALIZER, signal);
@@ -120,16 +132,39 @@ export async function finalizeCredential<S extends CommonSpec & { target: { name
 }
 
 /** Releases the auth Secret unless another object of either kind still holds our finalizer and names it. */
-async function releaseAuthIfUnused<S extends CommonSpec>(kubeConfig: KubeConfig, objects: CredentialObjects<S>, object: CredentialObject<S>): Promise<void> {
+async function releaseAuthIfUnused<S extends CommonSpec>(
+  kubeConfig: KubeConfig,
+  objects: CredentialObjects<S>,
+  object: CredentialObject<S>,
+): Promise<void> {
   const { namespace } = object.metadata;
   const secretName = object.spec.auth.token.secretRef.name;
   const others = await objects.listBothKinds(namespace);
-  const needed = others.some((o) => o.metadata.uid !== object.metadata.uid && o.spec.auth?.token?.secretRef?.name === secretName && o.metadata.finalizers?.includes(FINALIZER));
+  const needed = others.some(
+    (o) =>
+      o.metadata.uid !== object.metadata.uid &&
+      o.spec.auth?.token?.secretRef?.name === secretName &&
+      o.metadata.finalizers?.includes(FINALIZER),
+  );
   if (!needed) await releaseAuthSecret(kubeConfig, namespace, secretName);
 }
 
-async function writeCondition<S>(objects: CredentialObjects<S>, object: CredentialObject<S>, reason: string, message: string, now: Date, signal: AbortSignal): Promise<void> {
+async function writeCondition<S>(
+  objects: CredentialObjects<S>,
+  object: CredentialObject<S>,
+  reason: string,
+  message: string,
+  now: Date,
+  signal: AbortSignal,
+): Promise<void> {
   const previous = object.status ?? {};
-  const status = { ...previous, conditions: outcomeConditions(previous.conditions ?? [], { state: 'failing', reason, message, generation: object.metadata.generation }, now) };
+  const status = {
+    ...previous,
+    conditions: outcomeConditions(
+      previous.conditions ?? [],
+      { state: 'failing', reason, message, generation: object.metadata.generation },
+      now,
+    ),
+  };
   if (!sameJson(status, object.status)) await objects.writeStatus(object, status, signal).catch(() => undefined);
 }

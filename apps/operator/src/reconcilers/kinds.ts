@@ -39,7 +39,8 @@ export const deployTokenKind: KindAdapter<DeployTokenSpec> = {
   kind: 'GitlabDeployToken',
   plural: 'gitlabdeploytokens',
   credentialKind: 'deploy-token',
-  target: (spec) => resolveTarget({ project: spec.projectID, group: spec.groupID }, { projectField: 'spec.projectID', groupField: 'spec.groupID' }),
+  target: (spec) =>
+    resolveTarget({ project: spec.projectID, group: spec.groupID }, { projectField: 'spec.projectID', groupField: 'spec.groupID' }),
   bind: (common, spec, objectName) =>
     deployTokenToSecret({
       ...common,
@@ -49,7 +50,13 @@ export const deployTokenKind: KindAdapter<DeployTokenSpec> = {
       format: spec.target.format ?? 'token',
       render: { registryHost: spec.target.registryHost },
     }),
-  fieldPaths: { ...COMMON_PATHS, scopes: 'spec.scopes', username: 'spec.username', format: 'spec.target.format', registryHost: 'spec.target.registryHost' },
+  fieldPaths: {
+    ...COMMON_PATHS,
+    scopes: 'spec.scopes',
+    username: 'spec.username',
+    format: 'spec.target.format',
+    registryHost: 'spec.target.registryHost',
+  },
 };
 
 export const deployKeyKind: KindAdapter<DeployKeySpec> = {

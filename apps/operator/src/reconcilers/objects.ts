@@ -27,7 +27,11 @@ export class CredentialObjects<S> {
 
   async get(namespace: string, name: string, signal?: AbortSignal): Promise<CredentialObject<S> | undefined> {
     try {
-      return (await kubeCall(this.request('get', namespace, name), () => this.api.getNamespacedCustomObject(this.params(namespace, name)), signalOf(signal))) as CredentialObject<S>;
+      return (await kubeCall(
+        this.request('get', namespace, name),
+        () => this.api.getNamespacedCustomObject(this.params(namespace, name)),
+        signalOf(signal),
+      )) as CredentialObject<S>;
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;
@@ -50,7 +54,11 @@ export class CredentialObjects<S> {
   async listBothKinds(namespace: string, signal?: AbortSignal): Promise<CredentialObject<Partial<CommonSpec>>[]> {
     const all: CredentialObject<Partial<CommonSpec>>[] = [];
     for (const plural of PLURALS) {
-      const list = (await kubeCall({ verb: 'list', resource: plural, namespace }, () => this.api.listNamespacedCustomObject({ group: GROUP, version: VERSION, plural, namespace }), signalOf(signal))) as {
+      const list = (await kubeCall(
+        { verb: 'list', resource: plural, namespace },
+        () => this.api.listNamespacedCustomObject({ group: GROUP, version: VERSION, plural, namespace }),
+        signalOf(signal),
+      )) as {
         items?: CredentialObject<Partial<CommonSpec>>[];
       };
       all.push(...(list.items ?? []));
@@ -62,7 +70,15 @@ export class CredentialObjects<S> {
   async addFinalizer(object: CredentialObject<S>, finalizer: string, signal?: AbortSignal): Promise<boolean> {
     const finalizers = object.metadata.finalizers;
     if (finalizers?.includes(finalizer)) return false;
-    await this.patch(object, [finalizers ? { op: 'add', path: '/metadata/finalizers/-', value: finalizer } : { op: 'add', path: '/metadata/finalizers', value: [finalizer] }], signal);
+    await this.patch(
+      object,
+      [
+        finalizers
+          ? { op: 'add', path: '/metadata/finalizers/-', value: finalizer }
+          : { op: 'add', path: '/metadata/finalizers', value: [finalizer] },
+      ],
+      signal,
+    );
     return true;
   }
 
@@ -82,7 +98,10 @@ export class CredentialObjects<S> {
       () =>
         this.api.patchNamespacedCustomObjectStatus({
           ...this.params(namespace, name),
-          body: [{ op: 'replace', path: '/metadata/resourceVersion', value: object.metadata.resourceVersion }, { op: 'add', path: '/status', value: status }],
+          body: [
+            { op: 'replace', path: '/metadata/resourceVersion', value: object.metadata.resourceVersion },
+            { op: 'add', path: '/status', value: status },
+          ],
         }),
       signalOf(signal),
     );
@@ -92,7 +111,11 @@ export class CredentialObjects<S> {
     const { namespace, name } = object.metadata;
     const updated = (await kubeCall(
       this.request('patch', namespace, name),
-      () => this.api.patchNamespacedCustomObject({ ...this.params(namespace, name), body: [{ op: 'replace', path: '/metadata/resourceVersion', value: object.metadata.resourceVersion }, ...ops] }),
+      () =>
+        this.api.patchNamespacedCustomObject({
+          ...this.params(namespace, name),
+          body: [{ op: 'replace', path: '/metadata/resourceVersion', value: object.metadata.resourceVersion }, ...ops],
+        }),
       signalOf(signal),
     )) as CredentialObject<S>;
     object.metadata.resourceVersion = updated.metadata.resourceVersion;

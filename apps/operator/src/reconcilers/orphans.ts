@@ -29,7 +29,10 @@ export class ConfigMapOrphanRecorder implements OrphanRecorder {
       try {
         if (!existing) {
           await kubeCall({ verb: 'create', resource: 'ConfigMap', namespace: this.namespace, name: ORPHANS_CONFIGMAP }, () =>
-            this.core.createNamespacedConfigMap({ namespace: this.namespace, body: { metadata: { name: ORPHANS_CONFIGMAP, labels: { 'app.kubernetes.io/managed-by': 'glkeys' } }, data: { [key]: value } } }),
+            this.core.createNamespacedConfigMap({
+              namespace: this.namespace,
+              body: { metadata: { name: ORPHANS_CONFIGMAP, labels: { 'app.kubernetes.io/managed-by': 'glkeys' } }, data: { [key]: value } },
+            }),
           );
         } else {
           existing.data = { ...existing.data, [key]: value };

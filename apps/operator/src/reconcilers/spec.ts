@@ -12,7 +12,19 @@ export const API_VERSION = `${GROUP}/${VERSION}`;
 export type { GitlabDeployTokenSpec as DeployTokenSpec, GitlabDeployKeySpec as DeployKeySpec } from '../api/types.generated.js';
 
 /** The fields both kinds share (the reconciler's common part). */
-export type CommonSpec = Pick<GitlabDeployTokenSpec, 'url' | 'expiresAt' | 'expiresAfter' | 'refreshInterval' | 'rotateBefore' | 'verifyInterval' | 'gracePeriod' | 'caBundle' | 'deletionPolicy' | 'auth'>;
+export type CommonSpec = Pick<
+  GitlabDeployTokenSpec,
+  | 'url'
+  | 'expiresAt'
+  | 'expiresAfter'
+  | 'refreshInterval'
+  | 'rotateBefore'
+  | 'verifyInterval'
+  | 'gracePeriod'
+  | 'caBundle'
+  | 'deletionPolicy'
+  | 'auth'
+>;
 
 /** Either kind's status (the credential carries a username for tokens, a fingerprint for keys). */
 export type CredentialStatus = Omit<GitlabDeployTokenStatus, 'credential'> & { credential?: DeployTokenCredential & DeployKeyCredential };

@@ -6,7 +6,13 @@ import type { CredentialSecretResult } from '@glkeys/core';
 import { outcomeConditions } from '../status/conditions.js';
 import type { CredentialObject, CredentialStatus } from './spec.js';
 
-export function statusAfterBinding<S>(object: CredentialObject<S>, out: CredentialSecretResult, targetName: string, now: Date, extra: Partial<CredentialStatus>): CredentialStatus {
+export function statusAfterBinding<S>(
+  object: CredentialObject<S>,
+  out: CredentialSecretResult,
+  targetName: string,
+  now: Date,
+  extra: Partial<CredentialStatus>,
+): CredentialStatus {
   const previous = object.status ?? {};
   const current = out.credential;
   const minted = ['created', 'rotated', 'repaired'].includes(out.result.action);

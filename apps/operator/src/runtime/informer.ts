@@ -176,7 +176,12 @@ class SupervisedInformer<T extends KubernetesObject> implements Informer<T> {
         handler(obj, old);
       } catch (error) {
         // A consumer's bug must not stop the informer; only names go to the log.
-        this.log.error('informer handler threw', { informer: this.describe(), event, object: `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`, error: String(error) });
+        this.log.error('informer handler threw', {
+          informer: this.describe(),
+          event,
+          object: `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`,
+          error: String(error),
+        });
       }
     }
   }
@@ -239,7 +244,12 @@ class SupervisedInformer<T extends KubernetesObject> implements Informer<T> {
       const page = await kubeGetJSON<ListPage<T>>(
         this.options.kubeConfig,
         path,
-        { labelSelector: this.options.labelSelector, limit: this.options.pageSize ?? 500, continue: continueToken, timeoutSeconds: Math.ceil(timeoutMs / 1000) },
+        {
+          labelSelector: this.options.labelSelector,
+          limit: this.options.pageSize ?? 500,
+          continue: continueToken,
+          timeoutSeconds: Math.ceil(timeoutMs / 1000),
+        },
         { timeoutMs, signal },
       );
       // Items of a list carry no apiVersion/kind of their own; watch events do. Make them alike.

@@ -66,7 +66,9 @@ export interface GetOptions {
 /** One GET answered with JSON, bounded by `timeoutMs` and the caller's signal. */
 export async function kubeGetJSON<T>(kubeConfig: KubeConfig, path: string, query: Query, options: GetOptions): Promise<T> {
   const prepared = await prepare(kubeConfig, path, query);
-  const signal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal
+    ? AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)])
+    : AbortSignal.timeout(options.timeoutMs);
   return new Promise<T>((resolve, reject) => {
     const req = prepared.transport.request(prepared.url, { ...prepared.options, signal }, (res) => {
       const chunks: Buffer[] = [];
@@ -83,7 +85,13 @@ export async function kubeGetJSON<T>(kubeConfig: KubeConfig, path: string, query
         }
       });
     });
-    req.on('error', (error) => reject(signal.aborted && !options.signal?.aborted ? new KubeHttpError(`GET ${path}: no answer within ${options.timeoutMs} ms`, undefined, 'Timeout') : error));
+    req.on('error', (error) =>
+      reject(
+        signal.aborted && !options.signal?.aborted
+          ? new KubeHttpError(`GET ${path}: no answer within ${options.timeoutMs} ms`, undefined, 'Timeout')
+          : error,
+      ),
+    );
     req.end();
   });
 }
@@ -149,7 +157,9 @@ export async function kubeStreamLines(kubeConfig: KubeConfig, path: string, quer
       res.on('close', () => finish());
     });
     // A socket idle this long is dead, whether before the headers or in the middle of the stream.
-    req.setTimeout(options.idleTimeoutMs, () => finish(new KubeHttpError(`watch ${path}: silent for ${options.idleTimeoutMs} ms`, undefined, 'Timeout')));
+    req.setTimeout(options.idleTimeoutMs, () =>
+      finish(new KubeHttpError(`watch ${path}: silent for ${options.idleTimeoutMs} ms`, undefined, 'Timeout')),
+    );
     req.on('error', finish);
     options.signal.addEventListener('abort', onAbort, { once: true });
     if (options.signal.aborted) finish();

@@ -76,7 +76,8 @@ export class LeaderElector {
     this.requestTimeoutMs = options.requestTimeoutMs ?? Math.min(this.retryPeriodMs, this.renewDeadlineMs / 2);
     // client-go's own checks: without them a leader could still believe it leads after others may take over.
     if (!(this.leaseDurationMs > this.renewDeadlineMs)) throw new RangeError('leaseDurationMs must be greater than renewDeadlineMs');
-    if (!(this.renewDeadlineMs > CANDIDATE_JITTER * this.retryPeriodMs)) throw new RangeError('renewDeadlineMs must be greater than 1.2 × retryPeriodMs');
+    if (!(this.renewDeadlineMs > CANDIDATE_JITTER * this.retryPeriodMs))
+      throw new RangeError('renewDeadlineMs must be greater than 1.2 × retryPeriodMs');
     if (this.leaseDurationMs % 1000 !== 0) throw new RangeError('leaseDurationMs must be whole seconds (the Lease stores seconds)');
     this.api = options.kubeConfig.makeApiClient(CoordinationV1Api);
     this.log = options.log ?? SILENT_LOG;
@@ -192,7 +193,12 @@ export class LeaderElector {
     } catch (error) {
       if (statusCodeOf(error) !== 404) return this.failed('read', error);
       try {
-        this.observe(await this.api.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec: this.record(undefined) } }, timeout));
+        this.observe(
+          await this.api.createNamespacedLease(
+            { namespace, body: { metadata: { name, namespace }, spec: this.record(undefined) } },
+            timeout,
+          ),
+        );
         return true;
       } catch (createError) {
         return statusCodeOf(createError) === 409 ? false : this.failed('create', createError);
@@ -228,7 +234,13 @@ export class LeaderElector {
   }
 
   private failed(verb: string, error: unknown): false {
-    this.log.warn('lease request failed', { lease: this.options.name, namespace: this.options.namespace, verb, statusCode: statusCodeOf(error), error: error instanceof Error ? error.message : String(error) });
+    this.log.warn('lease request failed', {
+      lease: this.options.name,
+      namespace: this.options.namespace,
+      verb,
+      statusCode: statusCodeOf(error),
+      error: error instanceof Error ? error.message : String(error),
+    });
     return false;
   }
 
@@ -239,7 +251,12 @@ export class LeaderElector {
     const now = new V1MicroTime();
     const spec: V1LeaseSpec = { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, acquireTime: now, renewTime: now };
     try {
-      this.observe(await this.api.replaceNamespacedLease({ name: this.options.name, namespace: this.options.namespace, body: { ...lease, spec } }, withTimeout(this.requestTimeoutMs)));
+      this.observe(
+        await this.api.replaceNamespacedLease(
+          { name: this.options.name, namespace: this.options.namespace, body: { ...lease, spec } },
+          withTimeout(this.requestTimeoutMs),
+        ),
+      );
       this.log.info('released the lease', { lease: this.options.name, namespace: this.options.namespace, identity: this.identity });
     } catch (error) {
       this.failed('release', error);

@@ -66,7 +66,12 @@ export class Manager {
   /** Serves probes and metrics first (the kubelet sees "not ready" rather than nothing), then starts runnables. */
   async start(): Promise<void> {
     const [probes, metrics] = await Promise.all([
-      serveProbes({ bindAddress: this.#options.healthProbeBindAddress ?? ':8081', healthz: this.healthz, readyz: this.readyz, logger: this.log }),
+      serveProbes({
+        bindAddress: this.#options.healthProbeBindAddress ?? ':8081',
+        healthz: this.healthz,
+        readyz: this.readyz,
+        logger: this.log,
+      }),
       serveMetrics({ bindAddress: this.#options.metricsBindAddress ?? ':8080', metrics: this.metrics, logger: this.log }),
     ]);
     this.#endpoints = { probes, metrics };

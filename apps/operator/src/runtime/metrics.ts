@@ -9,8 +9,8 @@ const RESULTS: ReconcileResultLabel[] = ['success', 'error', 'requeue', 'requeue
 
 // controller-runtime's buckets for controller_runtime_reconcile_time_seconds.
 const RECONCILE_BUCKETS = [
-  0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.25, 1.5, 1.75, 2.0,
-  2.5, 3.0, 3.5, 4.0, 4.5, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 40, 50, 60,
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 3.5,
+  4.0, 4.5, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 40, 50, 60,
 ];
 // client-go's workqueue buckets: ExponentialBuckets(10e-9, 10, 12), 10 ns to 1000 s.
 const WORKQUEUE_BUCKETS = Array.from({ length: 12 }, (_, i) => Number((1e-8 * 10 ** i).toPrecision(1)));
@@ -85,8 +85,18 @@ export class Metrics {
       registers,
     });
 
-    this.#queueAdds = new Counter({ name: 'workqueue_adds_total', help: 'Total number of adds handled by workqueue', labelNames: ['name'], registers });
-    this.#retries = new Counter({ name: 'workqueue_retries_total', help: 'Total number of retries handled by workqueue', labelNames: ['name'], registers });
+    this.#queueAdds = new Counter({
+      name: 'workqueue_adds_total',
+      help: 'Total number of adds handled by workqueue',
+      labelNames: ['name'],
+      registers,
+    });
+    this.#retries = new Counter({
+      name: 'workqueue_retries_total',
+      help: 'Total number of retries handled by workqueue',
+      labelNames: ['name'],
+      registers,
+    });
     this.#queueDuration = new Histogram({
       name: 'workqueue_queue_duration_seconds',
       help: 'How long in seconds an item stays in workqueue before being requested',
@@ -118,7 +128,7 @@ export class Metrics {
     gauge('workqueue_depth', 'Current depth of workqueue', (q) => q.depth());
     gauge(
       'workqueue_unfinished_work_seconds',
-      'How many seconds of work has been done that is in progress and hasn\'t been observed by work_duration',
+      "How many seconds of work has been done that is in progress and hasn't been observed by work_duration",
       (q) => q.unfinishedWorkSeconds(),
     );
     gauge(
@@ -160,7 +170,12 @@ export class Metrics {
     return new Gauge<L>({ ...config, name: ownName(config.name), registers: [this.registry] });
   }
 
-  histogram<L extends string = string>(config: { name: string; help: string; labelNames?: readonly L[]; buckets?: number[] }): Histogram<L> {
+  histogram<L extends string = string>(config: {
+    name: string;
+    help: string;
+    labelNames?: readonly L[];
+    buckets?: number[];
+  }): Histogram<L> {
     return new Histogram<L>({ ...config, name: ownName(config.name), registers: [this.registry] });
   }
 

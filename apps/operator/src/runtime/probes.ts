@@ -23,16 +23,15 @@ export class Checks {
   ) {}
 
   add(name: string, check: Check): void {
-    if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new TypeError(`${this.kind} check name must be a lowercase word, got ${JSON.stringify(name)}`);
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(name))
+      throw new TypeError(`${this.kind} check name must be a lowercase word, got ${JSON.stringify(name)}`);
     if (this.#checks.has(name)) throw new Error(`${this.kind} check ${name} is already registered`);
     this.#checks.set(name, check);
   }
 
   /** Runs every check in parallel; `ok` only if all passed. */
   async run(): Promise<{ ok: boolean; results: { name: string; ok: boolean }[] }> {
-    const results = await Promise.all(
-      [...this.#checks].map(async ([name, check]) => ({ name, ok: await this.#runOne(name, check) })),
-    );
+    const results = await Promise.all([...this.#checks].map(async ([name, check]) => ({ name, ok: await this.#runOne(name, check) })));
     return { ok: results.every((result) => result.ok), results };
   }
 
@@ -72,7 +71,12 @@ export function parseBindAddress(bindAddress: string): { host: string | undefine
 }
 
 /** Serves /healthz and /readyz (each with `?verbose` listing every check); undefined when disabled. */
-export function serveProbes(options: { bindAddress: string; healthz: Checks; readyz: Checks; logger?: Logger }): Promise<HttpEndpoint | undefined> {
+export function serveProbes(options: {
+  bindAddress: string;
+  healthz: Checks;
+  readyz: Checks;
+  logger?: Logger;
+}): Promise<HttpEndpoint | undefined> {
   return serve(options.bindAddress, options.logger, async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://probe');
     const checks = url.pathname === '/healthz' ? options.healthz : url.pathname === '/readyz' ? options.readyz : undefined;

@@ -43,9 +43,21 @@ export function outcomeConditions(
   outcome: { state: 'ready' | 'progressing' | 'stalled' | 'failing'; reason: string; message: string; generation: number | undefined },
   now: Date,
 ): Condition[] {
-  const base = { reason: outcome.reason, message: outcome.message, ...(outcome.generation === undefined ? {} : { observedGeneration: outcome.generation }) };
-  let next = setCondition(conditions, { ...base, type: 'Ready', status: outcome.state === 'ready' ? 'True' : outcome.state === 'progressing' ? 'Unknown' : 'False' }, now);
-  next = outcome.state === 'progressing' ? setCondition(next, { ...base, type: 'Reconciling', status: 'True' }, now) : removeCondition(next, 'Reconciling');
-  next = outcome.state === 'stalled' ? setCondition(next, { ...base, type: 'Stalled', status: 'True' }, now) : removeCondition(next, 'Stalled');
+  const base = {
+    reason: outcome.reason,
+    message: outcome.message,
+    ...(outcome.generation === undefined ? {} : { observedGeneration: outcome.generation }),
+  };
+  let next = setCondition(
+    conditions,
+    { ...base, type: 'Ready', status: outcome.state === 'ready' ? 'True' : outcome.state === 'progressing' ? 'Unknown' : 'False' },
+    now,
+  );
+  next =
+    outcome.state === 'progressing'
+      ? setCondition(next, { ...base, type: 'Reconciling', status: 'True' }, now)
+      : removeCondition(next, 'Reconciling');
+  next =
+    outcome.state === 'stalled' ? setCondition(next, { ...base, type: 'Stalled', status: 'True' }, now) : removeCondition(next, 'Stalled');
   return next;
 }

@@ -31,17 +31,20 @@ beforeAll(async () => {
 afterAll(() => namespace?.delete());
 
 describe('the CRDs from config/crd', () => {
-  it.each(crdsFromDisk().map((crd) => [(crd.metadata as Json).name as string, crd]))('%s is Established, with every CEL rule stored', async (name, crd) => {
-    const res = await kubeRequest(testEnv().kubeConfig, 'GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
-    expect(res.status).toBe(200);
-    const stored = res.body as Json;
-    expect(stored.status.conditions).toContainEqual(expect.objectContaining({ type: 'Established', status: 'True' }));
-    const sent = rulesIn(crd);
-    expect(sent.length).toBeGreaterThan(5);
-    expect(rulesIn(stored.spec).sort()).toEqual(sent.sort());
-    expect(stored.spec.names).toMatchObject({ categories: ['glkeys'] });
-    expect(stored.spec.versions[0].subresources).toEqual({ status: {} });
-  });
+  it.each(crdsFromDisk().map((crd) => [(crd.metadata as Json).name as string, crd]))(
+    '%s is Established, with every CEL rule stored',
+    async (name, crd) => {
+      const res = await kubeRequest(testEnv().kubeConfig, 'GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
+      expect(res.status).toBe(200);
+      const stored = res.body as Json;
+      expect(stored.status.conditions).toContainEqual(expect.objectContaining({ type: 'Established', status: 'True' }));
+      const sent = rulesIn(crd);
+      expect(sent.length).toBeGreaterThan(5);
+      expect(rulesIn(stored.spec).sort()).toEqual(sent.sort());
+      expect(stored.spec.names).toMatchObject({ categories: ['glkeys'] });
+      expect(stored.spec.versions[0].subresources).toEqual({ status: {} });
+    },
+  );
 
   it('applying them again changes nothing (server-side apply is idempotent)', async () => {
     const { kubeConfig } = testEnv();
@@ -53,10 +56,16 @@ describe('the CRDs from config/crd', () => {
 
   it('an invalid object is refused by a CEL rule (the rules are live, not just stored)', async () => {
     const res = await createObject(testEnv().kubeConfig, 'GitlabDeployToken', namespace.name, 'both', {
-      projectID: '1', groupID: '2', scopes: ['read_repository'], auth, target: { name: 't' },
+      projectID: '1',
+      groupID: '2',
+      scopes: ['read_repository'],
+      auth,
+      target: { name: 't' },
     });
     expect(res.status).toBe(422);
-    expect(causesOf(res)).toContainEqual(expect.objectContaining({ field: 'spec', message: expect.stringContaining('set exactly one of projectID or groupID') }));
+    expect(causesOf(res)).toContainEqual(
+      expect.objectContaining({ field: 'spec', message: expect.stringContaining('set exactly one of projectID or groupID') }),
+    );
   });
 });
 
@@ -69,7 +78,11 @@ it('through client-node 1.4 typed API the same CRD is stored without its CEL rul
   const api = testEnv().kubeConfig.makeApiClient(ApiextensionsV1Api);
   await api.createCustomResourceDefinition({ body: crd as V1CustomResourceDefinition });
   try {
-    const stored = await kubeRequest(testEnv().kubeConfig, 'GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gitlabdeploytokens.typed.glkeys.io');
+    const stored = await kubeRequest(
+      testEnv().kubeConfig,
+      'GET',
+      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gitlabdeploytokens.typed.glkeys.io',
+    );
     expect(rulesIn(crd).length).toBeGreaterThan(5);
     expect(rulesIn((stored.body as Json).spec)).toEqual([]);
   } finally {
@@ -80,21 +93,44 @@ it('through client-node 1.4 typed API the same CRD is stored without its CEL rul
 describe('valid objects', () => {
   it('a GitlabDeployToken gets url, target.format and deletionPolicy defaulted', async () => {
     const res = await createObject(testEnv().kubeConfig, 'GitlabDeployToken', namespace.name, 'registry', {
-      projectID: 'group/project', scopes: ['read_registry'], auth, target: { name: 'registry-token' },
+      projectID: 'group/project',
+      scopes: ['read_registry'],
+      auth,
+      target: { name: 'registry-token' },
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect((res.body as Json).spec).toEqual({
-      url: 'https://gitlab.com', projectID: 'group/project', scopes: ['read_registry'], deletionPolicy: 'Revoke', auth,
+      url: 'https://gitlab.com',
+      projectID: 'group/project',
+      scopes: ['read_registry'],
+      deletionPolicy: 'Revoke',
+      auth,
       target: { name: 'registry-token', format: 'token' },
     });
   });
 
   it('a GitlabDeployToken with every field is kept as written', async () => {
     const spec = {
-      url: 'https://gitlab.example.com', groupID: '7', name: 'ci pulls', scopes: ['read_registry', 'read_package_registry'],
-      expiresAfter: '720h', username: 'puller', refreshInterval: '168h', rotateBefore: '48h', verifyInterval: '1h30m',
-      gracePeriod: '10m', caBundle: { configMapRef: { name: 'corp-ca', key: 'ca.crt' } }, deletionPolicy: 'Orphan', auth,
-      target: { name: 'pull-secret', format: 'dockerconfigjson', registryHost: 'registry.gitlab.example.com:5050', labels: { team: 'a' }, annotations: { note: 'x' } },
+      url: 'https://gitlab.example.com',
+      groupID: '7',
+      name: 'ci pulls',
+      scopes: ['read_registry', 'read_package_registry'],
+      expiresAfter: '720h',
+      username: 'puller',
+      refreshInterval: '168h',
+      rotateBefore: '48h',
+      verifyInterval: '1h30m',
+      gracePeriod: '10m',
+      caBundle: { configMapRef: { name: 'corp-ca', key: 'ca.crt' } },
+      deletionPolicy: 'Orphan',
+      auth,
+      target: {
+        name: 'pull-secret',
+        format: 'dockerconfigjson',
+        registryHost: 'registry.gitlab.example.com:5050',
+        labels: { team: 'a' },
+        annotations: { note: 'x' },
+      },
     };
     const res = await createObject(testEnv().kubeConfig, 'GitlabDeployToken', namespace.name, 'full', spec);
     expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -103,22 +139,40 @@ describe('valid objects', () => {
 
   it('a GitlabDeployKey gets url, canPush, key.algorithm, key.ecdsaCurve and deletionPolicy defaulted', async () => {
     const res = await createObject(testEnv().kubeConfig, 'GitlabDeployKey', namespace.name, 'flux', {
-      projectID: '42', auth, target: { name: 'flux-system' },
+      projectID: '42',
+      auth,
+      target: { name: 'flux-system' },
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect((res.body as Json).spec).toEqual({
-      url: 'https://gitlab.com', projectID: '42', canPush: false, key: { algorithm: 'ecdsa', ecdsaCurve: 'p384' },
-      deletionPolicy: 'Revoke', auth, target: { name: 'flux-system' },
+      url: 'https://gitlab.com',
+      projectID: '42',
+      canPush: false,
+      key: { algorithm: 'ecdsa', ecdsaCurve: 'p384' },
+      deletionPolicy: 'Revoke',
+      auth,
+      target: { name: 'flux-system' },
     });
   });
 
   it('a GitlabDeployKey with key {} gets algorithm ecdsa; an rsa key keeps no curve', async () => {
     const { kubeConfig } = testEnv();
-    const empty = await createObject(kubeConfig, 'GitlabDeployKey', namespace.name, 'empty-key', { projectID: '42', key: {}, auth, target: { name: 's' } });
+    const empty = await createObject(kubeConfig, 'GitlabDeployKey', namespace.name, 'empty-key', {
+      projectID: '42',
+      key: {},
+      auth,
+      target: { name: 's' },
+    });
     expect(empty.status, JSON.stringify(empty.body)).toBe(201);
     expect((empty.body as Json).spec.key).toEqual({ algorithm: 'ecdsa' });
     const rsa = await createObject(kubeConfig, 'GitlabDeployKey', namespace.name, 'rsa', {
-      projectID: '42', key: { algorithm: 'rsa', rsaBits: 4096 }, sshHost: '[2001:db8::1]:2222', canPush: true, expiresAt: '2030-01-01T00:00:00Z', auth, target: { name: 's' },
+      projectID: '42',
+      key: { algorithm: 'rsa', rsaBits: 4096 },
+      sshHost: '[2001:db8::1]:2222',
+      canPush: true,
+      expiresAt: '2030-01-01T00:00:00Z',
+      auth,
+      target: { name: 's' },
     });
     expect(rsa.status, JSON.stringify(rsa.body)).toBe(201);
     expect((rsa.body as Json).spec.key).toEqual({ algorithm: 'rsa', rsaBits: 4096 });
@@ -129,13 +183,31 @@ describe('status and printer columns', () => {
   it('the status subresource takes metav1.Conditions and kubectl get shows the declared columns', async () => {
     const { kubeConfig } = testEnv();
     const created = await createObject(kubeConfig, 'GitlabDeployToken', namespace.name, 'columns', {
-      projectID: '42', scopes: ['read_repository'], auth, target: { name: 'repo-token' },
+      projectID: '42',
+      scopes: ['read_repository'],
+      auth,
+      target: { name: 'repo-token' },
     });
     expect(created.status).toBe(201);
     const status = {
       observedGeneration: 1,
-      conditions: [{ type: 'Ready', status: 'True', observedGeneration: 1, lastTransitionTime: '2026-01-01T00:00:00Z', reason: 'TokenReady', message: 'token 17 is live' }],
-      credential: { id: 17, username: 'gitlab+deploy-token-17', name: 'x glkeys:0123456789ab/g1', createdAt: '2026-01-01T00:00:00Z', expiresAt: '2026-02-01T00:00:00Z' },
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          observedGeneration: 1,
+          lastTransitionTime: '2026-01-01T00:00:00Z',
+          reason: 'TokenReady',
+          message: 'token 17 is live',
+        },
+      ],
+      credential: {
+        id: 17,
+        username: 'gitlab+deploy-token-17',
+        name: 'x glkeys:0123456789ab/g1',
+        createdAt: '2026-01-01T00:00:00Z',
+        expiresAt: '2026-02-01T00:00:00Z',
+      },
       lastRotation: '2026-01-01T00:00:00Z',
       nextCheck: '2026-01-01T01:00:00Z',
       pendingRevocations: [{ id: 16, revokeAfter: '2026-01-01T00:10:00Z' }],
@@ -148,7 +220,15 @@ describe('status and printer columns', () => {
     // What `kubectl get gldt` asks for: the server-side Table built from additionalPrinterColumns.
     const res = await kubeRequest(kubeConfig, 'GET', path, undefined, undefined, 'application/json;as=Table;v=v1;g=meta.k8s.io');
     const table = res.body as Json;
-    expect(table.columnDefinitions.map((c: Json) => c.name)).toEqual(['Name', 'Ready', 'Target', 'Credential', 'Expires', 'Next check', 'Age']);
+    expect(table.columnDefinitions.map((c: Json) => c.name)).toEqual([
+      'Name',
+      'Ready',
+      'Target',
+      'Credential',
+      'Expires',
+      'Next check',
+      'Age',
+    ]);
     expect(table.rows[0].cells.slice(0, 6)).toEqual(['columns', 'True', 'repo-token', 17, '2026-02-01T00:00:00Z', '2026-01-01T01:00:00Z']);
   });
 });

@@ -53,9 +53,24 @@ interface Running {
 
 async function operator(leaseNamespace: string, extra: string[] = []): Promise<Running> {
   const [metrics, probes] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, [BIN, '--kubeconfig', testEnv().kubeconfigPath, '--leader-election-namespace', leaseNamespace, '--metrics-bind-address', `127.0.0.1:${metrics}`, '--health-probe-bind-address', `127.0.0.1:${probes}`, ...extra], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      '--kubeconfig',
+      testEnv().kubeconfigPath,
+      '--leader-election-namespace',
+      leaseNamespace,
+      '--metrics-bind-address',
+      `127.0.0.1:${metrics}`,
+      '--health-probe-bind-address',
+      `127.0.0.1:${probes}`,
+      ...extra,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.push(child);
   const logs: string[] = [];
   child.stdout!.on('data', (chunk: Buffer) => logs.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
@@ -64,7 +79,9 @@ async function operator(leaseNamespace: string, extra: string[] = []): Promise<R
 }
 
 async function createToken(namespace: string, name: string, spec: Record<string, unknown> = {}): Promise<void> {
-  await core().createNamespacedSecret({ namespace, body: { metadata: { name: `${name}-pat` }, stringData: { token: SEED_TOKENS.owner } } }).catch(() => undefined);
+  await core()
+    .createNamespacedSecret({ namespace, body: { metadata: { name: `${name}-pat` }, stringData: { token: SEED_TOKENS.owner } } })
+    .catch(() => undefined);
   await custom().createNamespacedCustomObject({
     ...PLURAL,
     namespace,
@@ -72,19 +89,31 @@ async function createToken(namespace: string, name: string, spec: Record<string,
       apiVersion: 'glkeys.io/v1alpha1',
       kind: 'GitlabDeployToken',
       metadata: { name, namespace },
-      spec: { url: sim.url, projectID: String(projectId), scopes: ['read_repository'], auth: { token: { secretRef: { name: `${name}-pat`, key: 'token' } } }, target: { name: `${name}-creds` }, ...spec },
+      spec: {
+        url: sim.url,
+        projectID: String(projectId),
+        scopes: ['read_repository'],
+        auth: { token: { secretRef: { name: `${name}-pat`, key: 'token' } } },
+        target: { name: `${name}-creds` },
+        ...spec,
+      },
     },
   });
 }
 
 async function getToken(namespace: string, name: string) {
-  return (await custom().getNamespacedCustomObject({ ...PLURAL, namespace, name })) as { metadata: { uid: string; generation: number }; status?: { observedGeneration?: number; credential?: { id: number }; conditions?: { type: string; status: string }[] } };
+  return (await custom().getNamespacedCustomObject({ ...PLURAL, namespace, name })) as {
+    metadata: { uid: string; generation: number };
+    status?: { observedGeneration?: number; credential?: { id: number }; conditions?: { type: string; status: string }[] };
+  };
 }
 
 const ready = async (namespace: string, name: string, generation?: number) => {
   const object = await getToken(namespace, name).catch(() => undefined);
   const condition = object?.status?.conditions?.find((c) => c.type === 'Ready');
-  return condition?.status === 'True' && (generation === undefined || object!.status!.observedGeneration === generation) ? object : undefined;
+  return condition?.status === 'True' && (generation === undefined || object!.status!.observedGeneration === generation)
+    ? object
+    : undefined;
 };
 
 const marked = (uid: string) => sim.state.deployTokens(projectId).filter((t) => !t.revoked && ownerMatches(t.name, uid));
@@ -106,14 +135,26 @@ describe('glkeys-operator as a process', () => {
     await createToken(ns.name, 'app');
     const first = await eventually(() => ready(ns.name, 'app'), 60_000, op);
     expect(marked(first.metadata.uid).map((t) => t.id)).toEqual([first.status!.credential!.id]);
-    const token = Buffer.from((await core().readNamespacedSecret({ name: 'app-creds', namespace: ns.name })).data!.token!, 'base64').toString('utf8');
+    const token = Buffer.from(
+      (await core().readNamespacedSecret({ name: 'app-creds', namespace: ns.name })).data!.token!,
+      'base64',
+    ).toString('utf8');
     expect(marked(first.metadata.uid)[0]!.token).toBe(token);
 
-    await custom().patchNamespacedCustomObject({ ...PLURAL, namespace: ns.name, name: 'app', body: [{ op: 'replace', path: '/spec/scopes', value: ['read_repository', 'read_registry'] }] });
-    const second = await eventually(async () => {
-      const object = await ready(ns.name, 'app', first.metadata.generation + 1);
-      return object && object.status!.credential!.id !== first.status!.credential!.id ? object : undefined;
-    }, 60_000, op);
+    await custom().patchNamespacedCustomObject({
+      ...PLURAL,
+      namespace: ns.name,
+      name: 'app',
+      body: [{ op: 'replace', path: '/spec/scopes', value: ['read_repository', 'read_registry'] }],
+    });
+    const second = await eventually(
+      async () => {
+        const object = await ready(ns.name, 'app', first.metadata.generation + 1);
+        return object && object.status!.credential!.id !== first.status!.credential!.id ? object : undefined;
+      },
+      60_000,
+      op,
+    );
     expect(marked(first.metadata.uid).map((t) => t.id)).toEqual([second.status!.credential!.id]);
 
     expect((await fetch(`${op.probesUrl}/readyz`)).status).toBe(200);
@@ -131,7 +172,9 @@ describe('glkeys-operator as a process', () => {
     op.child.kill('SIGTERM');
     const [code] = (await once(op.child, 'exit')) as [number];
     expect(code).toBe(0);
-    const held = await testEnv().kubeConfig.makeApiClient(CoordinationV1Api).readNamespacedLease({ name: 'glkeys-operator', namespace: lease.name });
+    const held = await testEnv()
+      .kubeConfig.makeApiClient(CoordinationV1Api)
+      .readNamespacedLease({ name: 'glkeys-operator', namespace: lease.name });
     expect(held.spec?.holderIdentity ?? '').toBe('');
     const all = op.logs.join('\n');
     expect(all).not.toMatch(/glpat-|gldt-|BEGIN OPENSSH/);
@@ -142,7 +185,8 @@ describe('glkeys-operator as a process', () => {
     const lease = await createTestNamespace(testEnv().kubeConfig, 'lease');
     const a = await operator(lease.name, ['--leader-elect']);
     const leaseApi = testEnv().kubeConfig.makeApiClient(CoordinationV1Api);
-    const holder = async () => (await leaseApi.readNamespacedLease({ name: 'glkeys-operator', namespace: lease.name }).catch(() => undefined))?.spec?.holderIdentity;
+    const holder = async () =>
+      (await leaseApi.readNamespacedLease({ name: 'glkeys-operator', namespace: lease.name }).catch(() => undefined))?.spec?.holderIdentity;
     await eventually(async () => ((await holder()) ? true : undefined), 60_000, a);
     const b = await operator(lease.name, ['--leader-elect']);
     await createToken(ns.name, 'ha');
@@ -153,18 +197,33 @@ describe('glkeys-operator as a process', () => {
 
     leader.child.kill('SIGKILL');
     const killedAt = Date.now();
-    await eventually(async () => ((await holder()) !== leaderBefore && follower.logs.some((l) => l.includes('started leading')) ? true : undefined), 60_000, follower);
+    await eventually(
+      async () => ((await holder()) !== leaderBefore && follower.logs.some((l) => l.includes('started leading')) ? true : undefined),
+      60_000,
+      follower,
+    );
     const handoverMs = Date.now() - killedAt;
     // The lease is 15 s; the follower waits it out on its own clock, then retries every 2 s.
     expect(handoverMs).toBeLessThan(40_000);
     // The new leader reconciles the object: still exactly one live token, the same one.
-    await custom().patchNamespacedCustomObject({ ...PLURAL, namespace: ns.name, name: 'ha', body: [{ op: 'add', path: '/metadata/annotations', value: { 'reconcile.glkeys.io/requestedAt': 'after-handover' } }] });
-    await eventually(async () => {
-      const object = (await getToken(ns.name, 'ha')) as { status?: { lastHandledReconcileAt?: string } };
-      return object.status?.lastHandledReconcileAt === 'after-handover' ? true : undefined;
-    }, 60_000, follower);
+    await custom().patchNamespacedCustomObject({
+      ...PLURAL,
+      namespace: ns.name,
+      name: 'ha',
+      body: [{ op: 'add', path: '/metadata/annotations', value: { 'reconcile.glkeys.io/requestedAt': 'after-handover' } }],
+    });
+    await eventually(
+      async () => {
+        const object = (await getToken(ns.name, 'ha')) as { status?: { lastHandledReconcileAt?: string } };
+        return object.status?.lastHandledReconcileAt === 'after-handover' ? true : undefined;
+      },
+      60_000,
+      follower,
+    );
     expect(marked(first.metadata.uid).map((t) => t.id)).toEqual([first.status!.credential!.id]);
-    console.log(`[leader handover] SIGKILL to new leader in ${handoverMs} ms; live tokens for the object: ${marked(first.metadata.uid).length}`);
+    console.log(
+      `[leader handover] SIGKILL to new leader in ${handoverMs} ms; live tokens for the object: ${marked(first.metadata.uid).length}`,
+    );
   }, 180_000);
 });
 
@@ -173,7 +232,8 @@ async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs: num
   while (Date.now() - started < timeoutMs) {
     const value = await check();
     if (value !== undefined) return value;
-    if (running.child.exitCode !== null) throw new Error(`operator exited (${running.child.exitCode}):\n${running.logs.slice(-20).join('\n')}`);
+    if (running.child.exitCode !== null)
+      throw new Error(`operator exited (${running.child.exitCode}):\n${running.logs.slice(-20).join('\n')}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`condition not met in ${timeoutMs} ms; operator log tail:\n${running.logs.slice(-20).join('\n')}`);

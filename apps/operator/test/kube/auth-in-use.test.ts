@@ -13,7 +13,10 @@ const core = () => testEnv().kubeConfig.makeApiClient(CoreV1Api);
 
 describe('auth Secret finalizer', () => {
   it('should add finalizer and label once (0 writes when held), keep other finalizers, and release', async () => {
-    await core().createNamespacedSecret({ namespace: ns.name, body: { metadata: { name: 'pat', finalizers: ['example.com/other'] }, stringData: { token: 'glpat-test' } } });
+    await core().createNamespacedSecret({
+      namespace: ns.name,
+      body: { metadata: { name: 'pat', finalizers: ['example.com/other'] }, stringData: { token: 'glpat-test' } },
+    });
     expect(await holdAuthSecret(testEnv().kubeConfig, ns.name, 'pat')).toBe(true);
     const rv = (await core().readNamespacedSecret({ name: 'pat', namespace: ns.name })).metadata?.resourceVersion;
     expect(await holdAuthSecret(testEnv().kubeConfig, ns.name, 'pat')).toBe(false);
@@ -30,37 +33,56 @@ describe('auth Secret finalizer', () => {
   it('should keep a held auth Secret readable in a terminating namespace until released, then let the namespace go', async () => {
     const kc = testEnv().kubeConfig;
     const doomed = await createTestNamespace(kc, 'doomed-auth');
-    await core().createNamespacedSecret({ namespace: doomed.name, body: { metadata: { name: 'pat' }, stringData: { token: 'glpat-test-value' } } });
+    await core().createNamespacedSecret({
+      namespace: doomed.name,
+      body: { metadata: { name: 'pat' }, stringData: { token: 'glpat-test-value' } },
+    });
     await holdAuthSecret(kc, doomed.name, 'pat');
     await core().deleteNamespace({ name: doomed.name });
     await waitFor(async () => (await core().readNamespace({ name: doomed.name })).status?.phase === 'Terminating');
     // kube-controller-manager has had time to delete what it can; the auth Secret is still there.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const access = await readAccess(kc, doomed.name, { url: 'https://gitlab.example.com', auth: { token: { secretRef: { name: 'pat', key: 'token' } } } });
+    const access = await readAccess(kc, doomed.name, {
+      url: 'https://gitlab.example.com',
+      auth: { token: { secretRef: { name: 'pat', key: 'token' } } },
+    });
     expect(access.token).toBe('glpat-test-value');
     expect(await holdAuthSecret(kc, doomed.name, 'pat')).toBe(false);
     await releaseAuthSecret(kc, doomed.name, 'pat');
-    await waitFor(async () => (await core().readNamespace({ name: doomed.name }).catch((e: { code?: number }) => (e.code === 404 ? undefined : Promise.reject(e)))) === undefined);
+    await waitFor(
+      async () =>
+        (await core()
+          .readNamespace({ name: doomed.name })
+          .catch((e: { code?: number }) => (e.code === 404 ? undefined : Promise.reject(e)))) === undefined,
+    );
   }, 120_000);
 });
 
 describe('readAccess', () => {
   it('should name what is missing, never a value', async () => {
-    await core().createNamespacedSecret({ namespace: ns.name, body: { metadata: { name: 'pat' }, stringData: { other: 'glpat-secret-value' } } });
+    await core().createNamespacedSecret({
+      namespace: ns.name,
+      body: { metadata: { name: 'pat' }, stringData: { other: 'glpat-secret-value' } },
+    });
     const spec = (key: string, name = 'pat') => ({ url: 'https://gitlab.example.com', auth: { token: { secretRef: { name, key } } } });
-    await expect(readAccess(testEnv().kubeConfig, ns.name, spec('token', 'absent'))).rejects.toMatchObject({ reason: 'AuthSecretNotFound' });
+    await expect(readAccess(testEnv().kubeConfig, ns.name, spec('token', 'absent'))).rejects.toMatchObject({
+      reason: 'AuthSecretNotFound',
+    });
     const missingKey = await readAccess(testEnv().kubeConfig, ns.name, spec('token')).catch((e: unknown) => e);
     expect(missingKey).toBeInstanceOf(AccessError);
     expect(missingKey).toMatchObject({ reason: 'AuthKeyNotFound' });
     expect(JSON.stringify({ ...(missingKey as object), message: (missingKey as Error).message })).not.toContain('glpat-secret-value');
     await core().createNamespacedConfigMap({ namespace: ns.name, body: { metadata: { name: 'ca' }, data: { 'ca.crt': 'PEM' } } });
-    const withCa = await readAccess(testEnv().kubeConfig, ns.name, { ...spec('other'), caBundle: { configMapRef: { name: 'ca', key: 'ca.crt' } } });
+    const withCa = await readAccess(testEnv().kubeConfig, ns.name, {
+      ...spec('other'),
+      caBundle: { configMapRef: { name: 'ca', key: 'ca.crt' } },
+    });
     expect(withCa).toEqual({ url: 'https://gitlab.example.com', token: 'glpat-secret-value', ca: 'PEM' });
   });
 });
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  for (const started = Date.now(); Date.now() - started < timeoutMs; ) {
+  for (const started = Date.now(); Date.now() - started < timeoutMs;) {
     if (await check()) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

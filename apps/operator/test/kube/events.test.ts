@@ -36,7 +36,11 @@ describe('EventRecorder', () => {
 
   it('should drop a message shaped like a token or a private key, and never throw', async () => {
     const dropped: string[] = [];
-    const recorder = new EventRecorder(testEnv().kubeConfig, { component: 'glkeys-operator', instance: 'test', onDropped: (r) => dropped.push(r) });
+    const recorder = new EventRecorder(testEnv().kubeConfig, {
+      component: 'glkeys-operator',
+      instance: 'test',
+      onDropped: (r) => dropped.push(r),
+    });
     const object = await involved();
     await recorder.record(object, 'Warning', 'Oops', 'token gldt-AAAAAAAAAAAAAAAAAAAA leaked');
     await recorder.record({ ...object, namespace: 'no-such-namespace' }, 'Normal', 'Created', 'fine');

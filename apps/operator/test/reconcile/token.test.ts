@@ -54,14 +54,24 @@ async function setUp(namespace: string, spec: Record<string, unknown> = {}, name
       apiVersion: 'glkeys.io/v1alpha1',
       kind: 'GitlabDeployToken',
       metadata: { name, namespace },
-      spec: { url: sim.url, projectID: String(projectId), scopes: ['read_repository'], auth: { token: { secretRef: { name: 'gitlab-pat', key: 'token' } } }, target: { name: `${name}-secret` }, ...spec },
+      spec: {
+        url: sim.url,
+        projectID: String(projectId),
+        scopes: ['read_repository'],
+        auth: { token: { secretRef: { name: 'gitlab-pat', key: 'token' } } },
+        target: { name: `${name}-secret` },
+        ...spec,
+      },
     },
   });
   return `${namespace}/${name}`;
 }
 
 async function getObject(namespace: string, name = 'pull') {
-  return (await custom().getNamespacedCustomObject({ ...PLURAL, namespace, name })) as { metadata: { resourceVersion: string; uid: string; finalizers?: string[] }; status?: Record<string, any> };
+  return (await custom().getNamespacedCustomObject({ ...PLURAL, namespace, name })) as {
+    metadata: { resourceVersion: string; uid: string; finalizers?: string[] };
+    status?: Record<string, any>;
+  };
 }
 
 /** Live tokens carrying the marker of the object `namespace/name` (as it is now). */
@@ -69,7 +79,10 @@ async function liveMarked(namespace: string, name = 'pull') {
   const uid = (await getObject(namespace, name)).metadata.uid;
   return liveOf(uid);
 }
-const liveOf = (uid: string) => sim.state.deployTokens(projectId).filter((t) => !t.revoked && t.name.includes(`glkeys:${ownerKeyOf(`glkeys.io/v1alpha1/GitlabDeployToken/${uid}`)}/`));
+const liveOf = (uid: string) =>
+  sim.state
+    .deployTokens(projectId)
+    .filter((t) => !t.revoked && t.name.includes(`glkeys:${ownerKeyOf(`glkeys.io/v1alpha1/GitlabDeployToken/${uid}`)}/`));
 
 describe('GitlabDeployToken reconcile', () => {
   it('should mint once, report Ready with the credential, then do nothing on a no-op reconcile (0 GitLab writes, 0 Kubernetes writes)', async () => {
@@ -80,15 +93,23 @@ describe('GitlabDeployToken reconcile', () => {
     expect(sim.log.count({ write: true })).toBe(1);
     const object = await getObject(ns.name);
     expect(object.metadata.finalizers).toEqual(['glkeys.io/revoke']);
-    expect(object.status?.conditions?.find((c: { type: string }) => c.type === 'Ready')).toMatchObject({ status: 'True', reason: 'CredentialReady' });
+    expect(object.status?.conditions?.find((c: { type: string }) => c.type === 'Ready')).toMatchObject({
+      status: 'True',
+      reason: 'CredentialReady',
+    });
     const secret = await core().readNamespacedSecret({ name: 'pull-secret', namespace: ns.name });
     const token = Buffer.from(secret.data!.token!, 'base64').toString('utf8');
     expect((await liveMarked(ns.name)).map((t) => [t.id, t.token])).toEqual([[object.status!.credential.id, token]]);
     expect(secret.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'GitlabDeployToken', name: 'pull', controller: true });
-    expect((await core().readNamespacedSecret({ name: 'gitlab-pat', namespace: ns.name })).metadata?.finalizers).toEqual(['glkeys.io/auth-in-use']);
+    expect((await core().readNamespacedSecret({ name: 'gitlab-pat', namespace: ns.name })).metadata?.finalizers).toEqual([
+      'glkeys.io/auth-in-use',
+    ]);
     expect(first.requeueAfterMs).toBeGreaterThan(0);
 
-    const versions = async () => [(await getObject(ns.name)).metadata.resourceVersion, (await core().readNamespacedSecret({ name: 'pull-secret', namespace: ns.name })).metadata?.resourceVersion];
+    const versions = async () => [
+      (await getObject(ns.name)).metadata.resourceVersion,
+      (await core().readNamespacedSecret({ name: 'pull-secret', namespace: ns.name })).metadata?.resourceVersion,
+    ];
     const before = await versions();
     sim.log.clear();
     await reconcile(key, { signal });
@@ -101,7 +122,12 @@ describe('GitlabDeployToken reconcile', () => {
     const reconcile = reconciler();
     await reconcile(key, { signal });
     const first = (await getObject(ns.name)).status!.credential.id;
-    await custom().patchNamespacedCustomObject({ ...PLURAL, namespace: ns.name, name: 'pull', body: [{ op: 'replace', path: '/spec/scopes', value: ['read_repository', 'read_registry'] }] });
+    await custom().patchNamespacedCustomObject({
+      ...PLURAL,
+      namespace: ns.name,
+      name: 'pull',
+      body: [{ op: 'replace', path: '/spec/scopes', value: ['read_repository', 'read_registry'] }],
+    });
     await reconcile(key, { signal });
     const status = (await getObject(ns.name)).status!;
     expect(status.credential.id).not.toBe(first);
@@ -114,15 +140,27 @@ describe('GitlabDeployToken reconcile', () => {
     sim.log.clear();
     expect(await reconciler()(key, { signal })).toEqual({});
     expect(sim.log.count()).toBe(0);
-    const conditions = (await getObject(ns.name)).status!.conditions.map((c: { type: string; status: string; reason: string }) => [c.type, c.status, c.reason]);
-    expect(conditions).toEqual([['Ready', 'False', 'AuthSecretNotFound'], ['Stalled', 'True', 'AuthSecretNotFound']]);
+    const conditions = (await getObject(ns.name)).status!.conditions.map((c: { type: string; status: string; reason: string }) => [
+      c.type,
+      c.status,
+      c.reason,
+    ]);
+    expect(conditions).toEqual([
+      ['Ready', 'False', 'AuthSecretNotFound'],
+      ['Stalled', 'True', 'AuthSecretNotFound'],
+    ]);
   });
 
   it('should revoke everything on deletion, remove its finalizer and release the auth Secret', async () => {
     const key = await setUp(ns.name, { gracePeriod: '1h' });
     const reconcile = reconciler();
     await reconcile(key, { signal });
-    await custom().patchNamespacedCustomObject({ ...PLURAL, namespace: ns.name, name: 'pull', body: [{ op: 'replace', path: '/spec/scopes', value: ['read_registry'] }] });
+    await custom().patchNamespacedCustomObject({
+      ...PLURAL,
+      namespace: ns.name,
+      name: 'pull',
+      body: [{ op: 'replace', path: '/spec/scopes', value: ['read_registry'] }],
+    });
     await reconcile(key, { signal });
     const uid = (await getObject(ns.name)).metadata.uid;
     expect(liveOf(uid)).toHaveLength(2);
@@ -144,7 +182,11 @@ describe('GitlabDeployToken reconcile', () => {
     // What the controller would do on the object's update events: reconcile until it is gone.
     await waitFor(async () => {
       await reconcile(key, { signal }).catch(() => undefined);
-      return (await core().readNamespace({ name: doomed.name }).catch((e: { code?: number }) => (e.code === 404 ? undefined : Promise.reject(e)))) === undefined;
+      return (
+        (await core()
+          .readNamespace({ name: doomed.name })
+          .catch((e: { code?: number }) => (e.code === 404 ? undefined : Promise.reject(e)))) === undefined
+      );
     }, 90_000);
     expect(liveOf(uid)).toHaveLength(0);
   }, 120_000);
@@ -155,15 +197,26 @@ describe('GitlabDeployToken reconcile', () => {
     const reconcile = reconciler({ giveUpMs: 60_000, now: () => now });
     await reconcile(key, { signal });
     const id = (await getObject(ns.name)).status!.credential.id;
-    await core().replaceNamespacedSecret({ name: 'gitlab-pat', namespace: ns.name, body: { metadata: { name: 'gitlab-pat', finalizers: ['glkeys.io/auth-in-use'], labels: { 'glkeys.io/auth': 'true' } }, stringData: { token: 'glpat-revoked-000000000000' } } });
+    await core().replaceNamespacedSecret({
+      name: 'gitlab-pat',
+      namespace: ns.name,
+      body: {
+        metadata: { name: 'gitlab-pat', finalizers: ['glkeys.io/auth-in-use'], labels: { 'glkeys.io/auth': 'true' } },
+        stringData: { token: 'glpat-revoked-000000000000' },
+      },
+    });
     await custom().deleteNamespacedCustomObject({ ...PLURAL, namespace: ns.name, name: 'pull' });
     await expect(reconcile(key, { signal })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
-    expect((await getObject(ns.name)).status!.conditions.find((c: { type: string }) => c.type === 'Ready')).toMatchObject({ reason: 'RevokeFailed' });
+    expect((await getObject(ns.name)).status!.conditions.find((c: { type: string }) => c.type === 'Ready')).toMatchObject({
+      reason: 'RevokeFailed',
+    });
     now = new Date(now.getTime() + 120_000);
     await reconcile(key, { signal });
     await expect(getObject(ns.name)).rejects.toMatchObject({ code: 404 });
     const record = await new ConfigMapOrphanRecorder(testEnv().kubeConfig, ns.name).list();
-    expect(record).toEqual([expect.objectContaining({ kind: 'GitlabDeployToken', name: 'pull', credentialIds: [id], reason: 'revocation refused' })]);
+    expect(record).toEqual([
+      expect.objectContaining({ kind: 'GitlabDeployToken', name: 'pull', credentialIds: [id], reason: 'revocation refused' }),
+    ]);
     expect(JSON.stringify(record)).not.toContain('glpat-');
     const events = await core().listNamespacedEvent({ namespace: ns.name });
     expect(events.items.map((e) => e.reason)).toEqual(expect.arrayContaining(['Created', 'RevokeFailed', 'RevokeAbandoned']));
@@ -172,7 +225,7 @@ describe('GitlabDeployToken reconcile', () => {
 });
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  for (const started = Date.now(); Date.now() - started < timeoutMs; ) {
+  for (const started = Date.now(); Date.now() - started < timeoutMs;) {
     if (await check()) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }

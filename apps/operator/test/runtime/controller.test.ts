@@ -96,7 +96,11 @@ describe('Controller', () => {
     const { clock, controller } = setup(async () => {
       calls.push(clock.now());
       if (calls.length === 1) {
-        throw new RateLimitedError('429 from GitLab', { request: { method: 'POST', path: 'projects/1/deploy_tokens' }, status: 429, retryAfterMs: 2000 });
+        throw new RateLimitedError('429 from GitLab', {
+          request: { method: 'POST', path: 'projects/1/deploy_tokens' },
+          status: 429,
+          retryAfterMs: 2000,
+        });
       }
     });
     controller.enqueue('ns/a');

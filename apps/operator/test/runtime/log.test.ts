@@ -18,7 +18,14 @@ describe('logger', () => {
     log.child({ controller: 'gitlabdeploytoken' }).child({ key: 'ns/a' }).info('Reconciling', { generation: 3 });
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toContain('\n');
-    expect(records()[0]).toEqual({ level: 'info', ts: '1970-01-01T00:00:00.000Z', msg: 'Reconciling', controller: 'gitlabdeploytoken', key: 'ns/a', generation: 3 });
+    expect(records()[0]).toEqual({
+      level: 'info',
+      ts: '1970-01-01T00:00:00.000Z',
+      msg: 'Reconciling',
+      controller: 'gitlabdeploytoken',
+      key: 'ns/a',
+      generation: 3,
+    });
   });
 
   it('filters by level and describes errors by message, type and code', () => {

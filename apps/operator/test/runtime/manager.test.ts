@@ -31,7 +31,9 @@ describe('Manager', () => {
     expect((await fetch(`${probes!.url}/readyz`)).status).toBe(200);
     controller.enqueue('ns/a');
     await expect.poll(() => reconciled, { timeout: 10_000 }).toBe(1);
-    expect(await (await fetch(`${metricsEndpoint!.url}/metrics`)).text()).toContain('controller_runtime_reconcile_total{controller="c",result="success"} 1');
+    expect(await (await fetch(`${metricsEndpoint!.url}/metrics`)).text()).toContain(
+      'controller_runtime_reconcile_total{controller="c",result="success"} 1',
+    );
 
     await manager.stop();
     expect(events).toEqual(['start elector', 'start informers', 'stop informers', 'stop elector']);
@@ -44,7 +46,13 @@ describe('Manager', () => {
     let stops = 0;
     manager.add({ start: () => {}, stop: async () => void stops++ });
     await manager.start();
-    const target = Object.assign(new EventEmitter(), { exitCode: undefined as number | string | undefined, exits: [] as (number | undefined)[], exit(code?: number) { this.exits.push(code); } });
+    const target = Object.assign(new EventEmitter(), {
+      exitCode: undefined as number | string | undefined,
+      exits: [] as (number | undefined)[],
+      exit(code?: number) {
+        this.exits.push(code);
+      },
+    });
     const remove = installSignalHandlers(manager, target);
     target.emit('SIGTERM');
     await expect.poll(() => target.exitCode).toBe(0);

@@ -32,6 +32,9 @@ export class EventRecorder {
 
   /** Events since `from`, as 'add a' strings, sorted (relists emit in map order). */
   since(from: number): string[] {
-    return this.events.slice(from).map((e) => `${e.event}${e.resync ? '(resync)' : ''} ${e.name}`).sort();
+    return this.events
+      .slice(from)
+      .map((e) => `${e.event}${e.resync ? '(resync)' : ''} ${e.name}`)
+      .sort();
   }
 }

@@ -10,16 +10,24 @@ describe('conditions', () => {
   it('should move lastTransitionTime only when the status flips, and always update reason, message and generation', () => {
     const first = setCondition([], { type: 'Ready', status: 'False', reason: 'Creating', message: 'a', observedGeneration: 1 }, t0);
     const same = setCondition(first, { type: 'Ready', status: 'False', reason: 'Failing', message: 'b', observedGeneration: 2 }, t1);
-    expect(same).toEqual([{ type: 'Ready', status: 'False', reason: 'Failing', message: 'b', observedGeneration: 2, lastTransitionTime: t0.toISOString() }]);
+    expect(same).toEqual([
+      { type: 'Ready', status: 'False', reason: 'Failing', message: 'b', observedGeneration: 2, lastTransitionTime: t0.toISOString() },
+    ]);
     const flipped = setCondition(same, { type: 'Ready', status: 'True', reason: 'Ready', message: 'c', observedGeneration: 2 }, t1);
     expect(flipped[0]!.lastTransitionTime).toBe(t1.toISOString());
   });
 
   it('should keep Reconciling and Stalled present only while true', () => {
     const progressing = outcomeConditions([], { state: 'progressing', reason: 'Rotating', message: 'm', generation: 3 }, t0);
-    expect(progressing.map((c) => [c.type, c.status])).toEqual([['Ready', 'Unknown'], ['Reconciling', 'True']]);
+    expect(progressing.map((c) => [c.type, c.status])).toEqual([
+      ['Ready', 'Unknown'],
+      ['Reconciling', 'True'],
+    ]);
     const stalled = outcomeConditions(progressing, { state: 'stalled', reason: 'AuthSecretMissing', message: 'm', generation: 3 }, t1);
-    expect(stalled.map((c) => [c.type, c.status])).toEqual([['Ready', 'False'], ['Stalled', 'True']]);
+    expect(stalled.map((c) => [c.type, c.status])).toEqual([
+      ['Ready', 'False'],
+      ['Stalled', 'True'],
+    ]);
     const ready = outcomeConditions(stalled, { state: 'ready', reason: 'CredentialReady', message: 'm', generation: 4 }, t1);
     expect(ready.map((c) => [c.type, c.status, c.observedGeneration])).toEqual([['Ready', 'True', 4]]);
   });

@@ -7,7 +7,13 @@
  * repository behind.
  */
 import { ValidationError } from '../errors.js';
-import { ANNOTATION_CREDENTIAL_ID, ANNOTATION_EXPIRES_AT, renderKeySecret, renderTokenSecret, type RenderedSecret } from '../render/formats.js';
+import {
+  ANNOTATION_CREDENTIAL_ID,
+  ANNOTATION_EXPIRES_AT,
+  renderKeySecret,
+  renderTokenSecret,
+  type RenderedSecret,
+} from '../render/formats.js';
 import { secretManifest, type SecretManifest } from '../render/secret-manifest.js';
 import { generateKeyPair } from '../ssh/generate.js';
 import { parsePrivateKey } from '../ssh/private-key.js';
@@ -32,7 +38,22 @@ export type GitBootstrapCredential =
 
 /** Names of the inputs in error messages (a CLI passes its flag names). */
 export type GitBootstrapFields = Partial<
-  Record<'url' | 'branch' | 'path' | 'namespace' | 'secretName' | 'interval' | 'privateKey' | 'passphrase' | 'password' | 'caCert' | 'authorName' | 'authorEmail' | 'message', string>
+  Record<
+    | 'url'
+    | 'branch'
+    | 'path'
+    | 'namespace'
+    | 'secretName'
+    | 'interval'
+    | 'privateKey'
+    | 'passphrase'
+    | 'password'
+    | 'caCert'
+    | 'authorName'
+    | 'authorEmail'
+    | 'message',
+    string
+  >
 >;
 
 export interface GitBootstrapInput {
@@ -91,18 +112,28 @@ export function checkGitBootstrapInput(input: GitBootstrapInput): GitRemote {
   checkNamespace(input.namespace, f.namespace);
   checkSecretName(input.secretName, f.secretName);
   parseGoDuration(input.interval, f.interval);
-  checkCommitAuthor({ name: input.authorName ?? DEFAULT_AUTHOR.name, email: input.authorEmail ?? DEFAULT_AUTHOR.email }, f.authorName, f.authorEmail);
-  if (input.message !== undefined && input.message.trim() === '') throw new ValidationError(f.message, 'not empty', `${f.message}: must not be empty`);
+  checkCommitAuthor(
+    { name: input.authorName ?? DEFAULT_AUTHOR.name, email: input.authorEmail ?? DEFAULT_AUTHOR.email },
+    f.authorName,
+    f.authorEmail,
+  );
+  if (input.message !== undefined && input.message.trim() === '')
+    throw new ValidationError(f.message, 'not empty', `${f.message}: must not be empty`);
   const cred = input.credential;
   if (cred.kind !== remote.transport) {
     const wrong = cred.kind === 'ssh' ? f.privateKey : f.password;
-    throw new ValidationError(wrong, `${cred.kind === 'ssh' ? 'SSH' : 'HTTPS'} only`, `${wrong}: only for an ${cred.kind === 'ssh' ? 'ssh://' : 'https://'} URL`);
+    throw new ValidationError(
+      wrong,
+      `${cred.kind === 'ssh' ? 'SSH' : 'HTTPS'} only`,
+      `${wrong}: only for an ${cred.kind === 'ssh' ? 'ssh://' : 'https://'} URL`,
+    );
   }
   if (cred.kind === 'https' && !cred.password) {
     throw new ValidationError(f.password, 'required for HTTPS', `${f.password}: a password (or token) is required with an https:// URL`);
   }
   const mode = input.mode ?? 'push';
-  if (mode === 'write-files' && !input.outputDir) throw new ValidationError('outputDir', 'required', 'outputDir: required with mode write-files');
+  if (mode === 'write-files' && !input.outputDir)
+    throw new ValidationError('outputDir', 'required', 'outputDir: required with mode write-files');
   if (mode !== 'export' && !input.store) throw new ValidationError('store', 'required', 'store: required unless mode is export');
   return remote;
 }
@@ -136,22 +167,52 @@ export async function bootstrapGit(input: GitBootstrapInput): Promise<GitBootstr
     input.onStep?.(`Scanning the SSH host keys of ${remote.host}:${remote.port}…`);
     const knownHosts = await scan(remote.host, remote.port);
     stopIfAborted(untouched);
-    rendered = renderKeySecret({ id: 0, privateKey: settled.privateKey, publicKey: settled.publicKey, fingerprintSha256: settled.fingerprintSha256, expiresAt: null }, knownHosts);
+    rendered = renderKeySecret(
+      {
+        id: 0,
+        privateKey: settled.privateKey,
+        publicKey: settled.publicKey,
+        fingerprintSha256: settled.fingerprintSha256,
+        expiresAt: null,
+      },
+      knownHosts,
+    );
     key = { source: settled.source, publicKey: settled.publicKey, fingerprintSha256: settled.fingerprintSha256 };
     auth = { kind: 'ssh', privateKey: settled.privateKey, knownHosts };
   } else {
-    rendered = renderTokenSecret('flux-https', { id: 0, username: cred.username, token: cred.password, expiresAt: null }, cred.caCert ? { caCert: cred.caCert } : {});
+    rendered = renderTokenSecret(
+      'flux-https',
+      { id: 0, username: cred.username, token: cred.password, expiresAt: null },
+      cred.caCert ? { caCert: cred.caCert } : {},
+    );
     auth = { kind: 'https', username: cred.username, password: cred.password, ...(cred.caCert ? { caCert: cred.caCert } : {}) };
   }
   // No GitLab credential stands behind this Secret, so it carries no credential ID or expiry.
   delete rendered.annotations[ANNOTATION_CREDENTIAL_ID];
   delete rendered.annotations[ANNOTATION_EXPIRES_AT];
   const manifest = secretManifest({ name: input.secretName, namespace: input.namespace, rendered });
-  const files = syncFiles({ name: input.namespace, namespace: input.namespace, url: input.url, branch: input.branch, secretName: input.secretName, path: checkSyncPath(input.path, f.path), interval: input.interval });
+  const files = syncFiles({
+    name: input.namespace,
+    namespace: input.namespace,
+    url: input.url,
+    branch: input.branch,
+    secretName: input.secretName,
+    path: checkSyncPath(input.path, f.path),
+    interval: input.interval,
+  });
   // A generated key is registered nowhere yet; a kept one may be (Flux pulls with it), but it
   // was made to be read-only, so only a key given with the command is used to push.
   const pushable = cred.kind === 'https' || key?.source === 'given';
-  const result: GitBootstrapResult = { remote, manifest, files, ...(key ? { key } : {}), pushable, push: null, written: [], secretWritten: false };
+  const result: GitBootstrapResult = {
+    remote,
+    manifest,
+    files,
+    ...(key ? { key } : {}),
+    pushable,
+    push: null,
+    written: [],
+    secretWritten: false,
+  };
   if (mode === 'export') return result;
 
   const store = input.store!;
@@ -171,11 +232,17 @@ export async function bootstrapGit(input: GitBootstrapInput): Promise<GitBootstr
       ...(input.signal ? { signal: input.signal } : {}),
     }).catch((error: unknown) => {
       if (!(error instanceof GitCommandError && error.reason === 'aborted')) throw error;
-      throw new GitCommandError(error.operation, 'aborted', `${error.message} The Secret ${input.namespace}/${input.secretName} was not written.`);
+      throw new GitCommandError(
+        error.operation,
+        'aborted',
+        `${error.message} The Secret ${input.namespace}/${input.secretName} was not written.`,
+      );
     });
   }
   // Stopped after a finished push: the cluster is left alone, and the message says what landed.
-  stopIfAborted(`${pushedLine(result.push, input.branch)}; the Secret ${input.namespace}/${input.secretName} was not written (a re-run writes it, with no new commit)`);
+  stopIfAborted(
+    `${pushedLine(result.push, input.branch)}; the Secret ${input.namespace}/${input.secretName} was not written (a re-run writes it, with no new commit)`,
+  );
   // Guarded by the read above: a Secret changed meanwhile is a ConflictError, not overwritten.
   await store.write(manifest, { resourceVersion: existing?.resourceVersion }, input.signal ? { signal: input.signal } : {});
   result.secretWritten = true;
@@ -216,7 +283,12 @@ async function settleKey(
 ): Promise<{ source: 'given' | 'kept' | 'generated'; privateKey: string; publicKey: string; fingerprintSha256: string }> {
   if (cred.privateKey !== undefined) {
     const parsed = await renamed(parsePrivateKey(cred.privateKey, cred.passphrase), { privateKey: f.privateKey, passphrase: f.passphrase });
-    return { source: 'given', privateKey: parsed.privateKeyOpenSsh, publicKey: parsed.publicKey, fingerprintSha256: parsed.fingerprintSha256 };
+    return {
+      source: 'given',
+      privateKey: parsed.privateKeyOpenSsh,
+      publicKey: parsed.publicKey,
+      fingerprintSha256: parsed.fingerprintSha256,
+    };
   }
   // A re-run keeps the key the user registered after the first run, instead of replacing it.
   if (storedIdentity !== undefined) {

@@ -110,7 +110,12 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput, options: Gitl
   const { host } = new URL(input.client.host);
   const url =
     input.auth.kind === 'ssh'
-      ? gitRepositoryUrl({ transport: 'ssh', host: input.auth.sshHost.host, port: input.auth.sshHost.port, projectPath: project.pathWithNamespace })
+      ? gitRepositoryUrl({
+          transport: 'ssh',
+          host: input.auth.sshHost.host,
+          port: input.auth.sshHost.port,
+          projectPath: project.pathWithNamespace,
+        })
       : gitRepositoryUrl({ transport: 'https', host, projectPath: project.pathWithNamespace, httpUrl: project.httpUrl });
 
   let credential: BootstrapGitlabResult['credential'];
@@ -122,9 +127,17 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput, options: Gitl
     const stored = await input.store.read(options);
     if (stored?.annotations[STATE_ANNOTATION] !== undefined) {
       // Writing the PAT over it would drop the state and leave its GitLab credential live.
-      throw new ValidationError('secretName', 'not a glkeys-managed Secret', `secretName: Secret ${input.namespace}/${input.secretName} holds a credential glkeys manages; revoke it first or choose another Secret`);
+      throw new ValidationError(
+        'secretName',
+        'not a glkeys-managed Secret',
+        `secretName: Secret ${input.namespace}/${input.secretName} holds a credential glkeys manages; revoke it first or choose another Secret`,
+      );
     }
-    const rendered = renderTokenSecret('flux-https', { id: 0, username: 'git', token: input.auth.token, expiresAt: check.token.expiresAt }, caOption(input.caCert));
+    const rendered = renderTokenSecret(
+      'flux-https',
+      { id: 0, username: 'git', token: input.auth.token, expiresAt: check.token.expiresAt },
+      caOption(input.caCert),
+    );
     delete rendered.annotations['glkeys.io/credential-id'];
     const manifest = secretManifest({ name: input.secretName, namespace: input.namespace, rendered });
     const same = stored !== undefined && sameData(stored.data, manifest.data) && stored.type === manifest.type;
@@ -136,7 +149,13 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput, options: Gitl
     }
     last = manifest;
     step('secret', 'done', same ? 'unchanged' : 'written');
-    credential = { kind: 'personal-access-token', action: same ? 'unchanged' : 'stored', id: check.token.id, name: check.token.name, revoked: [] };
+    credential = {
+      kind: 'personal-access-token',
+      action: same ? 'unchanged' : 'stored',
+      id: check.token.id,
+      name: check.token.name,
+      revoked: [],
+    };
   } else {
     const kind: CredentialKind = input.auth.kind === 'ssh' ? 'deploy-key' : 'deploy-token';
     let knownHosts: string | undefined;
@@ -173,7 +192,12 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput, options: Gitl
             },
             knownHosts: knownHosts!,
           })
-        : await deployTokenToSecret({ ...common, spec: { scopes: ['read_repository'] }, format: 'flux-https', render: caOption(input.caCert) });
+        : await deployTokenToSecret({
+            ...common,
+            spec: { scopes: ['read_repository'] },
+            format: 'flux-https',
+            render: caOption(input.caCert),
+          });
     const result = outcome.result;
     warnings.push(...outcome.warnings);
     written = outcome.writes > 0;
@@ -234,10 +258,18 @@ function sameData(a: Record<string, string>, b: Record<string, string>): boolean
 /** Refuses combinations Flux also refuses, before any call. */
 export function checkBootstrapAuthFlags(flags: { tokenAuth: boolean; deployTokenAuth: boolean; readWriteKey: boolean }): void {
   if (flags.tokenAuth && flags.deployTokenAuth) {
-    throw new ValidationError('tokenAuth', 'one auth mode', 'tokenAuth: token authentication and deploy token authentication exclude each other; pick one (or neither for SSH)');
+    throw new ValidationError(
+      'tokenAuth',
+      'one auth mode',
+      'tokenAuth: token authentication and deploy token authentication exclude each other; pick one (or neither for SSH)',
+    );
   }
   if (flags.readWriteKey && (flags.tokenAuth || flags.deployTokenAuth)) {
-    throw new ValidationError('readWriteKey', 'SSH only', 'readWriteKey: write access applies to SSH deploy keys, not to token authentication');
+    throw new ValidationError(
+      'readWriteKey',
+      'SSH only',
+      'readWriteKey: write access applies to SSH deploy keys, not to token authentication',
+    );
   }
 }
 

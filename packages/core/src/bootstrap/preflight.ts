@@ -47,18 +47,30 @@ export async function preflight(api: GitlabApi, input: PreflightInput, options: 
   const problems: string[] = [];
   const missingScopes = token.scopes.includes('api') ? [] : ['api'];
   if (missingScopes.length > 0) {
-    problems.push(`The token "${token.name}" has scopes [${token.scopes.join(', ')}] but bootstrap needs "api" (create the project, the deploy credential and the commit).`);
+    problems.push(
+      `The token "${token.name}" has scopes [${token.scopes.join(', ')}] but bootstrap needs "api" (create the project, the deploy credential and the commit).`,
+    );
   }
   const canRead = token.scopes.includes('api') || token.scopes.includes('read_api');
   let project: ProjectInfo | undefined;
   let namespace: NamespaceInfo | undefined;
-  let role: PreflightResult['role'] = { where: `project ${input.projectPath}`, actual: 'unknown', required: 'Maintainer', sufficient: false };
+  let role: PreflightResult['role'] = {
+    where: `project ${input.projectPath}`,
+    actual: 'unknown',
+    required: 'Maintainer',
+    sufficient: false,
+  };
 
   if (canRead) {
     project = await findProjectIn(api, input.owner, input.repository ?? input.projectPath.slice(input.owner.length + 1), options);
     if (project) {
       const level = project.accessLevel ?? 0;
-      role = { where: `project ${project.pathWithNamespace}`, actual: accessLevelName(level), required: 'Maintainer', sufficient: level >= MAINTAINER };
+      role = {
+        where: `project ${project.pathWithNamespace}`,
+        actual: accessLevelName(level),
+        required: 'Maintainer',
+        sufficient: level >= MAINTAINER,
+      };
     } else {
       namespace = await findNamespace(api, input.owner, options);
       if (!namespace) {
@@ -66,14 +78,26 @@ export async function preflight(api: GitlabApi, input: PreflightInput, options: 
         role = { where: `namespace ${input.owner}`, actual: 'none', required: 'Maintainer', sufficient: false };
       } else if (namespace.kind === 'group') {
         const level = await groupLevel(api, namespace, token.userId, options);
-        role = { where: `group ${namespace.fullPath}`, actual: accessLevelName(level), required: 'Maintainer (to create the project)', sufficient: level >= MAINTAINER };
+        role = {
+          where: `group ${namespace.fullPath}`,
+          actual: accessLevelName(level),
+          required: 'Maintainer (to create the project)',
+          sufficient: level >= MAINTAINER,
+        };
       } else {
         const own = await isOwnNamespace(api, namespace, options);
-        role = { where: `user namespace ${namespace.fullPath}`, actual: own ? 'Owner' : 'none', required: 'Owner (your own namespace)', sufficient: own };
+        role = {
+          where: `user namespace ${namespace.fullPath}`,
+          actual: own ? 'Owner' : 'none',
+          required: 'Owner (your own namespace)',
+          sufficient: own,
+        };
       }
     }
     if (!role.sufficient && problems.length === 0) {
-      problems.push(`Your role on ${role.where} is ${role.actual}; bootstrap needs ${role.required} to create deploy credentials and commit.`);
+      problems.push(
+        `Your role on ${role.where} is ${role.actual}; bootstrap needs ${role.required} to create deploy credentials and commit.`,
+      );
     }
   }
 

@@ -34,7 +34,10 @@ export async function findProjectByName(
   if (matches.length > 1) {
     throw new GlkeysError(
       'CONFLICT',
-      `Several projects in ${owner} are named "${name}": ${matches.map((m) => m.pathWithNamespace).sort().join(', ')}. Pass the path of the one you mean (the last part of its URL) as the repository.`,
+      `Several projects in ${owner} are named "${name}": ${matches
+        .map((m) => m.pathWithNamespace)
+        .sort()
+        .join(', ')}. Pass the path of the one you mean (the last part of its URL) as the repository.`,
     );
   }
   const [match] = matches;
@@ -55,7 +58,12 @@ type ListedProjectRow = {
 
 /** The owner's own projects matching `search`: a group's (without subgroups), else a user's. */
 async function namespaceProjects(api: GitlabApi, owner: string, search: string, options: GitlabCallOptions): Promise<SearchRow[]> {
-  const group = await searchPages(api, `groups/${encodeId(owner)}/projects`, { search, include_subgroups: 'false', with_shared: 'false' }, options);
+  const group = await searchPages(
+    api,
+    `groups/${encodeId(owner)}/projects`,
+    { search, include_subgroups: 'false', with_shared: 'false' },
+    options,
+  );
   if (group !== undefined) return group;
   // A user namespace is one segment; GitLab takes the username as `:user_id`.
   if (owner.includes('/')) return [];

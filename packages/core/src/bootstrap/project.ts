@@ -79,9 +79,14 @@ const PROJECT_NAME = /^[\p{L}\p{N}\p{Extended_Pictographic}_][\p{L}\p{N}\p{Exten
  */
 export function checkProjectCoordinates(input: { owner: string; repository: string; visibility?: string }): string {
   const owner = parseGitlabRef(input.owner, { field: 'owner' });
-  if (owner.kind !== 'path') throw new ValidationError('owner', 'user or group path', 'owner: give a user name or group path, not a numeric ID');
+  if (owner.kind !== 'path')
+    throw new ValidationError('owner', 'user or group path', 'owner: give a user name or group path, not a numeric ID');
   if (input.repository.includes('/')) {
-    throw new ValidationError('repository', 'one path segment', `repository: "${input.repository}" must be the project's name or path alone, without its group (the owner names that)`);
+    throw new ValidationError(
+      'repository',
+      'one path segment',
+      `repository: "${input.repository}" must be the project's name or path alone, without its group (the owner names that)`,
+    );
   }
   if (!isProjectPath(input.repository)) {
     if (input.repository.length > 255 || input.repository !== input.repository.trim() || !PROJECT_NAME.test(input.repository)) {
@@ -93,7 +98,11 @@ export function checkProjectCoordinates(input: { owner: string; repository: stri
     }
   }
   if (input.visibility !== undefined && !(VISIBILITIES as readonly string[]).includes(input.visibility)) {
-    throw new ValidationError('visibility', 'private, internal or public', `visibility: "${input.visibility}" is not one of ${VISIBILITIES.join(', ')}`);
+    throw new ValidationError(
+      'visibility',
+      'private, internal or public',
+      `visibility: "${input.visibility}" is not one of ${VISIBILITIES.join(', ')}`,
+    );
   }
   return `${owner.path}/${input.repository}`;
 }
@@ -180,7 +189,11 @@ export async function ensureProject(
     });
   }
   if (input.personal && namespace.kind !== 'user') {
-    throw new ValidationError('personal', 'a user namespace', `personal: owner "${input.owner}" is a group; a personal project needs a user as owner`);
+    throw new ValidationError(
+      'personal',
+      'a user namespace',
+      `personal: owner "${input.owner}" is a group; a personal project needs a user as owner`,
+    );
   }
   try {
     const { body } = await api.request<ProjectRow>('POST', 'projects', {
@@ -202,7 +215,11 @@ export async function ensureProject(
       throw new GitlabValidationError(
         'GITLAB_VALIDATION',
         `A project named "${input.repository}" (ignoring letter case) already exists in ${input.owner} but is not visible under that exact name or path to this token. Pass that project's exact name or its path (the last part of its URL) as the repository.`,
-        { request: error.request, ...(error.status === undefined ? {} : { status: error.status }), ...(error.gitlabMessage ? { gitlabMessage: error.gitlabMessage } : {}) },
+        {
+          request: error.request,
+          ...(error.status === undefined ? {} : { status: error.status }),
+          ...(error.gitlabMessage ? { gitlabMessage: error.gitlabMessage } : {}),
+        },
       );
     }
     throw error;
@@ -211,7 +228,9 @@ export async function ensureProject(
 
 export function toProjectInfo(row: ProjectRow): ProjectInfo {
   const permissions = row.permissions;
-  const levels = [permissions?.project_access?.access_level, permissions?.group_access?.access_level].filter((n): n is number => typeof n === 'number');
+  const levels = [permissions?.project_access?.access_level, permissions?.group_access?.access_level].filter(
+    (n): n is number => typeof n === 'number',
+  );
   const ns = row.namespace;
   return {
     id: Number(row.id),

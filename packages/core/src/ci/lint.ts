@@ -30,7 +30,10 @@ export async function lintCiConfig(
   const body: Record<string, unknown> = { content, include_jobs: false };
   if (options.dryRun !== undefined) body.dry_run = options.dryRun;
   if (options.ref !== undefined) body.ref = options.ref;
-  const { body: answer } = await api.request<CiLintRow | undefined>('POST', `projects/${encodeId(project)}/ci/lint`, { body, ...signalOnly(options) });
+  const { body: answer } = await api.request<CiLintRow | undefined>('POST', `projects/${encodeId(project)}/ci/lint`, {
+    body,
+    ...signalOnly(options),
+  });
   const row = answer ?? {};
   const strings = (value: unknown) => (Array.isArray(value) ? value.map(String) : []);
   return {

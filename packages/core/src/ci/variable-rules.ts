@@ -28,7 +28,8 @@ export function maskingProblem(value: string): string | undefined {
 export function checkVariable(input: { key: string; value: string; masked?: boolean }): void {
   const keyProblem = variableKeyProblem(input.key);
   if (keyProblem) throw new ValidationError('key', VARIABLE_KEY_RULE, `key: "${String(input.key).slice(0, 40)}" ${keyProblem}`);
-  if (typeof input.value !== 'string') throw new ValidationError(`variables.${input.key}`, 'string value', `variables.${input.key}: value must be a string`);
+  if (typeof input.value !== 'string')
+    throw new ValidationError(`variables.${input.key}`, 'string value', `variables.${input.key}: value must be a string`);
   if (input.masked) {
     const problem = maskingProblem(input.value);
     if (problem) throw new ValidationError(`variables.${input.key}`, 'maskable value', `variables.${input.key}: ${problem}`);

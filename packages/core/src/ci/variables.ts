@@ -41,7 +41,11 @@ type VariableRow = {
 /** What create and update send: every setting, with GitLab's defaults made explicit. */
 type VariableBody = Omit<VariableRow, 'key'> & { value: string };
 
-export async function listProjectVariables(api: GitlabApi, project: GitlabRef, options: GitlabCallOptions = {}): Promise<ProjectVariable[]> {
+export async function listProjectVariables(
+  api: GitlabApi,
+  project: GitlabRef,
+  options: GitlabCallOptions = {},
+): Promise<ProjectVariable[]> {
   const rows = await api.paginate<VariableRow>(variablesPath(project), {}, signalOnly(options));
   return rows.map(toVariable);
 }

@@ -77,7 +77,12 @@ export async function listDeployKeys(api: GitlabApi, project: GitlabRef, options
 }
 
 /** The key, or undefined when it is not (or no longer) on the project. */
-export async function getDeployKey(api: GitlabApi, project: GitlabRef, id: number, options: GitlabCallOptions = {}): Promise<DeployKey | undefined> {
+export async function getDeployKey(
+  api: GitlabApi,
+  project: GitlabRef,
+  id: number,
+  options: GitlabCallOptions = {},
+): Promise<DeployKey | undefined> {
   const response = await unlessNotFound(api.request<DeployKeyRow>('GET', keyPath(project, id), signalOnly(options)));
   return response && toDeployKey(response.body);
 }

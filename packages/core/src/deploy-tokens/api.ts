@@ -45,10 +45,16 @@ export async function createDeployToken(
   options: GitlabCallOptions = {},
 ): Promise<NewDeployToken> {
   const valid = validateCreateDeployToken(target.kind, input, now);
-  const body: { name: string; scopes: DeployTokenScope[]; expires_at?: string; username?: string } = { name: valid.name, scopes: valid.scopes };
+  const body: { name: string; scopes: DeployTokenScope[]; expires_at?: string; username?: string } = {
+    name: valid.name,
+    scopes: valid.scopes,
+  };
   if (valid.expiresAt !== undefined) body.expires_at = valid.expiresAt;
   if (valid.username !== undefined) body.username = valid.username;
-  const { body: created } = await api.request<DeployTokenRow>('POST', `${targetPath(target)}/deploy_tokens`, { body, ...signalOnly(options) });
+  const { body: created } = await api.request<DeployTokenRow>('POST', `${targetPath(target)}/deploy_tokens`, {
+    body,
+    ...signalOnly(options),
+  });
   return { ...toDeployToken(created), token: String(created.token) };
 }
 
@@ -58,7 +64,11 @@ export async function listDeployTokens(
   target: CredentialTarget,
   options: { active?: boolean } & GitlabCallOptions = {},
 ): Promise<DeployToken[]> {
-  const rows = await api.paginate<DeployTokenRow>(`${targetPath(target)}/deploy_tokens`, options.active ? { active: 'true' } : {}, signalOnly(options));
+  const rows = await api.paginate<DeployTokenRow>(
+    `${targetPath(target)}/deploy_tokens`,
+    options.active ? { active: 'true' } : {},
+    signalOnly(options),
+  );
   return rows.map(toDeployToken);
 }
 
@@ -75,7 +85,12 @@ export async function getDeployToken(
 }
 
 /** Revokes the token. Returns false when it was already gone. */
-export async function revokeDeployToken(api: GitlabApi, target: CredentialTarget, id: number, options: GitlabCallOptions = {}): Promise<boolean> {
+export async function revokeDeployToken(
+  api: GitlabApi,
+  target: CredentialTarget,
+  id: number,
+  options: GitlabCallOptions = {},
+): Promise<boolean> {
   const path = `${targetPath(target)}/deploy_tokens/${checkNumericId('id', id)}`;
   return deletedUnlessGone(api.request('DELETE', path, signalOnly(options)));
 }

@@ -10,11 +10,7 @@ export const GROUP_DEPLOY_TOKEN_SCOPES = [
 ] as const;
 
 /** Projects also accept the virtual-registry scopes. */
-export const PROJECT_DEPLOY_TOKEN_SCOPES = [
-  ...GROUP_DEPLOY_TOKEN_SCOPES,
-  'read_virtual_registry',
-  'write_virtual_registry',
-] as const;
+export const PROJECT_DEPLOY_TOKEN_SCOPES = [...GROUP_DEPLOY_TOKEN_SCOPES, 'read_virtual_registry', 'write_virtual_registry'] as const;
 
 export type DeployTokenScope = (typeof PROJECT_DEPLOY_TOKEN_SCOPES)[number];
 export type DeployTokenTargetKind = 'project' | 'group';

@@ -40,7 +40,11 @@ export function checkDeployTokenUsername(username: unknown, field = 'username'):
     throw new ValidationError(field, 'at most 255 characters', `${field}: ${username.length} characters, at most 255 allowed`);
   }
   if (!USERNAME.test(username)) {
-    throw new ValidationError(field, 'letters, digits, ".", "+", "_", "-"', `${field}: "${username}" may only contain letters, digits, ".", "+", "_" and "-"`);
+    throw new ValidationError(
+      field,
+      'letters, digits, ".", "+", "_", "-"',
+      `${field}: "${username}" may only contain letters, digits, ".", "+", "_" and "-"`,
+    );
   }
   return username;
 }

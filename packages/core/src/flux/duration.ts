@@ -11,7 +11,11 @@ const GO_DURATION = /^(\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
 export function parseGoDuration(input: string, field = 'interval'): number {
   const text = String(input).trim();
   if (!GO_DURATION.test(text)) {
-    throw new ValidationError(field, 'Go duration like 1m, 30s, 1h30m', `${field}: "${input}" is not a duration; use e.g. 1m, 30s or 1h30m`);
+    throw new ValidationError(
+      field,
+      'Go duration like 1m, 30s, 1h30m',
+      `${field}: "${input}" is not a duration; use e.g. 1m, 30s or 1h30m`,
+    );
   }
   let total = 0;
   for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(amount) * UNIT_MS[unit!]!;

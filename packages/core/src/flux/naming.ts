@@ -6,11 +6,18 @@ import { ValidationError } from '../errors.js';
 
 /** The sync path inside the repository, normalised without `./` and slashes at the ends. */
 export function checkSyncPath(value: string | undefined, field = 'path'): string {
-  const text = (value ?? '').trim().replace(/^\.\//, '').replace(/^\/+|\/+$/g, '');
+  const text = (value ?? '')
+    .trim()
+    .replace(/^\.\//, '')
+    .replace(/^\/+|\/+$/g, '');
   if (text === '' || text === '.') return '';
   const segments = text.split('/');
   if (segments.some((s) => s === '' || s === '.' || s === '..') || /[\u0000-\u001f\\]/.test(text)) {
-    throw new ValidationError(field, 'relative path without ..', `${field}: "${value}" must be a relative path inside the repository, without ".." or "//"`);
+    throw new ValidationError(
+      field,
+      'relative path without ..',
+      `${field}: "${value}" must be a relative path inside the repository, without ".." or "//"`,
+    );
   }
   return text;
 }

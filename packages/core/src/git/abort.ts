@@ -19,14 +19,21 @@ export function pushAborted(url: string, branch: string, progress: GitProgress):
   const done = progress.pushStarted
     ? `the push to ${branch} was under way and may have reached the server: run the command again to make sure (a branch that already holds these files gets no new commit)`
     : `nothing was pushed to ${url}`;
-  return new GitCommandError(progress.operation, 'aborted', `git ${progress.operation} stopped (aborted): ${done}. The temporary checkout and its credential files were removed.`);
+  return new GitCommandError(
+    progress.operation,
+    'aborted',
+    `git ${progress.operation} stopped (aborted): ${done}. The temporary checkout and its credential files were removed.`,
+  );
 }
 
 /**
  * The wait between retries, cut short by an abort (so no retry starts after it). The default
  * timer is cleared on abort; an injected wait (tests) is raced against the signal.
  */
-export function abortableWait(signal: AbortSignal | undefined, wait?: (ms: number) => Promise<unknown>): ((ms: number) => Promise<unknown>) | undefined {
+export function abortableWait(
+  signal: AbortSignal | undefined,
+  wait?: (ms: number) => Promise<unknown>,
+): ((ms: number) => Promise<unknown>) | undefined {
   if (!signal) return wait;
   if (!wait) return (ms) => sleep(ms, undefined, { signal });
   return (ms) =>
@@ -34,6 +41,8 @@ export function abortableWait(signal: AbortSignal | undefined, wait?: (ms: numbe
       const onAbort = () => reject(signal.reason);
       if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
-      wait(ms).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+      wait(ms)
+        .then(resolve, reject)
+        .finally(() => signal.removeEventListener('abort', onAbort));
     });
 }

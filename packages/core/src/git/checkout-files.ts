@@ -16,7 +16,10 @@ export interface WrittenFile {
   written: string | null;
 }
 
-export async function writeSyncFiles(root: string, files: readonly { path: string; content: string; onlyIfAbsent?: boolean }[]): Promise<WrittenFile[]> {
+export async function writeSyncFiles(
+  root: string,
+  files: readonly { path: string; content: string; onlyIfAbsent?: boolean }[],
+): Promise<WrittenFile[]> {
   const out: WrittenFile[] = [];
   for (const file of files) {
     checkRelativePath(file.path);
@@ -41,7 +44,11 @@ export async function writeSyncFiles(root: string, files: readonly { path: strin
 export function checkRelativePath(path: string): void {
   const parts = path.split('/');
   if (path === '' || path.startsWith('/') || parts.some((p) => p === '' || p === '.' || p === '..' || p.toLowerCase() === '.git')) {
-    throw new ValidationError('files', 'relative path inside the repository', `files: "${path.slice(0, 200)}" is not a relative path inside the repository`);
+    throw new ValidationError(
+      'files',
+      'relative path inside the repository',
+      `files: "${path.slice(0, 200)}" is not a relative path inside the repository`,
+    );
   }
 }
 
@@ -52,7 +59,11 @@ async function refuseLinks(root: string, path: string): Promise<void> {
     const stat = await lstat(at).catch(() => undefined);
     if (stat === undefined) return;
     if (stat.isSymbolicLink()) {
-      throw new ValidationError('files', 'no symbolic link', `${path}: "${at.slice(root.length + 1)}" is a symbolic link in the repository; glkeys writes no file through a link`);
+      throw new ValidationError(
+        'files',
+        'no symbolic link',
+        `${path}: "${at.slice(root.length + 1)}" is a symbolic link in the repository; glkeys writes no file through a link`,
+      );
     }
   }
 }

@@ -82,7 +82,13 @@ export function runGit(args: string[], options: GitRunOptions): Promise<GitOutpu
     }, options.timeoutMs);
     child.on('error', (error) => {
       settled();
-      reject(new GitCommandError(args[0]!, 'failed', `git ${args[0]}: cannot run git (${(error as NodeJS.ErrnoException).code ?? error.message}); install git and make sure it is on PATH`));
+      reject(
+        new GitCommandError(
+          args[0]!,
+          'failed',
+          `git ${args[0]}: cannot run git (${(error as NodeJS.ErrnoException).code ?? error.message}); install git and make sure it is on PATH`,
+        ),
+      );
     });
     // 'close' comes after git exited and its pipes closed, so git is gone when this settles.
     child.on('close', (code) => {
@@ -121,11 +127,20 @@ export async function withGitRetry<T>(
 // Order matters: an SSH auth failure also says "Could not read from remote repository".
 const RULES: [GitFailureReason, RegExp][] = [
   ['host-key', /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No [A-Z0-9-]+ host key is known/i],
-  ['auth', /Permission denied|Authentication failed|returned error: 40[13]|could not read (Username|Password)|terminal prompts disabled|Invalid username or password|HTTP Basic: Access denied|access denied|not authorized/i],
+  [
+    'auth',
+    /Permission denied|Authentication failed|returned error: 40[13]|could not read (Username|Password)|terminal prompts disabled|Invalid username or password|HTTP Basic: Access denied|access denied|not authorized/i,
+  ],
   ['tls', /SSL certificate problem|server certificate verification failed|unable to get local issuer|SSL_ERROR|certificate verify failed/i],
-  ['not-found', /repository '.*' not found|does not appear to be a git repository|returned error: 404|Repository not found|No such file or directory/i],
+  [
+    'not-found',
+    /repository '.*' not found|does not appear to be a git repository|returned error: 404|Repository not found|No such file or directory/i,
+  ],
   ['rejected', /\[rejected\]|\[remote rejected\]|non-fast-forward|fetch first|pre-receive hook declined|protected branch/i],
-  ['unreachable', /Could not resolve host|Connection refused|Connection timed out|Connection reset|Operation timed out|No route to host|Network is unreachable|returned error: 5\d\d|RPC failed|early EOF|unexpected disconnect|remote end hung up|Connection closed by|kex_exchange_identification|Failed to connect/i],
+  [
+    'unreachable',
+    /Could not resolve host|Connection refused|Connection timed out|Connection reset|Operation timed out|No route to host|Network is unreachable|returned error: 5\d\d|RPC failed|early EOF|unexpected disconnect|remote end hung up|Connection closed by|kex_exchange_identification|Failed to connect/i,
+  ],
 ];
 
 export function classify(stderr: string): GitFailureReason {
@@ -142,7 +157,7 @@ const ADVICE: Record<GitFailureReason, string> = {
   unreachable: 'the Git server could not be reached: check the URL, the network and that the server is up, then run the command again',
   timeout: 'the Git server did not answer in time: run the command again (it is safe to repeat)',
   aborted: 'stopped on request',
-  failed: 'see git\'s message above',
+  failed: "see git's message above",
 };
 
 function failure(operation: string, reason: GitFailureReason, detail: string, options: GitRunOptions): GitCommandError {
@@ -158,7 +173,10 @@ function aborted(operation: string, options: GitRunOptions): GitCommandError {
 function gitLines(stderr: string): string {
   // `remote:` lines come from the server: no escape sequence of theirs reaches the terminal.
   const clean = stderr.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u009b]/g, '');
-  const lines = clean.split(/\r?\n/).map((l) => l.trim()).filter((l) => /^(fatal|error|remote|ssh|!|To |\S+@\S+: Permission)/i.test(l) || /rejected|denied|refused/i.test(l));
+  const lines = clean
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => /^(fatal|error|remote|ssh|!|To |\S+@\S+: Permission)/i.test(l) || /rejected|denied|refused/i.test(l));
   return (lines.length ? lines : clean.split(/\r?\n/).filter(Boolean)).slice(-6).join('\n');
 }
 
@@ -168,7 +186,9 @@ function gitLines(stderr: string): string {
  */
 export function redact(text: string, secrets: string[]): string {
   // A one-line secret (a password) as it is; a private key by each line of its body.
-  const needles = secrets.flatMap((secret) => (secret.includes('\n') ? secret.split('\n').filter((line) => line.trim().length >= 16) : [secret])).filter((s) => s !== '');
+  const needles = secrets
+    .flatMap((secret) => (secret.includes('\n') ? secret.split('\n').filter((line) => line.trim().length >= 16) : [secret]))
+    .filter((s) => s !== '');
   return text
     .split('\n')
     .map((line) => (needles.some((needle) => line.includes(needle)) ? '[a line holding a secret was left out]' : line))

@@ -54,7 +54,11 @@ const LOCAL_TIMEOUT_MS = 30_000;
 export async function pushFiles(input: PushFilesInput): Promise<PushFilesResult> {
   const remote = parseGitRemoteUrl(input.url, 'url', { allowInsecureHttp: input.allowInsecureHttp === true });
   if (remote.transport !== input.auth.kind) {
-    throw new ValidationError('auth', 'matches the URL', `auth: a ${input.auth.kind} credential cannot be used with a ${remote.transport} URL`);
+    throw new ValidationError(
+      'auth',
+      'matches the URL',
+      `auth: a ${input.auth.kind} credential cannot be used with a ${remote.transport} URL`,
+    );
   }
   checkBranch(input.branch, 'branch');
   for (const file of input.files) checkRelativePath(file.path);
@@ -77,12 +81,23 @@ export async function pushFiles(input: PushFilesInput): Promise<PushFilesResult>
   }
 }
 
-async function pushIn(root: string, input: PushFilesInput, author: { name: string; email: string }, progress: GitProgress): Promise<PushFilesResult> {
+async function pushIn(
+  root: string,
+  input: PushFilesInput,
+  author: { name: string; email: string },
+  progress: GitProgress,
+): Promise<PushFilesResult> {
   const authDir = join(root, 'auth');
   const work = join(root, 'work');
   await mkdir(authDir, { mode: 0o700 });
   const setup = await prepareGitAuth(input.auth, authDir);
-  const env = gitEnv({ ...setup.env, GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email, GIT_COMMITTER_NAME: author.name, GIT_COMMITTER_EMAIL: author.email });
+  const env = gitEnv({
+    ...setup.env,
+    GIT_AUTHOR_NAME: author.name,
+    GIT_AUTHOR_EMAIL: author.email,
+    GIT_COMMITTER_NAME: author.name,
+    GIT_COMMITTER_EMAIL: author.email,
+  });
   const config = ['init.defaultBranch=main', 'commit.gpgsign=false', 'credential.helper=', ...setup.config];
   const base = { env, config, secrets: setup.secrets, url: input.url, ...(input.signal ? { signal: input.signal } : {}) };
   const timeoutMs = input.timeoutMs ?? 60_000;
@@ -119,7 +134,9 @@ async function pushIn(root: string, input: PushFilesInput, author: { name: strin
         try {
           await git(['push', '-q', 'origin', `HEAD:refs/heads/${input.branch}`], work, timeoutMs);
         } catch (error) {
-          const unsure = error instanceof GitCommandError && (error.reason === 'timeout' || error.reason === 'unreachable' || error.reason === 'rejected');
+          const unsure =
+            error instanceof GitCommandError &&
+            (error.reason === 'timeout' || error.reason === 'unreachable' || error.reason === 'rejected');
           if (!unsure) throw error;
           const now = await git(['ls-remote', 'origin', `refs/heads/${input.branch}`], work, timeoutMs).catch(() => undefined);
           if (now && parseLsRemote(now, input.branch).branch === expected) return;
@@ -172,7 +189,22 @@ export function checkCommitAuthor(author: { name: string; email: string }, nameF
  */
 function gitEnv(extra: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'SYSTEMROOT', 'http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY', 'all_proxy', 'ALL_PROXY', 'SSL_CERT_FILE', 'SSL_CERT_DIR']) {
+  for (const name of [
+    'PATH',
+    'HOME',
+    'TMPDIR',
+    'SYSTEMROOT',
+    'http_proxy',
+    'https_proxy',
+    'HTTP_PROXY',
+    'HTTPS_PROXY',
+    'no_proxy',
+    'NO_PROXY',
+    'all_proxy',
+    'ALL_PROXY',
+    'SSL_CERT_FILE',
+    'SSL_CERT_DIR',
+  ]) {
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }

@@ -17,8 +17,7 @@ export interface GitRemote {
 }
 
 export type GitAuth =
-  | { kind: 'ssh'; privateKey: string; knownHosts: string }
-  | { kind: 'https'; username: string; password: string; caCert?: string };
+  { kind: 'ssh'; privateKey: string; knownHosts: string } | { kind: 'https'; username: string; password: string; caCert?: string };
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
@@ -37,18 +36,26 @@ export function parseGitRemoteUrl(text: string, field = 'url', options: { allowI
   }
   const path = url.pathname.replace(/^\/+/, '');
   if (url.protocol === 'ssh:') {
-    if (url.password) throw new ValidationError(field, 'no password in URL', `${field}: must not contain a password; give the private key instead`);
+    if (url.password)
+      throw new ValidationError(field, 'no password in URL', `${field}: must not contain a password; give the private key instead`);
     if (!path) throw new ValidationError(field, 'repository path', `${field}: name the repository, e.g. ssh://git@host/group/repo.git`);
-    if (url.search || url.hash) throw new ValidationError(field, 'no query or fragment', `${field}: must not have a query (?) or fragment (#)`);
+    if (url.search || url.hash)
+      throw new ValidationError(field, 'no query or fragment', `${field}: must not have a query (?) or fragment (#)`);
     const host = checkHost(url.hostname, field);
     return { transport: 'ssh', host, port: url.port ? checkPort(url.port, field) : 22, url: text };
   }
   if (url.protocol === 'https:' || url.protocol === 'http:') {
-    if (url.username || url.password) throw new ValidationError(field, 'no credentials in URL', `${field}: give the username and password separately, not in the URL`);
+    if (url.username || url.password)
+      throw new ValidationError(field, 'no credentials in URL', `${field}: give the username and password separately, not in the URL`);
     if (!path) throw new ValidationError(field, 'repository path', `${field}: name the repository, e.g. https://host/group/repo.git`);
-    if (url.search || url.hash) throw new ValidationError(field, 'no query or fragment', `${field}: must not have a query (?) or fragment (#)`);
+    if (url.search || url.hash)
+      throw new ValidationError(field, 'no query or fragment', `${field}: must not have a query (?) or fragment (#)`);
     if (url.protocol === 'http:' && !options.allowInsecureHttp && !LOOPBACK.has(url.hostname)) {
-      throw new ValidationError(field, 'https', `${field}: http:// would send the password in clear; use https:// (or allow insecure HTTP explicitly)`);
+      throw new ValidationError(
+        field,
+        'https',
+        `${field}: http:// would send the password in clear; use https:// (or allow insecure HTTP explicitly)`,
+      );
     }
     const host = checkHost(url.hostname, field);
     return { transport: 'https', host, port: url.port ? checkPort(url.port, field) : url.protocol === 'https:' ? 443 : 80, url: text };
@@ -103,15 +110,23 @@ export async function prepareGitAuth(auth: GitAuth, dir: string): Promise<GitAut
 export function sshCommand(keyFile: string, knownHostsFile: string): string {
   return [
     'ssh',
-    '-i', shellQuote(keyFile),
-    '-o', 'IdentitiesOnly=yes',
+    '-i',
+    shellQuote(keyFile),
+    '-o',
+    'IdentitiesOnly=yes',
     // ssh splits this option's value on spaces unless it is double-quoted.
-    '-o', shellQuote(`UserKnownHostsFile="${knownHostsFile}"`),
-    '-o', 'GlobalKnownHostsFile=/dev/null',
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', 'BatchMode=yes',
-    '-o', 'IdentityAgent=none',
-    '-F', '/dev/null',
+    '-o',
+    shellQuote(`UserKnownHostsFile="${knownHostsFile}"`),
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'IdentityAgent=none',
+    '-F',
+    '/dev/null',
   ].join(' ');
 }
 

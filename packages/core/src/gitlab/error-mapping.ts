@@ -29,12 +29,7 @@ export function gitlabMessageOf(body: unknown): string | undefined {
   return undefined;
 }
 
-export function errorFromResponse(
-  request: RequestInfo,
-  status: number,
-  body: unknown,
-  retryAfterMs?: number,
-): GitlabApiError {
+export function errorFromResponse(request: RequestInfo, status: number, body: unknown, retryAfterMs?: number): GitlabApiError {
   const gitlabMessage = gitlabMessageOf(body);
   const where = `${request.method} ${request.path}`;
   const said = gitlabMessage ? `: ${gitlabMessage}` : '';

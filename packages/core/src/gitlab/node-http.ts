@@ -67,7 +67,8 @@ export async function exchange(agents: Agents, request: RawRequest): Promise<Raw
     const response = await sendOnce(agents, url, method, headers, body, request.signal);
     const location = response.headers['location'];
     if (request.redirect === 'manual' || !REDIRECTS.has(response.status) || location === undefined) return response;
-    if (request.redirect === 'error' || hop >= MAX_REDIRECTS) throw new TypeError(`redirect not followed (${response.status} to ${location})`);
+    if (request.redirect === 'error' || hop >= MAX_REDIRECTS)
+      throw new TypeError(`redirect not followed (${response.status} to ${location})`);
     const next = new URL(location, url);
     // As fetch does: 303, and 301/302 after a POST, continue as a GET without a body.
     if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
@@ -105,7 +106,12 @@ async function sendOnce(
       incoming.on('end', () => {
         const status = incoming.statusCode ?? 0;
         const nullBody = status === 204 || status === 304 || method === 'HEAD';
-        resolve({ status, statusText: incoming.statusMessage ?? '', headers: joinHeaders(incoming.headers), body: nullBody ? null : Buffer.concat(chunks) });
+        resolve({
+          status,
+          statusText: incoming.statusMessage ?? '',
+          headers: joinHeaders(incoming.headers),
+          body: nullBody ? null : Buffer.concat(chunks),
+        });
       });
     });
     const abort = () => outgoing.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));

@@ -30,10 +30,7 @@ export interface HeaderReader {
 }
 
 export type Outcome =
-  | { kind: 'response'; status: number; headers: HeaderReader }
-  | { kind: 'refused' }
-  | { kind: 'reset' }
-  | { kind: 'timeout' };
+  { kind: 'response'; status: number; headers: HeaderReader } | { kind: 'refused' } | { kind: 'reset' } | { kind: 'timeout' };
 
 export function isIdempotent(method: string): boolean {
   return IDEMPOTENT.has(method.toUpperCase());

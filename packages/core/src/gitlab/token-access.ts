@@ -52,7 +52,12 @@ export function describeTokenAccess(self: TokenSelf, now: Date = new Date()): To
     expiresInDays,
     commands: COMMANDS.map(({ command, scopes, role }) => {
       const allowed = usable && (scopes.length === 0 || scopes.some((s) => self.scopes.includes(s)));
-      return { command, allowed, role, ...(allowed || scopes.length === 0 ? {} : { needs: scopes[scopes.length - 1] === 'read_api' ? 'read_api' : 'api' }) };
+      return {
+        command,
+        allowed,
+        role,
+        ...(allowed || scopes.length === 0 ? {} : { needs: scopes[scopes.length - 1] === 'read_api' ? 'read_api' : 'api' }),
+      };
     }),
   };
 }

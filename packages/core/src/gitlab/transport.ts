@@ -184,10 +184,11 @@ function failureError(info: RequestInfo, outcome: Outcome, cause: unknown): Erro
   const where = `${info.method} ${info.path}`;
   if (outcome.kind === 'timeout') {
     const outcomeUnknown = !isIdempotent(info.method);
-    return new TimeoutError(
-      `No answer from GitLab within the timeout on ${where}${outcomeUnknown ? '; GitLab may have acted' : ''}.`,
-      { request: info, outcomeUnknown, cause: sanitize(cause) },
-    );
+    return new TimeoutError(`No answer from GitLab within the timeout on ${where}${outcomeUnknown ? '; GitLab may have acted' : ''}.`, {
+      request: info,
+      outcomeUnknown,
+      cause: sanitize(cause),
+    });
   }
   const code = errorCode(cause);
   return new NetworkError('NETWORK', `Cannot reach GitLab on ${where}${code ? ` (${code})` : ''}. Check the host and the network.`, {
@@ -195,8 +196,6 @@ function failureError(info: RequestInfo, outcome: Outcome, cause: unknown): Erro
     cause: sanitize(cause),
   });
 }
-
-
 
 function describe(outcome: Outcome): string {
   return outcome.kind === 'response' ? `HTTP ${outcome.status}` : outcome.kind;

@@ -39,7 +39,11 @@ export function parseGitlabRef(input: string | number, options: ParseRefOptions 
     return { kind: 'path', path: pathFromUrl(field, input, options.baseUrl) };
   }
   if (input.includes('%')) {
-    throw new ValidationError(field, 'not pre-encoded', `${field}: "${input}" looks URL-encoded; give the plain path (group/project), glkeys escapes it`);
+    throw new ValidationError(
+      field,
+      'not pre-encoded',
+      `${field}: "${input}" looks URL-encoded; give the plain path (group/project), glkeys escapes it`,
+    );
   }
   checkPathSegments(field, input);
   return { kind: 'path', path: input };
@@ -95,7 +99,11 @@ function pathFromUrl(field: string, input: string, baseUrl: string | undefined):
     path = path.slice(root.length);
   }
   // Web URLs carry extras after `/-/` (tree, blob, settings) and clone URLs end in `.git`.
-  path = path.split('/-/')[0]!.replace(/\/+$/, '').replace(/\.git$/, '').replace(/^\/+/, '');
+  path = path
+    .split('/-/')[0]!
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '')
+    .replace(/^\/+/, '');
   if (path === '') {
     throw new ValidationError(field, 'URL with a path', `${field}: URL "${input}" names no group or project`);
   }

@@ -23,7 +23,11 @@ export function checkPathSegments(field: string, path: string): string[] {
       throw new ValidationError(field, 'no "." or ".." segment', `${field}: "${path}" has a "${segment}" segment`);
     }
     if (segment.length > MAX_SEGMENT_LENGTH) {
-      throw new ValidationError(field, 'segment of at most 255 characters', `${field}: segment "${segment.slice(0, 20)}…" is longer than 255 characters`);
+      throw new ValidationError(
+        field,
+        'segment of at most 255 characters',
+        `${field}: segment "${segment.slice(0, 20)}…" is longer than 255 characters`,
+      );
     }
     if (!SEGMENT.test(segment)) {
       throw new ValidationError(

@@ -10,7 +10,17 @@ import { ConflictError, KubernetesApiError, describeKubeRequest, type KubeReques
 import { sanitizedCause as sanitize, systemErrorCode as errorCode } from '../error-cause.js';
 
 /** Connection failures: nothing reached the apiserver, or the connection broke. */
-const UNREACHABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+]);
 
 /** The reason the apiserver gives with each status, for answers without a Status body (a bare 401). */
 const REASON_OF_STATUS: Record<number, string> = {
@@ -41,20 +51,32 @@ export function kubernetesErrorFrom(request: KubeRequest, error: unknown): Kuber
   const code = errorCode(error);
   const what = describeKubeRequest(request);
   if (code !== undefined && UNREACHABLE_CODES.has(code)) {
-    return new KubernetesApiError(`Kubernetes API: cannot reach the apiserver for ${what} (${code})`, { request, reason: 'Unreachable', cause: sanitize(error) });
+    return new KubernetesApiError(`Kubernetes API: cannot reach the apiserver for ${what} (${code})`, {
+      request,
+      reason: 'Unreachable',
+      cause: sanitize(error),
+    });
   }
   const kind = error instanceof Error ? error.name : typeof error;
-  return new KubernetesApiError(`Kubernetes API: ${what} failed (${kind}${code ? ` ${code}` : ''})`, { request, reason: 'Unknown', cause: sanitize(error) });
+  return new KubernetesApiError(`Kubernetes API: ${what} failed (${kind}${code ? ` ${code}` : ''})`, {
+    request,
+    reason: 'Unknown',
+    cause: sanitize(error),
+  });
 }
 
 /** The error for "no answer within `timeoutMs`". */
 export function kubeTimeoutError(request: KubeRequest, timeoutMs: number): KubernetesApiError {
-  return new KubernetesApiError(`Kubernetes API: no answer to ${describeKubeRequest(request)} within ${timeoutMs} ms`, { request, reason: 'Timeout' });
+  return new KubernetesApiError(`Kubernetes API: no answer to ${describeKubeRequest(request)} within ${timeoutMs} ms`, {
+    request,
+    reason: 'Timeout',
+  });
 }
 
 function answerError(request: KubeRequest, status: number, error: { body?: unknown; headers?: unknown }): KubernetesApiError {
   const body = statusBody(error.body);
-  const reason = typeof body?.reason === 'string' && /^[A-Za-z]{1,64}$/.test(body.reason) ? body.reason : (REASON_OF_STATUS[status] ?? `HTTP${status}`);
+  const reason =
+    typeof body?.reason === 'string' && /^[A-Za-z]{1,64}$/.test(body.reason) ? body.reason : (REASON_OF_STATUS[status] ?? `HTTP${status}`);
   const causes = body?.details?.causes;
   const paths = (Array.isArray(causes) ? causes : [])
     .map((cause) => cause?.field)
@@ -98,5 +120,3 @@ export function httpStatusOf(error: unknown): number | undefined {
   const code = e?.code ?? e?.statusCode ?? e?.response?.statusCode;
   return typeof code === 'number' && code >= 100 && code < 600 ? code : undefined;
 }
-
-

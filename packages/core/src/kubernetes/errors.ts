@@ -40,7 +40,14 @@ export class KubernetesApiError extends GlkeysError {
 
   constructor(
     message: string,
-    init: { request: KubeRequest; status?: number | undefined; reason: KubeReason; retryAfterMs?: number | undefined; fields?: string[]; cause?: unknown },
+    init: {
+      request: KubeRequest;
+      status?: number | undefined;
+      reason: KubeReason;
+      retryAfterMs?: number | undefined;
+      fields?: string[];
+      cause?: unknown;
+    },
     code: 'KUBERNETES' | 'CONFLICT' = 'KUBERNETES',
   ) {
     super(code, message, { cause: init.cause });

@@ -47,7 +47,8 @@ export function statusOf(error: unknown): number | undefined {
 
 function decide(error: unknown, retry: RetryOptions, random: () => number): RetryDecision {
   if (!(error instanceof KubernetesApiError)) return { retry: false };
-  const transient = error.status === undefined ? error.reason === 'Timeout' || error.reason === 'Unreachable' : RETRYABLE_STATUS.has(error.status);
+  const transient =
+    error.status === undefined ? error.reason === 'Timeout' || error.reason === 'Unreachable' : RETRYABLE_STATUS.has(error.status);
   if (!transient) return { retry: false };
   const asked = error.retryAfterMs;
   if (asked === undefined) return { retry: true };

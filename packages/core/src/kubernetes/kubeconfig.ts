@@ -13,12 +13,20 @@ export function loadKubeConfig(options: { kubeconfig?: string | undefined; conte
   if (options.context) {
     if (!kc.getContextObject(options.context)) {
       const known = kc.getContexts().map((c) => c.name);
-      throw new ValidationError('context', 'known context', `context: "${options.context}" is not in the kubeconfig (known: ${known.join(', ') || 'none'})`);
+      throw new ValidationError(
+        'context',
+        'known context',
+        `context: "${options.context}" is not in the kubeconfig (known: ${known.join(', ') || 'none'})`,
+      );
     }
     kc.setCurrentContext(options.context);
   }
   if (!kc.getCurrentCluster()) {
-    throw new ValidationError('kubeconfig', 'a cluster', 'kubeconfig: no current cluster; name a kubeconfig file or a context, or set KUBECONFIG');
+    throw new ValidationError(
+      'kubeconfig',
+      'a cluster',
+      'kubeconfig: no current cluster; name a kubeconfig file or a context, or set KUBECONFIG',
+    );
   }
   return kc;
 }

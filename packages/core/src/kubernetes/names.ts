@@ -10,7 +10,11 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 
 export function checkNamespace(value: string, field = 'namespace'): string {
   if (typeof value !== 'string' || value.length > 63 || !DNS_LABEL.test(value)) {
-    throw new ValidationError(field, 'DNS label', `${field}: "${String(value)}" must be a lower-case DNS label (a-z, 0-9, "-", at most 63 characters)`);
+    throw new ValidationError(
+      field,
+      'DNS label',
+      `${field}: "${String(value)}" must be a lower-case DNS label (a-z, 0-9, "-", at most 63 characters)`,
+    );
   }
   return value;
 }

@@ -44,7 +44,11 @@ export class KubernetesSecretStore implements SecretStore {
   async read(options: CallOptions = {}): Promise<StoredSecret | undefined> {
     let secret: V1Secret;
     try {
-      secret = await kubeCall(this.request('get'), () => this.core.readNamespacedSecret({ name: this.name, namespace: this.namespace }), signalOf(options));
+      secret = await kubeCall(
+        this.request('get'),
+        () => this.core.readNamespacedSecret({ name: this.name, namespace: this.namespace }),
+        signalOf(options),
+      );
     } catch (error) {
       if (statusOf(error) !== 404) throw error;
       this.last = undefined;
@@ -64,7 +68,8 @@ export class KubernetesSecretStore implements SecretStore {
   async write(manifest: SecretManifest, precondition: WritePrecondition, options: CallOptions = {}): Promise<{ resourceVersion: string }> {
     this.checkName(manifest);
     const body = this.body(manifest, precondition);
-    const written = precondition.resourceVersion === undefined ? await this.create(body, options, false) : await this.replace(body, options, false);
+    const written =
+      precondition.resourceVersion === undefined ? await this.create(body, options, false) : await this.replace(body, options, false);
     this.last = written;
     this.writes += 1;
     return { resourceVersion: written.metadata?.resourceVersion ?? '' };
@@ -94,7 +99,11 @@ export class KubernetesSecretStore implements SecretStore {
 
   private checkName(manifest: SecretManifest): void {
     if (manifest.metadata.namespace !== this.namespace || manifest.metadata.name !== this.name) {
-      throw new ValidationError('secret', 'this store\'s Secret', `secret store for ${this.namespace}/${this.name} was handed ${manifest.metadata.namespace}/${manifest.metadata.name}`);
+      throw new ValidationError(
+        'secret',
+        "this store's Secret",
+        `secret store for ${this.namespace}/${this.name} was handed ${manifest.metadata.namespace}/${manifest.metadata.name}`,
+      );
     }
   }
 
@@ -123,7 +132,13 @@ export class KubernetesSecretStore implements SecretStore {
     const post = () =>
       kubeCall(
         this.request('create', dryRun),
-        () => this.core.createNamespacedSecret({ namespace: this.namespace, body, fieldManager: FIELD_MANAGER, ...(dryRun ? { dryRun: 'All' } : {}) }),
+        () =>
+          this.core.createNamespacedSecret({
+            namespace: this.namespace,
+            body,
+            fieldManager: FIELD_MANAGER,
+            ...(dryRun ? { dryRun: 'All' } : {}),
+          }),
         signalOf(options),
       );
     try {
@@ -143,7 +158,14 @@ export class KubernetesSecretStore implements SecretStore {
     try {
       return await kubeCall(
         this.request('update', dryRun),
-        () => this.core.replaceNamespacedSecret({ name: this.name, namespace: this.namespace, body, fieldManager: FIELD_MANAGER, ...(dryRun ? { dryRun: 'All' } : {}) }),
+        () =>
+          this.core.replaceNamespacedSecret({
+            name: this.name,
+            namespace: this.namespace,
+            body,
+            fieldManager: FIELD_MANAGER,
+            ...(dryRun ? { dryRun: 'All' } : {}),
+          }),
         signalOf(options),
       );
     } catch (error) {
@@ -151,7 +173,11 @@ export class KubernetesSecretStore implements SecretStore {
       // is a conflict too: a create would have to start from a fresh read.
       if (statusOf(error) !== 404) throw error;
       const request = this.request('update', dryRun);
-      throw new ConflictError(`Kubernetes API: update Secret ${this.namespace}/${this.name} refused: it was deleted since it was read`, { request, status: 404, reason: 'NotFound' });
+      throw new ConflictError(`Kubernetes API: update Secret ${this.namespace}/${this.name} refused: it was deleted since it was read`, {
+        request,
+        status: 404,
+        reason: 'NotFound',
+      });
     }
   }
 
@@ -163,7 +189,11 @@ export class KubernetesSecretStore implements SecretStore {
   private async checkNamespace(options: CallOptions): Promise<void> {
     if (this.options.createNamespace) return;
     try {
-      await kubeCall({ verb: 'get', resource: 'Namespace', name: this.namespace }, () => this.core.readNamespace({ name: this.namespace }), signalOf(options));
+      await kubeCall(
+        { verb: 'get', resource: 'Namespace', name: this.namespace },
+        () => this.core.readNamespace({ name: this.namespace }),
+        signalOf(options),
+      );
     } catch (error) {
       const status = statusOf(error);
       if (status === 404) throw missingNamespace(this.namespace);
@@ -173,7 +203,11 @@ export class KubernetesSecretStore implements SecretStore {
 
   private async createNamespace(options: CallOptions): Promise<void> {
     try {
-      await kubeCall({ verb: 'create', resource: 'Namespace', name: this.namespace }, () => this.core.createNamespace({ body: { metadata: { name: this.namespace } }, fieldManager: FIELD_MANAGER }), signalOf(options));
+      await kubeCall(
+        { verb: 'create', resource: 'Namespace', name: this.namespace },
+        () => this.core.createNamespace({ body: { metadata: { name: this.namespace } }, fieldManager: FIELD_MANAGER }),
+        signalOf(options),
+      );
     } catch (error) {
       if (statusOf(error) !== 409) throw error; // created meanwhile: fine
     }
@@ -181,7 +215,11 @@ export class KubernetesSecretStore implements SecretStore {
 }
 
 function missingNamespace(namespace: string): ValidationError {
-  return new ValidationError('namespace', 'existing namespace', `namespace: "${namespace}" does not exist; create it first (or ask glkeys to create it)`);
+  return new ValidationError(
+    'namespace',
+    'existing namespace',
+    `namespace: "${namespace}" does not exist; create it first (or ask glkeys to create it)`,
+  );
 }
 
 /** The request as errors name it. */

@@ -15,7 +15,13 @@ import { checkDeployKeySpec, deployKeyDriver, type DeployKeySpec, type DeployKey
 import { checkDeployTokenSpec, deployTokenDriver, type DeployTokenSpec, type DeployTokenValue } from './deploy-token-driver.js';
 import type { CredentialDriver } from './driver.js';
 import type { LifecycleOptions } from './protocol.js';
-import { bindCredentialToSecret, revokeSecretCredential, type SecretBindingResult, type SecretDecoration, type SecretRef } from './secret-binding.js';
+import {
+  bindCredentialToSecret,
+  revokeSecretCredential,
+  type SecretBindingResult,
+  type SecretDecoration,
+  type SecretRef,
+} from './secret-binding.js';
 import type { SecretStore } from './secret-store.js';
 import type { CredentialRef, TargetRef } from './state.js';
 import { resolveTargetRef } from './target-ref.js';
@@ -101,13 +107,18 @@ export async function deployKeyToSecret(input: DeployKeySecretInput): Promise<Cr
  * (its namespace may be terminating). The kind decides which GitLab API revokes.
  */
 export async function revokeCredentialSecret(
-  input: Omit<CredentialSecretInput, 'mode' | 'verify' | 'revokeRetired' | 'takeOver' | 'collectStrays'> & { kind: 'deploy-token' | 'deploy-key'; persist?: boolean },
+  input: Omit<CredentialSecretInput, 'mode' | 'verify' | 'revokeRetired' | 'takeOver' | 'collectStrays'> & {
+    kind: 'deploy-token' | 'deploy-key';
+    persist?: boolean;
+  },
 ): Promise<CredentialSecretResult> {
   checkCommon(input);
   const targetRef = await targetRefOf(input);
   // Revocation needs no spec: any spec gives a driver that lists and revokes.
   const driver: CredentialDriver<unknown> =
-    input.kind === 'deploy-token' ? deployTokenDriver(input.client, targetRef, { scopes: ['read_repository'] }) : deployKeyDriver(input.client, targetRef, {});
+    input.kind === 'deploy-token'
+      ? deployTokenDriver(input.client, targetRef, { scopes: ['read_repository'] })
+      : deployKeyDriver(input.client, targetRef, {});
   const outcome = await revokeSecretCredential({
     store: input.store,
     secret: input.secret,
@@ -118,7 +129,11 @@ export async function revokeCredentialSecret(
   return { ...outcome, credential: outcome.result.state.current, target: targetRef };
 }
 
-async function bind<V>(input: CredentialSecretInput, driver: () => Promise<CredentialDriver<V>>, renderer: SecretRenderer<V>): Promise<CredentialSecretResult> {
+async function bind<V>(
+  input: CredentialSecretInput,
+  driver: () => Promise<CredentialDriver<V>>,
+  renderer: SecretRenderer<V>,
+): Promise<CredentialSecretResult> {
   let target: TargetRef | undefined;
   const outcome = await bindCredentialToSecret({
     store: input.store,

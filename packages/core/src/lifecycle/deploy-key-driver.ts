@@ -1,11 +1,4 @@
-import {
-  deleteDeployKey,
-  getDeployKey,
-  isDeployKeyAlive,
-  listDeployKeys,
-  registerDeployKey,
-  type DeployKey,
-} from '../deploy-keys/api.js';
+import { deleteDeployKey, getDeployKey, isDeployKeyAlive, listDeployKeys, registerDeployKey, type DeployKey } from '../deploy-keys/api.js';
 import { ValidationError } from '../errors.js';
 import { resolveExpiry } from '../expiry.js';
 import type { GitlabClient } from '../gitlab/client.js';
@@ -64,7 +57,13 @@ export function deployKeyDriver(client: GitlabClient, target: TargetRef, spec: D
     async create(name, now, options = {}) {
       // A fresh key pair per generation: rotation must change the secret, not just the title.
       const pair = await generateKeyPair({ ...spec, comment: spec.comment ?? 'glkeys' });
-      const key = await registerDeployKey(client, project(target), { title: name, key: pair.publicKey, canPush: spec.canPush ?? false, ...expiry }, now, options);
+      const key = await registerDeployKey(
+        client,
+        project(target),
+        { title: name, key: pair.publicKey, canPush: spec.canPush ?? false, ...expiry },
+        now,
+        options,
+      );
       return {
         record: toRecord(key, now),
         value: {

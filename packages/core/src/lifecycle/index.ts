@@ -26,7 +26,13 @@ export {
 } from './state.js';
 export type { CallOptions, CredentialDriver, CredentialRecord, MintedCredential } from './driver.js';
 export { resolveTargetRef, targetOf } from './target-ref.js';
-export { deployTokenDriver, deployTokenSpecHash, checkDeployTokenSpec, type DeployTokenSpec, type DeployTokenValue } from './deploy-token-driver.js';
+export {
+  deployTokenDriver,
+  deployTokenSpecHash,
+  checkDeployTokenSpec,
+  type DeployTokenSpec,
+  type DeployTokenValue,
+} from './deploy-token-driver.js';
 export { deployKeyDriver, deployKeySpecHash, checkDeployKeySpec, type DeployKeySpec, type DeployKeyValue } from './deploy-key-driver.js';
 export { MemorySecretStore, type SecretStore, type StoredSecret, type WritePrecondition } from './secret-store.js';
 export {

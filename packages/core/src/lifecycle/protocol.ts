@@ -188,7 +188,11 @@ export class CredentialLifecycle<V> {
       ...(run.state.current ? [{ id: run.state.current.id, target: run.state.current.target }] : []),
       ...run.state.retiring.map((r) => ({ id: r.id, target: r.target })),
     ];
-    const targets = uniqueTargets([this.options.driver.target, ...known.map((k) => k.target), ...(run.state.intent ? [run.state.intent.target] : [])]);
+    const targets = uniqueTargets([
+      this.options.driver.target,
+      ...known.map((k) => k.target),
+      ...(run.state.intent ? [run.state.intent.target] : []),
+    ]);
     const failures: unknown[] = [];
     const attempt = async (target: TargetRef, id: number) => {
       try {
@@ -204,7 +208,9 @@ export class CredentialLifecycle<V> {
       }
     }
     if (failures.length > 0) {
-      throw new LifecycleError(`revoking ${failures.length} credential(s) failed; nothing was forgotten, try again`, { cause: failures[0] });
+      throw new LifecycleError(`revoking ${failures.length} credential(s) failed; nothing was forgotten, try again`, {
+        cause: failures[0],
+      });
     }
     const { current: _current, intent: _intent, ...rest } = run.state;
     run.state = { ...rest, retiring: [] };
@@ -387,7 +393,12 @@ export class CredentialLifecycle<V> {
     const graceMs = opts.retireImmediately ? 0 : (this.options.graceMs ?? 0);
     const retiring = [...run.state.retiring];
     if (previous) {
-      retiring.push({ id: previous.id, generation: previous.generation, revokeAfter: new Date(now.getTime() + graceMs).toISOString(), target: previous.target });
+      retiring.push({
+        id: previous.id,
+        generation: previous.generation,
+        revokeAfter: new Date(now.getTime() + graceMs).toISOString(),
+        target: previous.target,
+      });
     }
     run.state = {
       ...withoutIntent(run.state),

@@ -97,7 +97,10 @@ export async function bindCredentialToSecret<V>(input: SecretBindingInput<V>): P
 
   const base = typeof input.driver === 'function' ? await input.driver() : input.driver;
   // A change of format or render options is a change of what the consumer gets: rotate.
-  const driver: CredentialDriver<V> = { ...base, specHash: specHashOf({ spec: base.specHash, render: rendererFingerprint(input.renderer) }) };
+  const driver: CredentialDriver<V> = {
+    ...base,
+    specHash: specHashOf({ spec: base.specHash, render: rendererFingerprint(input.renderer) }),
+  };
   let current: SecretManifest | undefined = stored && fromStored(input.secret, stored);
   let resourceVersion = stored?.resourceVersion;
   let writes = 0;
@@ -117,7 +120,14 @@ export async function bindCredentialToSecret<V>(input: SecretBindingInput<V>): P
   const run = { ...call, ...(input.takeOver ? { takeOver: true } : {}) };
   const edited = stored !== undefined && rawState !== undefined && dataWasEdited(stored);
   let result =
-    input.mode === 'rotate' ? await lifecycle.rotate(rawState, run) : await lifecycle.ensure(rawState, { ...run, verify: input.verify ?? true, replace: edited, revokeRetired: input.revokeRetired === true });
+    input.mode === 'rotate'
+      ? await lifecycle.rotate(rawState, run)
+      : await lifecycle.ensure(rawState, {
+          ...run,
+          verify: input.verify ?? true,
+          replace: edited,
+          revokeRetired: input.revokeRetired === true,
+        });
   if (input.collectStrays) {
     // New first, then the strays: a failure here never takes away the working credential.
     const collected = await lifecycle.collectOrphans(result.state, call);
@@ -171,11 +181,19 @@ function fromStored(secret: SecretRef, stored: StoredSecret): SecretManifest {
 
 /** The Secret with only the state changed (an intent, a revocation recorded). */
 function stateManifest(secret: SecretRef & SecretDecoration, base: SecretManifest, state: LifecycleState): SecretManifest {
-  return decorate(secret, { ...base, metadata: { ...base.metadata, annotations: { ...base.metadata.annotations, ...stateToAnnotations(state) } } });
+  return decorate(secret, {
+    ...base,
+    metadata: { ...base.metadata, annotations: { ...base.metadata.annotations, ...stateToAnnotations(state) } },
+  });
 }
 
 /** The Secret holding a new value: data replaced whole, glkeys' annotations replaced, others kept. */
-function valueManifest<V>(input: SecretBindingInput<V>, current: SecretManifest | undefined, rendered: RenderedSecret, state: LifecycleState): SecretManifest {
+function valueManifest<V>(
+  input: SecretBindingInput<V>,
+  current: SecretManifest | undefined,
+  rendered: RenderedSecret,
+  state: LifecycleState,
+): SecretManifest {
   const data = encode(rendered.stringData);
   const kept = Object.fromEntries(Object.entries(current?.metadata.annotations ?? {}).filter(([key]) => !key.startsWith('glkeys.io/')));
   return decorate(input.secret, {
@@ -235,6 +253,14 @@ function rendererFingerprint<V>(renderer: SecretRenderer<V>): string {
 }
 
 /** A value with fixed fake fields: rendering it shows what a renderer adds besides the value. */
-const PROBE = { id: 0, username: 'probe', token: 'probe', privateKey: 'probe', publicKey: 'probe', fingerprintSha256: 'probe', expiresAt: null };
+const PROBE = {
+  id: 0,
+  username: 'probe',
+  token: 'probe',
+  privateKey: 'probe',
+  publicKey: 'probe',
+  fingerprintSha256: 'probe',
+  expiresAt: null,
+};
 
 export { STATE_ANNOTATION };

@@ -54,12 +54,19 @@ export class MemorySecretStore implements SecretStore {
 
   async write(manifest: SecretManifest, precondition: WritePrecondition): Promise<{ resourceVersion: string }> {
     const exists = this.manifest !== undefined;
-    const request = { verb: precondition.resourceVersion === undefined ? 'create' : 'update', resource: 'Secret', name: manifest.metadata.name, namespace: manifest.metadata.namespace };
-    if (precondition.resourceVersion === undefined && exists) throw new ConflictError('Secret already exists', { request, status: 409, reason: 'AlreadyExists' });
+    const request = {
+      verb: precondition.resourceVersion === undefined ? 'create' : 'update',
+      resource: 'Secret',
+      name: manifest.metadata.name,
+      namespace: manifest.metadata.namespace,
+    };
+    if (precondition.resourceVersion === undefined && exists)
+      throw new ConflictError('Secret already exists', { request, status: 409, reason: 'AlreadyExists' });
     if (precondition.resourceVersion !== undefined && (!exists || precondition.resourceVersion !== String(this.version))) {
       throw new ConflictError('Secret changed since it was read', { request, status: 409, reason: 'Conflict' });
     }
-    if (exists && this.manifest!.type !== manifest.type) throw new GlkeysError('KUBERNETES', `Secret type is immutable (${this.manifest!.type} -> ${manifest.type})`);
+    if (exists && this.manifest!.type !== manifest.type)
+      throw new GlkeysError('KUBERNETES', `Secret type is immutable (${this.manifest!.type} -> ${manifest.type})`);
     this.manifest = structuredClone(manifest);
     this.writes += 1;
     this.version += 1;

@@ -157,11 +157,16 @@ function isTargetRef(value: unknown): value is TargetRef {
 function foreignOf(raw: Record<string, unknown>) {
   const ids: { id: number; target?: TargetRef }[] = [];
   const current = raw.current as { id?: unknown; target?: unknown } | undefined;
-  if (current && Number.isSafeInteger(current.id)) ids.push({ id: current.id as number, ...(isTargetRef(current.target) ? { target: current.target } : {}) });
+  if (current && Number.isSafeInteger(current.id))
+    ids.push({ id: current.id as number, ...(isTargetRef(current.target) ? { target: current.target } : {}) });
   for (const r of Array.isArray(raw.retiring) ? (raw.retiring as { id?: unknown; target?: unknown }[]) : []) {
     if (Number.isSafeInteger(r.id)) ids.push({ id: r.id as number, ...(isTargetRef(r.target) ? { target: r.target } : {}) });
   }
-  return { ownerKey: typeof raw.ownerKey === 'string' ? raw.ownerKey : undefined, kind: typeof raw.kind === 'string' ? raw.kind : undefined, credentials: ids };
+  return {
+    ownerKey: typeof raw.ownerKey === 'string' ? raw.ownerKey : undefined,
+    kind: typeof raw.kind === 'string' ? raw.kind : undefined,
+    credentials: ids,
+  };
 }
 
 export function stateToAnnotations(state: LifecycleState): Record<string, string> {

@@ -14,7 +14,8 @@ export async function resolveTargetRef(api: GitlabApi, target: CredentialTarget,
   if (target.ref.kind === 'id') return { kind: target.kind, id: target.ref.id };
   const response = await api.request('GET', targetPath(target), options.signal ? { signal: options.signal } : {});
   const id = Number((response.body as { id?: unknown } | undefined)?.id);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new GlkeysError('GITLAB_VALIDATION', `GitLab answered GET ${targetPath(target)} without a numeric id`);
+  if (!Number.isSafeInteger(id) || id <= 0)
+    throw new GlkeysError('GITLAB_VALIDATION', `GitLab answered GET ${targetPath(target)} without a numeric id`);
   return { kind: target.kind, id };
 }
 

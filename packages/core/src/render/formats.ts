@@ -70,7 +70,16 @@ export function tokenSecretRenderer(format: string, options: TokenRenderOptions 
   const checked = checkSecretFormat(format, field);
   switch (checked) {
     case 'token':
-      return { format: checked, type: 'Opaque', placeholder: {}, render: (c) => ({ type: 'Opaque', stringData: { username: c.username, token: c.token }, annotations: credentialAnnotations(c.id, c.expiresAt) }) };
+      return {
+        format: checked,
+        type: 'Opaque',
+        placeholder: {},
+        render: (c) => ({
+          type: 'Opaque',
+          stringData: { username: c.username, token: c.token },
+          annotations: credentialAnnotations(c.id, c.expiresAt),
+        }),
+      };
     case 'flux-https':
       return {
         format: checked,
@@ -89,18 +98,30 @@ export function tokenSecretRenderer(format: string, options: TokenRenderOptions 
         type: DOCKER_CONFIG_JSON,
         // The apiserver requires a valid .dockerconfigjson even before there is a credential.
         placeholder: { '.dockerconfigjson': JSON.stringify({ auths: {} }) },
-        render: (c) => ({ type: DOCKER_CONFIG_JSON, stringData: { '.dockerconfigjson': dockerConfigJson(c, host) }, annotations: credentialAnnotations(c.id, c.expiresAt) }),
+        render: (c) => ({
+          type: DOCKER_CONFIG_JSON,
+          stringData: { '.dockerconfigjson': dockerConfigJson(c, host) },
+          annotations: credentialAnnotations(c.id, c.expiresAt),
+        }),
       };
     }
     case 'flux-ssh':
-      throw new ValidationError(field, 'SSH format needs a deploy key', `${field}: flux-ssh holds an SSH key; a deploy token renders as token, flux-https or dockerconfigjson`);
+      throw new ValidationError(
+        field,
+        'SSH format needs a deploy key',
+        `${field}: flux-ssh holds an SSH key; a deploy token renders as token, flux-https or dockerconfigjson`,
+      );
   }
 }
 
 /** A deploy key's renderer (Flux's SSH format); known_hosts is required, as Flux requires it. */
 export function keySecretRenderer(knownHosts: string): SecretRenderer<KeyCredential> {
   if (typeof knownHosts !== 'string' || knownHosts.trim() === '') {
-    throw new ValidationError('knownHosts', 'not empty', 'knownHosts: Flux refuses an SSH source without known_hosts; scan the SSH host first');
+    throw new ValidationError(
+      'knownHosts',
+      'not empty',
+      'knownHosts: Flux refuses an SSH source without known_hosts; scan the SSH host first',
+    );
   }
   return {
     format: 'flux-ssh',
@@ -113,7 +134,10 @@ export function keySecretRenderer(knownHosts: string): SecretRenderer<KeyCredent
         'identity.pub': ensureNewline(credential.publicKey),
         known_hosts: ensureNewline(knownHosts),
       },
-      annotations: { ...credentialAnnotations(credential.id, credential.expiresAt), [ANNOTATION_FINGERPRINT]: credential.fingerprintSha256 },
+      annotations: {
+        ...credentialAnnotations(credential.id, credential.expiresAt),
+        [ANNOTATION_FINGERPRINT]: credential.fingerprintSha256,
+      },
     }),
   };
 }
@@ -130,7 +154,11 @@ const DOCKER_CONFIG_JSON = 'kubernetes.io/dockerconfigjson';
 
 function checkRegistryHost(registryHost: string | undefined): string {
   if (!registryHost || /[\s/]/.test(registryHost)) {
-    throw new ValidationError('registryHost', 'registry host[:port]', 'registryHost: give the registry host, e.g. registry.gitlab.example.com');
+    throw new ValidationError(
+      'registryHost',
+      'registry host[:port]',
+      'registryHost: give the registry host, e.g. registry.gitlab.example.com',
+    );
   }
   return registryHost;
 }

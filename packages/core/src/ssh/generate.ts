@@ -27,11 +27,7 @@ export async function generateKeyPair(opts: GenerateKeyPairOptions = {}): Promis
   if (!curve) throw new ValidationError('curve', 'one-of', 'curve: must be one of p256, p384, p521');
   const rsaBits = opts.rsaBits ?? RSA_GENERATE_MIN_BITS;
   if (!Number.isInteger(rsaBits) || rsaBits < RSA_GENERATE_MIN_BITS || rsaBits > RSA_GENERATE_MAX_BITS) {
-    throw new ValidationError(
-      'rsaBits',
-      'range',
-      `rsaBits: must be an integer from ${RSA_GENERATE_MIN_BITS} to ${RSA_GENERATE_MAX_BITS}`,
-    );
+    throw new ValidationError('rsaBits', 'range', `rsaBits: must be an integer from ${RSA_GENERATE_MIN_BITS} to ${RSA_GENERATE_MAX_BITS}`);
   }
   const comment = opts.comment ?? '';
   if (typeof comment !== 'string' || comment.length > COMMENT_MAX || cleanComment(comment) !== comment) {

@@ -47,11 +47,7 @@ export function encodePublicBlob(jwk: JsonWebKey): Buffer {
       .toBuffer();
   }
   if (jwk.kty === 'RSA' && jwk.n && jwk.e) {
-    return new SshWriter()
-      .string('ssh-rsa')
-      .mpint(base64UrlToBigint(jwk.e))
-      .mpint(base64UrlToBigint(jwk.n))
-      .toBuffer();
+    return new SshWriter().string('ssh-rsa').mpint(base64UrlToBigint(jwk.e)).mpint(base64UrlToBigint(jwk.n)).toBuffer();
   }
   throw new ValidationError('key', 'supported key type', `key: unsupported key type ${String(jwk.kty)}`);
 }

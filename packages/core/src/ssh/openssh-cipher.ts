@@ -37,7 +37,7 @@ export function bcryptKdf(passphrase: string, salt: Buffer, rounds: number, leng
   const pass = Buffer.from(passphrase, 'utf8');
   const out = new Uint8Array(length);
   if (bcryptPbkdf.pbkdf(pass, pass.length, salt, salt.length, out, length, rounds) !== 0) {
-    throw new ValidationError('privateKey', 'readable KDF parameters', 'privateKey: the key\'s bcrypt KDF parameters are not usable');
+    throw new ValidationError('privateKey', 'readable KDF parameters', "privateKey: the key's bcrypt KDF parameters are not usable");
   }
   return Buffer.from(out);
 }

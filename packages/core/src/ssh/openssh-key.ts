@@ -68,7 +68,8 @@ export function decodeOpenSshPrivateKey(text: string, passphrase: string | undef
   let section = r.string();
   const tag = r.raw(spec.tagLength);
   r.expectEnd();
-  if (section.length % spec.blockSize !== 0) throw new BlobError('malformed-key', 'the private section is not padded to the cipher block size');
+  if (section.length % spec.blockSize !== 0)
+    throw new BlobError('malformed-key', 'the private section is not padded to the cipher block size');
 
   const encrypted = cipherName !== 'none';
   if (encrypted) {

@@ -14,7 +14,9 @@ export function writePrivateFields(w: SshWriter, jwk: JsonWebKey): void {
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') {
     const pub = Buffer.from(jwk.x ?? '', 'base64url');
     // OpenSSH stores the 32-byte seed followed by the public key (RFC 8032 secret || A).
-    w.string('ssh-ed25519').string(pub).string(Buffer.concat([Buffer.from(jwk.d ?? '', 'base64url'), pub]));
+    w.string('ssh-ed25519')
+      .string(pub)
+      .string(Buffer.concat([Buffer.from(jwk.d ?? '', 'base64url'), pub]));
     return;
   }
   if (jwk.kty === 'EC') {
@@ -63,13 +65,23 @@ export function readPrivateFields(type: string, r: SshReader): JsonWebKey {
     };
   }
   if (type === 'ssh-rsa') {
-    const [n, e, d, iqmp, p, q] = [r.unsignedMpint(), r.unsignedMpint(), r.unsignedMpint(), r.unsignedMpint(), r.unsignedMpint(), r.unsignedMpint()];
+    const [n, e, d, iqmp, p, q] = [
+      r.unsignedMpint(),
+      r.unsignedMpint(),
+      r.unsignedMpint(),
+      r.unsignedMpint(),
+      r.unsignedMpint(),
+      r.unsignedMpint(),
+    ];
     if (p < 2n || q < 2n || p * q !== n) throw new BlobError('malformed-key', 'the RSA private key is inconsistent');
     const b = (v: bigint) => bigintToBase64Url(v);
     return { kty: 'RSA', n: b(n), e: b(e), d: b(d), p: b(p), q: b(q), dp: b(d % (p - 1n)), dq: b(d % (q - 1n)), qi: b(iqmp) };
   }
   if (type.startsWith('sk-')) {
-    throw new BlobError('security-key', 'security-key (sk-) private keys need their hardware token and cannot be used as a deploy key identity');
+    throw new BlobError(
+      'security-key',
+      'security-key (sk-) private keys need their hardware token and cannot be used as a deploy key identity',
+    );
   }
   if (type === 'ssh-dss') {
     throw new BlobError('dsa-forbidden', 'DSA (ssh-dss) keys are insecure and refused by GitLab and OpenSSH; use ed25519 or ecdsa');

@@ -57,7 +57,11 @@ function readPem(text: string, passphrase: string | undefined): JsonWebKey {
     throw new ValidationError(FIELD, rule, `${FIELD}: ${what}`);
   }
   if (label === 'DSA PRIVATE KEY') {
-    throw new ValidationError(FIELD, 'dsa-forbidden', `${FIELD}: DSA keys are insecure and refused by GitLab and OpenSSH; use ed25519 or ecdsa`);
+    throw new ValidationError(
+      FIELD,
+      'dsa-forbidden',
+      `${FIELD}: DSA keys are insecure and refused by GitLab and OpenSSH; use ed25519 or ecdsa`,
+    );
   }
   const encrypted = label === 'ENCRYPTED PRIVATE KEY' || /Proc-Type:\s*4,ENCRYPTED/.test(text);
   if (encrypted && !passphrase) {
@@ -73,7 +77,11 @@ function readPem(text: string, passphrase: string | undefined): JsonWebKey {
   }
   const type = key.asymmetricKeyType;
   if (type === 'dsa') {
-    throw new ValidationError(FIELD, 'dsa-forbidden', `${FIELD}: DSA keys are insecure and refused by GitLab and OpenSSH; use ed25519 or ecdsa`);
+    throw new ValidationError(
+      FIELD,
+      'dsa-forbidden',
+      `${FIELD}: DSA keys are insecure and refused by GitLab and OpenSSH; use ed25519 or ecdsa`,
+    );
   }
   if (type !== 'rsa' && type !== 'ec' && type !== 'ed25519') {
     throw new ValidationError(FIELD, 'unknown-type', `${FIELD}: unsupported key type ${String(type)}; use ed25519, ecdsa or rsa`);

@@ -84,8 +84,6 @@ export function decodeOrRefuse(blob: Buffer, field: string = FIELD): DecodedBlob
 
 function refusal(err: BlobError, field: string = FIELD): ValidationError {
   const message =
-    err.rule === 'dsa-forbidden'
-      ? 'DSA (ssh-dss) keys are insecure and refused by GitLab and OpenSSH; use ed25519 or ecdsa'
-      : err.message;
+    err.rule === 'dsa-forbidden' ? 'DSA (ssh-dss) keys are insecure and refused by GitLab and OpenSSH; use ed25519 or ecdsa' : err.message;
   return new ValidationError(field, err.rule, `${field}: ${message}`);
 }

@@ -8,10 +8,7 @@ import { toKnownHostKey } from './host-key.js';
 import type { HostKeyAlgorithm, KnownHostKey } from './types.js';
 
 export type AttemptResult =
-  | { kind: 'key'; key: KnownHostKey }
-  | { kind: 'unsupported' }
-  | { kind: 'network'; reason: string; retry: boolean }
-  | { kind: 'timeout' };
+  { kind: 'key'; key: KnownHostKey } | { kind: 'unsupported' } | { kind: 'network'; reason: string; retry: boolean } | { kind: 'timeout' };
 
 const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 const MAX_ATTEMPTS = 3;

@@ -16,7 +16,12 @@ const KEYSCAN_TYPE: Record<HostKeyAlgorithm, string> = {
   'rsa-sha2-512': 'rsa',
 };
 
-export async function keyscan(host: string, port: number, algorithms: readonly HostKeyAlgorithm[], deadline: number): Promise<KnownHostKey[]> {
+export async function keyscan(
+  host: string,
+  port: number,
+  algorithms: readonly HostKeyAlgorithm[],
+  deadline: number,
+): Promise<KnownHostKey[]> {
   const types = [...new Set(algorithms.map((a) => KEYSCAN_TYPE[a]))].join(',');
   const wanted = new Set<string>(algorithms.map(blobTypeOf));
   // One retry: ssh-keyscan has none of its own, and a refused connection can be a restarting sshd.
@@ -36,7 +41,9 @@ export async function keyscan(host: string, port: number, algorithms: readonly H
         failure === 'timeout' ? 'TIMEOUT' : 'NETWORK',
         host,
         port,
-        failure === 'timeout' ? 'no answer before the deadline' : 'ssh-keyscan read no host key (connection refused, no SSH server, or none of the key types)',
+        failure === 'timeout'
+          ? 'no answer before the deadline'
+          : 'ssh-keyscan read no host key (connection refused, no SSH server, or none of the key types)',
       );
     }
   }

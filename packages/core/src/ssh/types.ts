@@ -74,12 +74,7 @@ export interface SshHost {
 }
 
 /** Host key algorithms `scanHostKeys` negotiates, one connection each. */
-export type HostKeyAlgorithm =
-  | 'ssh-ed25519'
-  | 'ecdsa-sha2-nistp256'
-  | 'ecdsa-sha2-nistp384'
-  | 'ecdsa-sha2-nistp521'
-  | 'rsa-sha2-512';
+export type HostKeyAlgorithm = 'ssh-ed25519' | 'ecdsa-sha2-nistp256' | 'ecdsa-sha2-nistp384' | 'ecdsa-sha2-nistp521' | 'rsa-sha2-512';
 
 export interface KnownHostKey {
   /** Key type of the blob (`ssh-rsa` for an RSA key negotiated as rsa-sha2-512). */

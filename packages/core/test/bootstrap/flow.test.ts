@@ -73,7 +73,7 @@ describe('preflight', () => {
     expect(result.leastPrivilege).toContain('Maintainer');
   });
 
-  it("should accept a group Maintainer for a project that does not exist yet", async () => {
+  it('should accept a group Maintainer for a project that does not exist yet', async () => {
     const maintainer = createGitlabClient({ host: sim.url, token: SEED_TOKENS.maintainer, timeoutMs: 5_000 });
     const result = await preflight(maintainer, { projectPath: 'platform/apps/new', owner: 'platform/apps' });
     expect(result).toMatchObject({ ok: true, project: undefined, role: { where: 'group platform/apps', actual: 'Maintainer' } });
@@ -88,7 +88,10 @@ describe('preflight', () => {
 
 describe('ensureProject and commitFiles', () => {
   it('should find a project by a moved path and create a missing one in a group', async () => {
-    expect(await ensureProject(client, { owner: 'platform', repository: 'web' })).toMatchObject({ created: false, project: { pathWithNamespace: 'platform/apps/web' } });
+    expect(await ensureProject(client, { owner: 'platform', repository: 'web' })).toMatchObject({
+      created: false,
+      project: { pathWithNamespace: 'platform/apps/web' },
+    });
     const made = await ensureProject(client, { owner: 'platform/apps', repository: 'made', visibility: 'internal' });
     expect(made).toMatchObject({ created: true, project: { pathWithNamespace: 'platform/apps/made', visibility: 'internal' } });
   });

@@ -32,7 +32,10 @@ describe('findProject / ensureProject by name', () => {
   it('finds a group project whose path differs from its name and creates nothing', async () => {
     ({ sim, client } = await startSim({ seed: seed() }));
     const result = await ensureProject(client, { owner: 'platform/apps', repository: 'fleet-infra' });
-    expect(result).toMatchObject({ created: false, project: { name: 'fleet-infra', path: 'fleet-infra-renamed', pathWithNamespace: 'platform/apps/fleet-infra-renamed' } });
+    expect(result).toMatchObject({
+      created: false,
+      project: { name: 'fleet-infra', path: 'fleet-infra-renamed', pathWithNamespace: 'platform/apps/fleet-infra-renamed' },
+    });
     expect(result.project.accessLevel).toBe(50);
     expect(sim.log.count({ route: 'GET /groups/:id/projects' })).toBe(1);
     expect(posts()).toBe(0);
@@ -56,7 +59,7 @@ describe('findProject / ensureProject by name', () => {
     expect((clash as Error).message).toContain("Pass that project's exact name or its path");
   });
 
-  it("ignores a project of that name in a subgroup of the owner and creates one in the owner", async () => {
+  it('ignores a project of that name in a subgroup of the owner and creates one in the owner', async () => {
     ({ sim, client } = await startSim({ seed: seed() }));
     const made = await ensureProject(client, { owner: 'platform', repository: 'fleet-infra' });
     expect(made).toMatchObject({ created: true, project: { pathWithNamespace: 'platform/fleet-infra' } });
@@ -91,12 +94,15 @@ describe('findProject / ensureProject by name', () => {
     expect(sim.log.entries().some((e) => e.method === 'GET' && e.path.endsWith('/projects/platform%2Fapps%2F2024'))).toBe(true);
   });
 
-  it.each([' Fleet', 'Fleet ', '-fleet', 'fleet/infra', 'fleet\tinfra', 'fleet;rm', 'x'.repeat(256)])('refuses the repository %j before any call', async (repository) => {
-    ({ sim, client } = await startSim({ seed: seed() }));
-    const error = await ensureProject(client, { owner: 'platform/apps', repository }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'VALIDATION', field: 'repository' });
-    expect(sim.log.count({})).toBe(0);
-  });
+  it.each([' Fleet', 'Fleet ', '-fleet', 'fleet/infra', 'fleet\tinfra', 'fleet;rm', 'x'.repeat(256)])(
+    'refuses the repository %j before any call',
+    async (repository) => {
+      ({ sim, client } = await startSim({ seed: seed() }));
+      const error = await ensureProject(client, { owner: 'platform/apps', repository }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'VALIDATION', field: 'repository' });
+      expect(sim.log.count({})).toBe(0);
+    },
+  );
 
   it('refuses several projects with the same name, listing their paths, before any write', async () => {
     const s = seed();
@@ -136,6 +142,8 @@ describe('preflight and bootstrap with a renamed project', () => {
     expect(result.url).toBe(`${sim.url}/platform/apps/fleet-infra-renamed.git`);
     expect(posts()).toBe(0);
     expect(sim.state.deployTokens('platform/apps/fleet-infra-renamed').filter((t) => !t.revoked)).toHaveLength(1);
-    expect(sim.state.files('platform/apps/fleet-infra-renamed', 'main')['clusters/a/flux-system/gotk-sync.yaml']).toContain('fleet-infra-renamed.git');
+    expect(sim.state.files('platform/apps/fleet-infra-renamed', 'main')['clusters/a/flux-system/gotk-sync.yaml']).toContain(
+      'fleet-infra-renamed.git',
+    );
   });
 });

@@ -13,7 +13,15 @@ import {
 
 describe('sync manifests', () => {
   it("should render Flux's GitRepository and Kustomization at <path>/flux-system", () => {
-    const files = syncFiles({ name: 'flux-system', namespace: 'flux-system', url: 'ssh://git@gitlab.example.com/team/fleet.git', branch: 'main', secretName: 'flux-system', path: 'clusters/dev', interval: '90s' });
+    const files = syncFiles({
+      name: 'flux-system',
+      namespace: 'flux-system',
+      url: 'ssh://git@gitlab.example.com/team/fleet.git',
+      branch: 'main',
+      secretName: 'flux-system',
+      path: 'clusters/dev',
+      interval: '90s',
+    });
     expect(files.map((f) => [f.path, f.onlyIfAbsent])).toEqual([
       ['clusters/dev/flux-system/gotk-sync.yaml', false],
       ['clusters/dev/flux-system/kustomization.yaml', true],
@@ -23,7 +31,12 @@ describe('sync manifests', () => {
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'GitRepository',
       metadata: { name: 'flux-system', namespace: 'flux-system' },
-      spec: { interval: '1m30s', ref: { branch: 'main' }, secretRef: { name: 'flux-system' }, url: 'ssh://git@gitlab.example.com/team/fleet.git' },
+      spec: {
+        interval: '1m30s',
+        ref: { branch: 'main' },
+        secretRef: { name: 'flux-system' },
+        url: 'ssh://git@gitlab.example.com/team/fleet.git',
+      },
     });
     expect(kustomization).toEqual({
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
@@ -31,7 +44,11 @@ describe('sync manifests', () => {
       metadata: { name: 'flux-system', namespace: 'flux-system' },
       spec: { interval: '10m0s', path: './clusters/dev', prune: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' } },
     });
-    expect(parse(files[1]!.content)).toEqual({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['gotk-sync.yaml'] });
+    expect(parse(files[1]!.content)).toEqual({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources: ['gotk-sync.yaml'],
+    });
   });
 
   it('should put the files at the repository root when the path is empty', () => {
@@ -41,9 +58,15 @@ describe('sync manifests', () => {
   });
 
   it('should write ssh URLs with a port only when it is not 22, and bracket IPv6', () => {
-    expect(gitRepositoryUrl({ transport: 'ssh', host: 'gitlab.example.com', port: 22, projectPath: 'g/p' })).toBe('ssh://git@gitlab.example.com/g/p.git');
-    expect(gitRepositoryUrl({ transport: 'ssh', host: 'gitlab.example.com', port: 2222, projectPath: 'g/s/p' })).toBe('ssh://git@gitlab.example.com:2222/g/s/p.git');
-    expect(gitRepositoryUrl({ transport: 'ssh', host: '2001:db8::1', port: 22, projectPath: 'g/p' })).toBe('ssh://git@[2001:db8::1]/g/p.git');
+    expect(gitRepositoryUrl({ transport: 'ssh', host: 'gitlab.example.com', port: 22, projectPath: 'g/p' })).toBe(
+      'ssh://git@gitlab.example.com/g/p.git',
+    );
+    expect(gitRepositoryUrl({ transport: 'ssh', host: 'gitlab.example.com', port: 2222, projectPath: 'g/s/p' })).toBe(
+      'ssh://git@gitlab.example.com:2222/g/s/p.git',
+    );
+    expect(gitRepositoryUrl({ transport: 'ssh', host: '2001:db8::1', port: 22, projectPath: 'g/p' })).toBe(
+      'ssh://git@[2001:db8::1]/g/p.git',
+    );
   });
 
   it('should render Go durations canonically and refuse others', () => {
@@ -54,9 +77,13 @@ describe('sync manifests', () => {
 });
 
 describe('naming and input rules', () => {
-  it("should name credentials like Flux: <namespace>-<branch>-<secret>[-<path>]", () => {
-    expect(bootstrapCredentialName({ namespace: 'flux-system', branch: 'main', secretName: 'flux-system', path: '' })).toBe('flux-system-main-flux-system');
-    expect(bootstrapCredentialName({ namespace: 'flux-system', branch: 'main', secretName: 'flux-system', path: 'clusters/dev' })).toBe('flux-system-main-flux-system-clusters-dev');
+  it('should name credentials like Flux: <namespace>-<branch>-<secret>[-<path>]', () => {
+    expect(bootstrapCredentialName({ namespace: 'flux-system', branch: 'main', secretName: 'flux-system', path: '' })).toBe(
+      'flux-system-main-flux-system',
+    );
+    expect(bootstrapCredentialName({ namespace: 'flux-system', branch: 'main', secretName: 'flux-system', path: 'clusters/dev' })).toBe(
+      'flux-system-main-flux-system-clusters-dev',
+    );
   });
 
   it.each(['a..b', 'x.lock', '-x', 'a b', 'a:b', 'refs/', ''])('should refuse the branch %j', (branch) => {

@@ -9,7 +9,15 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GitCommandError, MemorySecretStore, bootstrapGit, generateKeyPair, pushFiles, syncFiles, type PushFilesInput } from '../../src/index.js';
+import {
+  GitCommandError,
+  MemorySecretStore,
+  bootstrapGit,
+  generateKeyPair,
+  pushFiles,
+  syncFiles,
+  type PushFilesInput,
+} from '../../src/index.js';
 import { startScriptedServer, type ScriptedServer } from '../support/scripted-server.js';
 
 const PASSWORD = 'abort-test-password-5c1e';
@@ -63,7 +71,11 @@ function httpInput(url: string, extra: Partial<PushFilesInput> = {}): PushFilesI
   };
 }
 
-const outcome = (work: Promise<unknown>) => work.then(() => undefined, (e: unknown) => e as GitCommandError);
+const outcome = (work: Promise<unknown>) =>
+  work.then(
+    () => undefined,
+    (e: unknown) => e as GitCommandError,
+  );
 
 describe.runIf(process.platform === 'linux')('pushFiles with an AbortSignal', () => {
   it('an abort during a hanging SSH ls-remote kills git and ssh, removes the decrypted key, and says nothing was pushed', async () => {
@@ -133,7 +145,9 @@ describe.runIf(process.platform === 'linux')('pushFiles with an AbortSignal', ()
       controller.abort();
       return new Promise<never>(() => undefined); // only the abort ends this wait
     };
-    const error = await outcome(pushFiles(httpInput(`${server.url}/team/fleet.git`, { signal: controller.signal, retry: { limit: 2 }, sleep })));
+    const error = await outcome(
+      pushFiles(httpInput(`${server.url}/team/fleet.git`, { signal: controller.signal, retry: { limit: 2 }, sleep })),
+    );
     expect(error?.reason).toBe('aborted');
     expect(error?.message).toContain('nothing was pushed');
     expect(waits).toHaveLength(1);

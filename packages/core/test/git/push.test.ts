@@ -8,7 +8,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GitCommandError, ValidationError, parseGitRemoteUrl, pushFiles, sshCommand, syncFiles, type PushFilesInput } from '../../src/index.js';
+import {
+  GitCommandError,
+  ValidationError,
+  parseGitRemoteUrl,
+  pushFiles,
+  sshCommand,
+  syncFiles,
+  type PushFilesInput,
+} from '../../src/index.js';
 import { startScriptedServer, type ScriptedServer, type Step } from '../support/scripted-server.js';
 
 const PASSWORD = 'scripted-password-9e8d7c6b';
@@ -89,13 +97,25 @@ describe('pushFiles over HTTP', () => {
 
 describe('parseGitRemoteUrl', () => {
   it('reads transport, host and port', () => {
-    expect(parseGitRemoteUrl('ssh://git@git.example.com:2222/team/fleet.git')).toMatchObject({ transport: 'ssh', host: 'git.example.com', port: 2222 });
+    expect(parseGitRemoteUrl('ssh://git@git.example.com:2222/team/fleet.git')).toMatchObject({
+      transport: 'ssh',
+      host: 'git.example.com',
+      port: 2222,
+    });
     expect(parseGitRemoteUrl('ssh://git@[2001:db8::1]/fleet.git')).toMatchObject({ transport: 'ssh', host: '2001:db8::1', port: 22 });
     expect(parseGitRemoteUrl('https://git.example.com/team/fleet.git')).toMatchObject({ transport: 'https', port: 443 });
   });
 
   it('refuses what git or Flux would mishandle, naming the field, without echoing a password', () => {
-    for (const bad of ['git@example.com:team/fleet.git', 'ftp://example.com/x.git', 'https://example.com/', 'https://u:p@example.com/x.git', 'ssh://git:pw@example.com/x.git', 'https://example.com/x.git?ref=1', 'ssh://git@exa mple.com/x']) {
+    for (const bad of [
+      'git@example.com:team/fleet.git',
+      'ftp://example.com/x.git',
+      'https://example.com/',
+      'https://u:p@example.com/x.git',
+      'ssh://git:pw@example.com/x.git',
+      'https://example.com/x.git?ref=1',
+      'ssh://git@exa mple.com/x',
+    ]) {
       expect(() => parseGitRemoteUrl(bad, '--url'), bad).toThrow(ValidationError);
     }
     const error = (() => {

@@ -14,12 +14,22 @@ const dir = mkdtempSync(join(tmpdir(), 'glkeys-git-safety-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('redact', () => {
-  const key = ['-----BEGIN OPENSSH PRIVATE KEY-----', 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW', 'QyNTUxOQAAACBVn0yV7dPq0Ho2xD3bV2ypQfZkU9dxbmK2jq1M6cY7GgAAAJgAAAAAAAAA', '-----END OPENSSH PRIVATE KEY-----', ''].join('\n');
+  const key = [
+    '-----BEGIN OPENSSH PRIVATE KEY-----',
+    'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW',
+    'QyNTUxOQAAACBVn0yV7dPq0Ho2xD3bV2ypQfZkU9dxbmK2jq1M6cY7GgAAAJgAAAAAAAAA',
+    '-----END OPENSSH PRIVATE KEY-----',
+    '',
+  ].join('\n');
 
   it('drops every line holding the password, whole, and keeps the others', () => {
     const out = redact('fatal: Authentication failed for main\nremote: your password main is wrong\nhint: try again', ['main']);
     expect(out).not.toContain('main');
-    expect(out.split('\n')).toEqual(['[a line holding a secret was left out]', '[a line holding a secret was left out]', 'hint: try again']);
+    expect(out.split('\n')).toEqual([
+      '[a line holding a secret was left out]',
+      '[a line holding a secret was left out]',
+      'hint: try again',
+    ]);
   });
 
   it('drops lines of a private key body, even one at a time', () => {
@@ -50,7 +60,10 @@ describe('writeSyncFiles', () => {
     expect((await writeSyncFiles(checkout, files)).map((f) => f.outcome)).toEqual(['created', 'created']);
     expect((await writeSyncFiles(checkout, files)).map((f) => f.outcome)).toEqual(['unchanged', 'unchanged']);
     writeFileSync(join(checkout, 'a/kustomization.yaml'), 'edited');
-    expect((await writeSyncFiles(checkout, [{ ...files[0]!, content: 'two' }, files[1]!])).map((f) => f.outcome)).toEqual(['updated', 'kept']);
+    expect((await writeSyncFiles(checkout, [{ ...files[0]!, content: 'two' }, files[1]!])).map((f) => f.outcome)).toEqual([
+      'updated',
+      'kept',
+    ]);
     expect(readFileSync(join(checkout, 'a/kustomization.yaml'), 'utf8')).toBe('edited');
   });
 

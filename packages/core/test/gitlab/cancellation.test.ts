@@ -79,7 +79,8 @@ const CALLS: Record<string, (api: GitlabApi, o: GitlabCallOptions) => Promise<un
   findNamespace: (api, o) => findNamespace(api, 'alice', o),
   ensureProject: (api, o) => ensureProject(api, { owner: 'alice', repository: 'fleet' }, undefined, o),
   preflight: (api, o) => preflight(api, { projectPath: 'alice/fleet', owner: 'alice' }, o),
-  commitFiles: (api, o) => commitFiles(api, { id: 1, defaultBranch: 'main' }, { branch: 'main', message: 'm', files: [{ path: 'a', content: 'b' }] }, o),
+  commitFiles: (api, o) =>
+    commitFiles(api, { id: 1, defaultBranch: 'main' }, { branch: 'main', message: 'm', files: [{ path: 'a', content: 'b' }] }, o),
 };
 
 describe('an already-aborted signal', () => {

@@ -43,15 +43,18 @@ const CALLS: Record<string, (client: GitlabClient, id: number) => Promise<unknow
 };
 
 describe.each(Object.entries(CALLS))('%s', (_name, call) => {
-  it.each(BAD_IDS.map((id) => [typeof id === 'string' ? `'${id}'` : String(id), id]))('should refuse id %s before any request', async (_label, id) => {
-    const error = await call(env.client, id as number).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).field).toBe('id');
-    expect(env.sim.log.count()).toBe(0);
-  });
+  it.each(BAD_IDS.map((id) => [typeof id === 'string' ? `'${id}'` : String(id), id]))(
+    'should refuse id %s before any request',
+    async (_label, id) => {
+      const error = await call(env.client, id as number).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).field).toBe('id');
+      expect(env.sim.log.count()).toBe(0);
+    },
+  );
 
   it('should send the request for a valid id', async () => {
     // 404 for an ID nobody has: read as absent, delete as already gone, or NotFoundError.

@@ -43,11 +43,17 @@ describe('kubeCall', () => {
 
   it('should give up after the retry limit with the last error, typed', async () => {
     const f = failing([status(503), status(503), status(503)]);
-    await expect(kubeCall(request, f.call, { ...noWait, retry: { limit: 2 } })).rejects.toMatchObject({ code: 'KUBERNETES', status: 503, reason: 'ServiceUnavailable' });
+    await expect(kubeCall(request, f.call, { ...noWait, retry: { limit: 2 } })).rejects.toMatchObject({
+      code: 'KUBERNETES',
+      status: 503,
+      reason: 'ServiceUnavailable',
+    });
     expect(f.calls()).toBe(3);
     const hung = kubeCall(request, () => new Promise(() => undefined), { ...noWait, timeoutMs: 20, retry: { limit: 0 } });
     await expect(hung).rejects.toMatchObject({ code: 'KUBERNETES', status: undefined, reason: 'Timeout' });
-    await expect(kubeCall(request, failing([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })]).call, { ...noWait, retry: { limit: 0 } })).rejects.toMatchObject({ reason: 'Unreachable', message: expect.stringContaining('ECONNREFUSED') });
+    await expect(
+      kubeCall(request, failing([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })]).call, { ...noWait, retry: { limit: 0 } }),
+    ).rejects.toMatchObject({ reason: 'Unreachable', message: expect.stringContaining('ECONNREFUSED') });
   });
 
   it('should type any other failure as Unknown without its message, thrown or rejected, and not retry it', async () => {
@@ -55,7 +61,12 @@ describe('kubeCall', () => {
       throw new TypeError('token=abc123 in a client bug');
     };
     const error = (await kubeCall(request, throws, noWait).catch((e: unknown) => e)) as KubernetesApiError;
-    expect(error).toMatchObject({ code: 'KUBERNETES', status: undefined, reason: 'Unknown', message: 'Kubernetes API: get Secret ns/creds failed (TypeError)' });
+    expect(error).toMatchObject({
+      code: 'KUBERNETES',
+      status: undefined,
+      reason: 'Unknown',
+      message: 'Kubernetes API: get Secret ns/creds failed (TypeError)',
+    });
     expect(JSON.stringify(error) + String((error.cause as Error).message)).not.toContain('abc123');
     const f = failing([new Error('odd'), new Error('odd')]);
     await expect(kubeCall(request, f.call, noWait)).rejects.toMatchObject({ reason: 'Unknown' });
@@ -71,7 +82,10 @@ describe('kubeCall', () => {
 
     const tooLong = status(429, { kind: 'Status', reason: 'TooManyRequests' }, { 'retry-after': '120' });
     const g = failing([tooLong]);
-    await expect(kubeCall(request, g.call, { ...noWait, retry: { maxRetryAfterMs: 60_000 } })).rejects.toMatchObject({ status: 429, retryAfterMs: 120_000 });
+    await expect(kubeCall(request, g.call, { ...noWait, retry: { maxRetryAfterMs: 60_000 } })).rejects.toMatchObject({
+      status: 429,
+      retryAfterMs: 120_000,
+    });
     expect(g.calls()).toBe(1);
   });
 

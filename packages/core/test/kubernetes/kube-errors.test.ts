@@ -16,19 +16,30 @@ const once = { retry: { limit: 0 } };
 const secretRequest = (verb: string, name: string) => ({ verb, resource: 'Secret', namespace: ns.name, name });
 
 async function failure(promise: Promise<unknown>): Promise<KubernetesApiError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(KubernetesApiError);
   return error as KubernetesApiError;
 }
 
 /** Everything an error can show: message, properties, cause, JSON and inspect output. */
 function everything(error: Error): string {
-  return [error.message, error.stack, JSON.stringify(error), JSON.stringify(error.cause ?? null), inspect(error, { depth: 10, showHidden: true })].join('\n');
+  return [
+    error.message,
+    error.stack,
+    JSON.stringify(error),
+    JSON.stringify(error.cause ?? null),
+    inspect(error, { depth: 10, showHidden: true }),
+  ].join('\n');
 }
 
 describe('kubeCall against the apiserver', () => {
   it('should type a read of a missing Secret as 404 NotFound, terminal', async () => {
-    const error = await failure(kubeCall(secretRequest('get', 'missing'), () => api().readNamespacedSecret({ namespace: ns.name, name: 'missing' }), once));
+    const error = await failure(
+      kubeCall(secretRequest('get', 'missing'), () => api().readNamespacedSecret({ namespace: ns.name, name: 'missing' }), once),
+    );
     expect(error).toMatchObject({ code: 'KUBERNETES', status: 404, reason: 'NotFound', request: secretRequest('get', 'missing') });
     expect(error.message).toBe(`Kubernetes API: get Secret ${ns.name}/missing refused (404 NotFound)`);
     expect(statusOf(error)).toBe(404);
@@ -36,7 +47,8 @@ describe('kubeCall against the apiserver', () => {
   });
 
   it('should type creating an existing Secret as ConflictError AlreadyExists, not terminal', async () => {
-    const create = () => api().createNamespacedSecret({ namespace: ns.name, body: { metadata: { name: 'twice' }, stringData: { a: 'b' } } });
+    const create = () =>
+      api().createNamespacedSecret({ namespace: ns.name, body: { metadata: { name: 'twice' }, stringData: { a: 'b' } } });
     await kubeCall(secretRequest('create', 'twice'), create, once);
     const error = await failure(kubeCall(secretRequest('create', 'twice'), create, once));
     expect(error).toBeInstanceOf(ConflictError);
@@ -45,10 +57,19 @@ describe('kubeCall against the apiserver', () => {
   });
 
   it('should type replacing a Secret with a stale resourceVersion as ConflictError Conflict', async () => {
-    const created = await api().createNamespacedSecret({ namespace: ns.name, body: { metadata: { name: 'stale' }, stringData: { v: '1' } } });
+    const created = await api().createNamespacedSecret({
+      namespace: ns.name,
+      body: { metadata: { name: 'stale' }, stringData: { v: '1' } },
+    });
     await api().replaceNamespacedSecret({ namespace: ns.name, name: 'stale', body: { ...created, stringData: { v: '2' } } });
     const stale: V1Secret = { ...created, stringData: { v: '3' } };
-    const error = await failure(kubeCall(secretRequest('update', 'stale'), () => api().replaceNamespacedSecret({ namespace: ns.name, name: 'stale', body: stale }), once));
+    const error = await failure(
+      kubeCall(
+        secretRequest('update', 'stale'),
+        () => api().replaceNamespacedSecret({ namespace: ns.name, name: 'stale', body: stale }),
+        once,
+      ),
+    );
     expect(error).toBeInstanceOf(ConflictError);
     expect(error).toMatchObject({ status: 409, reason: 'Conflict' });
     expect(error.message).toBe(`Kubernetes API: update Secret ${ns.name}/stale refused (409 Conflict)`);
@@ -58,10 +79,17 @@ describe('kubeCall against the apiserver', () => {
     const secret = 'glpat-Zq8sV3cretV4lue-do-not-leak';
     const body: V1Secret = { metadata: { name: 'bad', labels: { owner: `${secret}!` } }, stringData: { 'bad key': 'x', token: secret } };
     // The apiserver echoes the refused label value: the raw client error holds the secret.
-    const raw = await api().createNamespacedSecret({ namespace: ns.name, body }).then(() => new Error('created'), (e: unknown) => e as Error);
+    const raw = await api()
+      .createNamespacedSecret({ namespace: ns.name, body })
+      .then(
+        () => new Error('created'),
+        (e: unknown) => e as Error,
+      );
     expect(everything(raw)).toContain(secret);
 
-    const error = await failure(kubeCall(secretRequest('create', 'bad'), () => api().createNamespacedSecret({ namespace: ns.name, body }), once));
+    const error = await failure(
+      kubeCall(secretRequest('create', 'bad'), () => api().createNamespacedSecret({ namespace: ns.name, body }), once),
+    );
     expect(error).toMatchObject({ status: 422, reason: 'Invalid' });
     expect(error.fields).toEqual(expect.arrayContaining(['metadata.labels', 'data[bad key]']));
     expect(error.message).toContain('data[bad key]');
@@ -72,7 +100,9 @@ describe('kubeCall against the apiserver', () => {
   it('should type a ServiceAccount without RBAC as 403 Forbidden, terminal', async () => {
     const { kubeConfig } = await testEnv().kubeconfigFor({ serviceAccount: { namespace: ns.name, name: 'no-rbac' } });
     const core = kubeConfig.makeApiClient(CoreV1Api);
-    const error = await failure(kubeCall(secretRequest('get', 'any'), () => core.readNamespacedSecret({ namespace: ns.name, name: 'any' }), once));
+    const error = await failure(
+      kubeCall(secretRequest('get', 'any'), () => core.readNamespacedSecret({ namespace: ns.name, name: 'any' }), once),
+    );
     expect(error).toMatchObject({ code: 'KUBERNETES', status: 403, reason: 'Forbidden' });
     expect(isTerminal(error)).toBe(true);
     expect(retryAfterMs(error)).toBeUndefined();
@@ -87,7 +117,9 @@ describe('kubeCall against the apiserver', () => {
       currentContext: 'x',
     });
     const core = kc.makeApiClient(CoreV1Api);
-    const error = await failure(kubeCall(secretRequest('get', 'any'), () => core.readNamespacedSecret({ namespace: 'default', name: 'any' }), once));
+    const error = await failure(
+      kubeCall(secretRequest('get', 'any'), () => core.readNamespacedSecret({ namespace: 'default', name: 'any' }), once),
+    );
     expect(error).toMatchObject({ code: 'KUBERNETES', status: undefined, reason: 'Unreachable' });
     expect(isTerminal(error)).toBe(false);
     expect(everything(error)).not.toContain('not-a-real-token');
@@ -104,7 +136,11 @@ describe('loadKubeConfig', () => {
       }
     })();
     expect(error).toBeInstanceOf(ValidationError);
-    expect(error).toMatchObject({ code: 'VALIDATION', field: 'kubeconfig', message: 'kubeconfig: /nonexistent/kubeconfig cannot be read (ENOENT)' });
+    expect(error).toMatchObject({
+      code: 'VALIDATION',
+      field: 'kubeconfig',
+      message: 'kubeconfig: /nonexistent/kubeconfig cannot be read (ENOENT)',
+    });
   });
 
   it('should refuse a file that is not a kubeconfig without quoting it', () => {

@@ -17,7 +17,9 @@ describe('KubernetesSecretStore', () => {
     expect(await store.read()).toBeUndefined();
     const state = { ...emptyState('deploy-token', 'abcdefabcdef'), generation: 1 };
     const rendered = renderTokenSecret('flux-https', { id: 7, username: 'u', token: 't0ken-value', expiresAt: null });
-    const created = await store.write(secretManifest({ name: 'creds', namespace: ns.name, rendered, state }), { resourceVersion: undefined });
+    const created = await store.write(secretManifest({ name: 'creds', namespace: ns.name, rendered, state }), {
+      resourceVersion: undefined,
+    });
     const read = await store.read();
     expect(read!.resourceVersion).toBe(created.resourceVersion);
     expect(KubernetesSecretStore.decode(read!)).toEqual({ username: 'u', password: 't0ken-value' });
@@ -59,9 +61,14 @@ describe('KubernetesSecretStore', () => {
     await store.write(tokenSecret('shared', 'v1'), { resourceVersion: undefined });
     const cm = await core.createNamespacedConfigMap({ namespace: ns.name, body: { metadata: { name: 'owner' } } });
     const ownerReferences = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: cm.metadata!.uid! }];
-    await core.patchNamespacedSecret(
-      { name: 'shared', namespace: ns.name, body: [{ op: 'add', path: '/metadata/finalizers', value: ['example.com/keep'] }, { op: 'add', path: '/metadata/ownerReferences', value: ownerReferences }] },
-    );
+    await core.patchNamespacedSecret({
+      name: 'shared',
+      namespace: ns.name,
+      body: [
+        { op: 'add', path: '/metadata/finalizers', value: ['example.com/keep'] },
+        { op: 'add', path: '/metadata/ownerReferences', value: ownerReferences },
+      ],
+    });
     const read = await store.read();
     const next = tokenSecret('shared', 'v2');
     next.metadata.annotations = { ...next.metadata.annotations, 'example.com/note': 'kept by the binding' };
@@ -78,7 +85,10 @@ describe('KubernetesSecretStore', () => {
     const refusing = new KubernetesSecretStore(testEnv().kubeConfig, name, 'flux-system');
     // Said at read time, before a caller would send anything to GitLab.
     await expect(refusing.read()).rejects.toMatchObject({ code: 'VALIDATION', field: 'namespace' });
-    await expect(refusing.write(tokenSecret('flux-system', 'v', name), { resourceVersion: undefined })).rejects.toMatchObject({ code: 'VALIDATION', field: 'namespace' });
+    await expect(refusing.write(tokenSecret('flux-system', 'v', name), { resourceVersion: undefined })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      field: 'namespace',
+    });
     await expect(core.readNamespace({ name })).rejects.toMatchObject({ code: 404 });
     const creating = new KubernetesSecretStore(testEnv().kubeConfig, name, 'flux-system', { createNamespace: true });
     await creating.write(tokenSecret('flux-system', 'v', name), { resourceVersion: undefined });

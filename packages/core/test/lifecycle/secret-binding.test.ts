@@ -80,7 +80,10 @@ describe('every Secret format through the binding, on the apiserver', () => {
     const secret = await readSecret();
     expect(secret.type).toBe(type);
     expect(Object.keys(secret.data ?? {}).sort()).toEqual(keys);
-    const value = format === 'dockerconfigjson' ? JSON.parse(decoded(secret.data, '.dockerconfigjson')).auths['registry.example.com'].password : decoded(secret.data, format === 'token' ? 'token' : 'password');
+    const value =
+      format === 'dockerconfigjson'
+        ? JSON.parse(decoded(secret.data, '.dockerconfigjson')).auths['registry.example.com'].password
+        : decoded(secret.data, format === 'token' ? 'token' : 'password');
     expect(value).toMatch(/^gldt-/);
     const state = parseStateAnnotation(secret.metadata?.annotations) as LifecycleState;
     expect(state).toMatchObject({ version: 2, current: { id: out.credential!.id, target: web } });
@@ -113,7 +116,10 @@ describe('every Secret format through the binding, on the apiserver', () => {
 });
 
 /** A store whose reads wait until `parties` reads happened: every writer acts on the same read. */
-function sharedRead(inner: SecretStore, barrier: { parties: number; arrived: number; release?: () => void; gate: Promise<void> }): SecretStore {
+function sharedRead(
+  inner: SecretStore,
+  barrier: { parties: number; arrived: number; release?: () => void; gate: Promise<void> },
+): SecretStore {
   return {
     read: async (options) => {
       const value = await inner.read(options);
@@ -150,8 +156,12 @@ describe('two writers acting on one read', () => {
     const owner = `test/${ns.name}/creds`;
     await deployTokenToSecret(tokenInput());
     const barrier = barrierOf(2);
-    const runs = await Promise.allSettled([0, 1].map(() => deployTokenToSecret(tokenInput({ store: sharedRead(store(), barrier), mode: 'rotate' }))));
-    expect(runs.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason)).toEqual([expect.any(ConflictError)]);
+    const runs = await Promise.allSettled(
+      [0, 1].map(() => deployTokenToSecret(tokenInput({ store: sharedRead(store(), barrier), mode: 'rotate' }))),
+    );
+    expect(runs.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason)).toEqual([
+      expect.any(ConflictError),
+    ]);
     const next = await deployTokenToSecret(tokenInput());
     expect(next.result).toMatchObject({ action: 'kept', settled: true });
     expect(live(env.sim, web, owner).map((t) => t.id)).toEqual([next.credential!.id]);
@@ -171,7 +181,9 @@ describe('the state remembers what a credential was minted for', () => {
     await deployTokenToSecret(tokenInput({ graceMs: 3_600_000 }));
     await deployTokenToSecret(tokenInput({ graceMs: 3_600_000, mode: 'rotate' }));
     expect(live(env.sim, web, owner)).toHaveLength(2);
-    const moved = await deployTokenToSecret(tokenInput({ graceMs: 3_600_000, target: { kind: 'project', ref: { kind: 'id', id: api.id } } }));
+    const moved = await deployTokenToSecret(
+      tokenInput({ graceMs: 3_600_000, target: { kind: 'project', ref: { kind: 'id', id: api.id } } }),
+    );
     expect(moved.result).toMatchObject({ action: 'rotated', reason: 'target-changed', settled: true });
     expect(moved.result.revoked).toHaveLength(2);
     expect(live(env.sim, web, owner)).toHaveLength(0);
@@ -212,7 +224,11 @@ describe('the state remembers what a credential was minted for', () => {
     const owner = `test/${ns.name}/creds`;
     const first = await deployTokenToSecret(tokenInput());
     const core = testEnv().kubeConfig.makeApiClient(CoreV1Api);
-    await core.patchNamespacedSecret({ name: 'creds', namespace: ns.name, body: [{ op: 'replace', path: '/data/token', value: Buffer.from('edited').toString('base64') }] });
+    await core.patchNamespacedSecret({
+      name: 'creds',
+      namespace: ns.name,
+      body: [{ op: 'replace', path: '/data/token', value: Buffer.from('edited').toString('base64') }],
+    });
     const repaired = await deployTokenToSecret(tokenInput());
     expect(repaired.result).toMatchObject({ action: 'repaired', reason: 'consumer-damaged', revoked: [first.credential!.id] });
     expect(decoded((await readSecret()).data, 'token')).toMatch(/^gldt-/);
@@ -220,7 +236,7 @@ describe('the state remembers what a credential was minted for', () => {
   });
 });
 
-describe('another owner, another type, another writer\'s data', () => {
+describe("another owner, another type, another writer's data", () => {
   it('should refuse a state of another owner with 0 GitLab calls, and take it over only when asked', async () => {
     const mine = await deployTokenToSecret(tokenInput({ owner: 'owner-a' }));
     env.sim.log.clear();
@@ -235,20 +251,28 @@ describe('another owner, another type, another writer\'s data', () => {
 
   it('should not mint forever when two owners name one Secret: the second is refused every time', async () => {
     await deployTokenToSecret(tokenInput({ owner: 'first' }));
-    for (let i = 0; i < 6; i += 1) await expect(deployTokenToSecret(tokenInput({ owner: 'second' }))).rejects.toBeInstanceOf(ForeignStateError);
+    for (let i = 0; i < 6; i += 1)
+      await expect(deployTokenToSecret(tokenInput({ owner: 'second' }))).rejects.toBeInstanceOf(ForeignStateError);
     expect(live(env.sim, web, 'first')).toHaveLength(1);
     expect(live(env.sim, web, 'second')).toHaveLength(0);
   });
 
   it('should refuse a Secret of another type, and one holding data glkeys did not write, with 0 GitLab calls', async () => {
     const core = testEnv().kubeConfig.makeApiClient(CoreV1Api);
-    await core.createNamespacedSecret({ namespace: ns.name, body: { metadata: { name: 'basic' }, type: 'kubernetes.io/basic-auth', stringData: { username: 'u', password: 'p' } } });
+    await core.createNamespacedSecret({
+      namespace: ns.name,
+      body: { metadata: { name: 'basic' }, type: 'kubernetes.io/basic-auth', stringData: { username: 'u', password: 'p' } },
+    });
     await core.createNamespacedSecret({ namespace: ns.name, body: { metadata: { name: 'handmade' }, stringData: { token: 'keep-me' } } });
     env.sim.log.clear();
-    const wrongType = await deployTokenToSecret(tokenInput({ store: store('basic'), secret: { namespace: ns.name, name: 'basic' } })).catch((e: unknown) => e);
+    const wrongType = await deployTokenToSecret(tokenInput({ store: store('basic'), secret: { namespace: ns.name, name: 'basic' } })).catch(
+      (e: unknown) => e,
+    );
     expect(wrongType).toBeInstanceOf(LifecycleError);
     expect((wrongType as Error).message).toMatch(/type kubernetes.io\/basic-auth.*cannot change/);
-    await expect(deployTokenToSecret(tokenInput({ store: store('handmade'), secret: { namespace: ns.name, name: 'handmade' } }))).rejects.toBeInstanceOf(ForeignStateError);
+    await expect(
+      deployTokenToSecret(tokenInput({ store: store('handmade'), secret: { namespace: ns.name, name: 'handmade' } })),
+    ).rejects.toBeInstanceOf(ForeignStateError);
     expect(env.sim.log.count()).toBe(0);
     expect(decoded((await readSecret('handmade')).data, 'token')).toBe('keep-me');
   });
@@ -261,7 +285,11 @@ describe('bad input is refused before any GitLab call', () => {
     ['dockerconfigjson without a registry host', { format: 'dockerconfigjson' }, 'registryHost'],
     ['registry host with a path', { format: 'dockerconfigjson', render: { registryHost: 'registry.example.com/v2' } }, 'registryHost'],
     ['scope', { spec: { scopes: ['write_everything'] } }, 'scopes'],
-    ['virtual registry scope on a group', { target: { kind: 'group', ref: { kind: 'id', id: 1 } }, spec: { scopes: ['read_virtual_registry'] } }, 'scopes'],
+    [
+      'virtual registry scope on a group',
+      { target: { kind: 'group', ref: { kind: 'id', id: 1 } }, spec: { scopes: ['read_virtual_registry'] } },
+      'scopes',
+    ],
     ['past expiry', { spec: { scopes: ['read_repository'], expiresAt: '2020-01-01' } }, 'expiresAt'],
     ['expiry twice', { spec: { scopes: ['read_repository'], expiresAt: '2099-01-01', expiresAfter: '3d' } }, 'expiresAt'],
     ['username', { spec: { scopes: ['read_repository'], username: 'has space' } }, 'username'],
@@ -270,7 +298,10 @@ describe('bad input is refused before any GitLab call', () => {
     ['namespace', { secret: { namespace: 'UPPER', name: 'ok' } }, 'secret.namespace'],
   ] as const)('%s', async (_what, change, field) => {
     env.sim.log.clear();
-    await expect(deployTokenToSecret(tokenInput(change as Partial<DeployTokenSecretInput>))).rejects.toMatchObject({ code: 'VALIDATION', field });
+    await expect(deployTokenToSecret(tokenInput(change as Partial<DeployTokenSecretInput>))).rejects.toMatchObject({
+      code: 'VALIDATION',
+      field,
+    });
     expect(env.sim.log.count()).toBe(0);
   });
 
@@ -307,7 +338,11 @@ describe('revoking never needs the Secret', () => {
     await deployTokenToSecret({ ...input, mode: 'rotate', graceMs: 3_600_000 });
     expect(live(env.sim, web, owner)).toHaveLength(2);
     // A finalizer keeps the Secret (and so the namespace) while the credential is revoked.
-    await core.patchNamespacedSecret({ name: 'creds', namespace: doomed.name, body: [{ op: 'add', path: '/metadata/finalizers', value: ['glkeys.io/test'] }] });
+    await core.patchNamespacedSecret({
+      name: 'creds',
+      namespace: doomed.name,
+      body: [{ op: 'add', path: '/metadata/finalizers', value: ['glkeys.io/test'] }],
+    });
     await core.deleteNamespace({ name: doomed.name });
     await waitFor(async () => (await core.readNamespace({ name: doomed.name })).status?.phase === 'Terminating');
     const s = store('creds', doomed.name);
@@ -316,7 +351,12 @@ describe('revoking never needs the Secret', () => {
     expect(s.writes).toBe(0);
     expect(live(env.sim, web, owner)).toHaveLength(0);
     await core.patchNamespacedSecret({ name: 'creds', namespace: doomed.name, body: [{ op: 'remove', path: '/metadata/finalizers' }] });
-    await waitFor(async () => (await core.readNamespace({ name: doomed.name }).catch((e: { code?: number }) => (e.code === 404 ? undefined : Promise.reject(e)))) === undefined);
+    await waitFor(
+      async () =>
+        (await core
+          .readNamespace({ name: doomed.name })
+          .catch((e: { code?: number }) => (e.code === 404 ? undefined : Promise.reject(e)))) === undefined,
+    );
   }, 120_000);
 
   it('should revoke by marker when the Secret is already gone', async () => {
@@ -332,7 +372,7 @@ describe('revoking never needs the Secret', () => {
 });
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  for (const started = Date.now(); Date.now() - started < timeoutMs; ) {
+  for (const started = Date.now(); Date.now() - started < timeoutMs;) {
     if (await check()) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -345,7 +385,9 @@ describe('cancellation reaches every call of a protocol run', () => {
     const s = store();
     const controller = new AbortController();
     controller.abort(new Error('shutting down'));
-    await expect(deployTokenToSecret(tokenInput({ store: s, signal: controller.signal, target: resolveTarget({ project: SEED_PATHS.project }) }))).rejects.toThrow('shutting down');
+    await expect(
+      deployTokenToSecret(tokenInput({ store: s, signal: controller.signal, target: resolveTarget({ project: SEED_PATHS.project }) })),
+    ).rejects.toThrow('shutting down');
     expect([env.sim.log.count(), s.writes]).toEqual([0, 0]);
   });
 
@@ -370,7 +412,11 @@ describe('cancellation reaches every call of a protocol run', () => {
 describe('a missing namespace', () => {
   it('should be refused before any GitLab call, even with a project path to resolve', async () => {
     env.sim.log.clear();
-    const input = tokenInput({ store: store('creds', 'no-such-namespace'), secret: { namespace: 'no-such-namespace', name: 'creds' }, target: resolveTarget({ project: SEED_PATHS.project }) });
+    const input = tokenInput({
+      store: store('creds', 'no-such-namespace'),
+      secret: { namespace: 'no-such-namespace', name: 'creds' },
+      target: resolveTarget({ project: SEED_PATHS.project }),
+    });
     await expect(deployTokenToSecret(input)).rejects.toMatchObject({ code: 'VALIDATION', field: 'namespace' });
     expect(env.sim.log.count()).toBe(0);
   });

@@ -30,18 +30,39 @@ const pointOf = (line: string) => {
   return r.string();
 };
 const dssBlob = () => b64(new SshWriter().string('ssh-dss').mpint(0x1234567n).mpint(0x89n).mpint(2n).mpint(0x55n));
-const rsaBlob = (bits: number) => b64(new SshWriter().string('ssh-rsa').mpint(65537n).mpint((1n << BigInt(bits - 1)) + 1n));
+const rsaBlob = (bits: number) =>
+  b64(
+    new SshWriter()
+      .string('ssh-rsa')
+      .mpint(65537n)
+      .mpint((1n << BigInt(bits - 1)) + 1n),
+  );
 const pem = (type: 'dsa' | 'ec' | 'ed448', opts: object) =>
-  generateKeyPairSync(type as 'ec', opts as { namedCurve: string }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  generateKeyPairSync(type as 'ec', opts as { namedCurve: string })
+    .privateKey.export({ format: 'pem', type: 'pkcs8' })
+    .toString();
 
 /** Splices another key's public blob into a private key file: both halves valid, not a pair. */
 function spliced(priv: string, foreignPublic: string): string {
-  const raw = Buffer.from(priv.split('\n').filter((l) => !l.startsWith('-----')).join(''), 'base64');
+  const raw = Buffer.from(
+    priv
+      .split('\n')
+      .filter((l) => !l.startsWith('-----'))
+      .join(''),
+    'base64',
+  );
   const r = new SshReader(raw.subarray(15));
   const [cipher, kdf, opts, n] = [r.text(), r.text(), r.string(), r.uint32()];
   r.string();
   const section = r.string();
-  const file = new SshWriter().raw(raw.subarray(0, 15)).string(cipher).string(kdf).string(opts).uint32(n).string(blobOf(foreignPublic)).string(section);
+  const file = new SshWriter()
+    .raw(raw.subarray(0, 15))
+    .string(cipher)
+    .string(kdf)
+    .string(opts)
+    .uint32(n)
+    .string(blobOf(foreignPublic))
+    .string(section);
   return `-----BEGIN OPENSSH PRIVATE KEY-----\n${file.toBuffer().toString('base64')}\n-----END OPENSSH PRIVATE KEY-----\n`;
 }
 
@@ -55,11 +76,42 @@ const CASES: Array<[string, () => unknown, string, string]> = [
   ['type without key data', () => parsePublicKey('ssh-ed25519'), 'publicKey', 'missing-key-data'],
   ['truncated base64', () => parsePublicKey(ecdsa.publicKey.split(' ').slice(0, 2).join(' ').slice(0, -3)), 'publicKey', 'invalid-base64'],
   ['base64 with junk', () => parsePublicKey('ssh-ed25519 AAAA!!!!'), 'publicKey', 'invalid-base64'],
-  ['blob cut on a 4-char boundary', () => parsePublicKey(`ssh-ed25519 ${blobOf(ed25519.publicKey).subarray(0, 30).toString('base64')}`), 'publicKey', 'malformed-blob'],
-  ['trailing bytes in the blob', () => parsePublicKey(`ssh-ed25519 ${Buffer.concat([blobOf(ed25519.publicKey), Buffer.of(0)]).toString('base64')}`), 'publicKey', 'malformed-blob'],
+  [
+    'blob cut on a 4-char boundary',
+    () => parsePublicKey(`ssh-ed25519 ${blobOf(ed25519.publicKey).subarray(0, 30).toString('base64')}`),
+    'publicKey',
+    'malformed-blob',
+  ],
+  [
+    'trailing bytes in the blob',
+    () => parsePublicKey(`ssh-ed25519 ${Buffer.concat([blobOf(ed25519.publicKey), Buffer.of(0)]).toString('base64')}`),
+    'publicKey',
+    'malformed-blob',
+  ],
   ['type/blob mismatch', () => parsePublicKey(`ssh-ed25519 ${ecdsa.publicKey.split(' ')[1]}`), 'publicKey', 'type-mismatch'],
-  ['curve name differs from type', () => parsePublicKey(`ecdsa-sha2-nistp384 ${b64(new SshWriter().string('ecdsa-sha2-nistp384').string('nistp256').string(pointOf(ecdsa.publicKey)))}`), 'publicKey', 'curve-mismatch'],
-  ['ECDSA point off the curve', () => parsePublicKey(`ecdsa-sha2-nistp384 ${b64(new SshWriter().string('ecdsa-sha2-nistp384').string('nistp384').string(Buffer.concat([Buffer.of(4), Buffer.alloc(96, 7)])))}`), 'publicKey', 'invalid-key'],
+  [
+    'curve name differs from type',
+    () =>
+      parsePublicKey(
+        `ecdsa-sha2-nistp384 ${b64(new SshWriter().string('ecdsa-sha2-nistp384').string('nistp256').string(pointOf(ecdsa.publicKey)))}`,
+      ),
+    'publicKey',
+    'curve-mismatch',
+  ],
+  [
+    'ECDSA point off the curve',
+    () =>
+      parsePublicKey(
+        `ecdsa-sha2-nistp384 ${b64(
+          new SshWriter()
+            .string('ecdsa-sha2-nistp384')
+            .string('nistp384')
+            .string(Buffer.concat([Buffer.of(4), Buffer.alloc(96, 7)])),
+        )}`,
+      ),
+    'publicKey',
+    'invalid-key',
+  ],
   ['RSA 512-bit public key', () => parsePublicKey(`ssh-rsa ${rsaBlob(512)}`), 'publicKey', 'rsa-bits'],
   ['multi-line public key', () => parsePublicKey(`${ecdsa.publicKey}\n${ed25519.publicKey}`), 'publicKey', 'single-line'],
   ['longer than GitLab allows', () => parsePublicKey(`ssh-ed25519 ${'A'.repeat(5000)}`), 'publicKey', 'max-length'],
@@ -72,14 +124,34 @@ const CASES: Array<[string, () => unknown, string, string]> = [
   ['empty private key', () => parsePrivateKey(''), 'privateKey', 'required'],
   ['public key given as private', () => parsePrivateKey(ecdsa.publicKey), 'privateKey', 'not-private'],
   ['garbage private key', () => parsePrivateKey('hello world'), 'privateKey', 'unknown-format'],
-  ['OpenSSH private key cut after 2 lines', () => parsePrivateKey(ecdsa.privateKey.split('\n').slice(0, 3).concat('-----END OPENSSH PRIVATE KEY-----').join('\n')), 'privateKey', 'malformed-key'],
-  ['OpenSSH private key cut mid-line', () => parsePrivateKey(`${ecdsa.privateKey.slice(0, 150)}\n-----END OPENSSH PRIVATE KEY-----\n`), 'privateKey', 'invalid-base64'],
+  [
+    'OpenSSH private key cut after 2 lines',
+    () => parsePrivateKey(ecdsa.privateKey.split('\n').slice(0, 3).concat('-----END OPENSSH PRIVATE KEY-----').join('\n')),
+    'privateKey',
+    'malformed-key',
+  ],
+  [
+    'OpenSSH private key cut mid-line',
+    () => parsePrivateKey(`${ecdsa.privateKey.slice(0, 150)}\n-----END OPENSSH PRIVATE KEY-----\n`),
+    'privateKey',
+    'invalid-base64',
+  ],
   ['two private keys in one text', () => parsePrivateKey(ecdsa.privateKey + ed25519.privateKey), 'privateKey', 'one-key'],
-  ['private key with a foreign public half', () => parsePrivateKey(spliced(ecdsa.privateKey, other.publicKey)), 'privateKey', 'key-mismatch'],
+  [
+    'private key with a foreign public half',
+    () => parsePrivateKey(spliced(ecdsa.privateKey, other.publicKey)),
+    'privateKey',
+    'key-mismatch',
+  ],
   ['DSA PEM private key', () => parsePrivateKey(pem('dsa', { modulusLength: 1024, divisorLength: 160 })), 'privateKey', 'dsa-forbidden'],
   ['secp256k1 PEM private key', () => parsePrivateKey(pem('ec', { namedCurve: 'secp256k1' })), 'privateKey', 'unknown-curve'],
   ['Ed448 PEM private key', () => parsePrivateKey(pem('ed448', {})), 'privateKey', 'unknown-type'],
-  ['damaged PEM body', () => parsePrivateKey('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n'), 'privateKey', 'malformed-key'],
+  [
+    'damaged PEM body',
+    () => parsePrivateKey('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n'),
+    'privateKey',
+    'malformed-key',
+  ],
   ['host with a scheme', () => parseSshHost('ssh://gitlab.com'), 'sshHost', 'no-scheme'],
   ['host with a user', () => parseSshHost('git@gitlab.com'), 'sshHost', 'no-user'],
   ['port 0', () => parseSshHost('gitlab.com:0'), 'sshHost', 'port-range'],

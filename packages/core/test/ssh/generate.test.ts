@@ -45,7 +45,14 @@ describe.each(CASES)('generateKeyPair($opts)', ({ opts, type, bits }) => {
   it('round-trips through parsePublicKey and parsePrivateKey', async () => {
     const key = await pair;
     const pub = parsePublicKey(key.publicKey);
-    expect(pub).toMatchObject({ type, bits, comment, line: key.publicKey, fingerprintSha256: key.fingerprintSha256, fingerprintMd5: key.fingerprintMd5 });
+    expect(pub).toMatchObject({
+      type,
+      bits,
+      comment,
+      line: key.publicKey,
+      fingerprintSha256: key.fingerprintSha256,
+      fingerprintMd5: key.fingerprintMd5,
+    });
     const priv = await parsePrivateKey(key.privateKey);
     expect(priv).toMatchObject({ bits, comment, publicKey: key.publicKey, fingerprintSha256: key.fingerprintSha256 });
     // Re-encoding is canonical except for the random check-ints: same length, same public key.

@@ -37,10 +37,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const expectedLines = () =>
-  hostKeys
-    .map((k) => `[127.0.0.1]:${port} ${k.publicKey.split(' ').slice(0, 2).join(' ')}\n`)
-    .join('');
+const expectedLines = () => hostKeys.map((k) => `[127.0.0.1]:${port} ${k.publicKey.split(' ').slice(0, 2).join(' ')}\n`).join('');
 
 describe('scanHostKeys against an in-process SSH server', () => {
   it('reads every host key through real handshakes and renders [host]:port lines', async () => {
@@ -73,21 +70,44 @@ describe('scanHostKeys against an in-process SSH server', () => {
 function sshClientVerdict(knownHosts: string, hostKeyAlgorithm: string): Promise<string> {
   const tmp = tempDir();
   const file = writeSecret(join(tmp.dir, 'known_hosts'), knownHosts);
-  const args = ['-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${file}`, '-o', 'GlobalKnownHostsFile=/dev/null', '-o', 'StrictHostKeyChecking=yes',
-    '-o', `HostKeyAlgorithms=${hostKeyAlgorithm}`, '-o', 'ConnectTimeout=10', '-F', '/dev/null', '-p', String(port), 'glkeys@127.0.0.1', 'true'];
+  const args = [
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    `UserKnownHostsFile=${file}`,
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    `HostKeyAlgorithms=${hostKeyAlgorithm}`,
+    '-o',
+    'ConnectTimeout=10',
+    '-F',
+    '/dev/null',
+    '-p',
+    String(port),
+    'glkeys@127.0.0.1',
+    'true',
+  ];
   return new Promise((resolve) =>
     execFile('ssh', args, { timeout: 20_000 }, (_err, _stdout, stderr) => {
       tmp.cleanup();
-      resolve(/Host key verification failed/.test(stderr) ? 'host-key-refused' : /Permission denied/.test(stderr) ? 'host-key-accepted' : stderr);
+      resolve(
+        /Host key verification failed/.test(stderr) ? 'host-key-refused' : /Permission denied/.test(stderr) ? 'host-key-accepted' : stderr,
+      );
     }),
   );
 }
 
 describe('the rendered known_hosts works for the OpenSSH client', () => {
-  it.each(['ssh-ed25519', 'ecdsa-sha2-nistp256', 'rsa-sha2-512'])('%s: the host is verified (auth then fails, as expected)', async (alg) => {
-    const knownHosts = renderKnownHosts('127.0.0.1', port, await scanHostKeys({ host: '127.0.0.1', port, timeoutMs: 20_000 }));
-    expect(await sshClientVerdict(knownHosts, alg)).toBe('host-key-accepted');
-  });
+  it.each(['ssh-ed25519', 'ecdsa-sha2-nistp256', 'rsa-sha2-512'])(
+    '%s: the host is verified (auth then fails, as expected)',
+    async (alg) => {
+      const knownHosts = renderKnownHosts('127.0.0.1', port, await scanHostKeys({ host: '127.0.0.1', port, timeoutMs: 20_000 }));
+      expect(await sshClientVerdict(knownHosts, alg)).toBe('host-key-accepted');
+    },
+  );
 
   it('a known_hosts for another server is refused (the check above can fail)', async () => {
     const stranger = await generateKeyPair({ algorithm: 'ed25519' });
@@ -134,7 +154,11 @@ describe('scanHostKeys failures end within the deadline', () => {
 });
 
 describe('known_hosts rendering and SSH host parsing', () => {
-  const key = { type: 'ssh-ed25519' as const, key: 'AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl', fingerprintSha256: 'x' };
+  const key = {
+    type: 'ssh-ed25519' as const,
+    key: 'AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl',
+    fingerprintSha256: 'x',
+  };
 
   it('writes a bare host for port 22 and [host]:port otherwise, IPv6 included', () => {
     expect(renderKnownHosts('GitLab.com', 22, [key])).toBe(`gitlab.com ssh-ed25519 ${key.key}\n`);

@@ -1,8 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeMpint, encodeMpint, fingerprintMd5, fingerprintSha256, parsePublicKey, SshReader, SshWriter, WireFormatError } from '../../src/ssh/index.js';
+import {
+  decodeMpint,
+  encodeMpint,
+  fingerprintMd5,
+  fingerprintSha256,
+  parsePublicKey,
+  SshReader,
+  SshWriter,
+  WireFormatError,
+} from '../../src/ssh/index.js';
 
-type Field = { kind: 'uint32'; value: number } | { kind: 'string'; value: Uint8Array } | { kind: 'mpint'; value: bigint } | { kind: 'byte'; value: number };
+type Field =
+  | { kind: 'uint32'; value: number }
+  | { kind: 'string'; value: Uint8Array }
+  | { kind: 'mpint'; value: bigint }
+  | { kind: 'byte'; value: number };
 
 const field: fc.Arbitrary<Field> = fc.oneof(
   fc.integer({ min: 0, max: 0xffffffff }).map((value) => ({ kind: 'uint32' as const, value })),

@@ -7,10 +7,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
-export type Step =
-  | { status: number; body?: unknown; headers?: Record<string, string> }
-  | { reset: true }
-  | { hang: true };
+export type Step = { status: number; body?: unknown; headers?: Record<string, string> } | { reset: true } | { hang: true };
 
 export interface Received {
   method: string;

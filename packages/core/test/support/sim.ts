@@ -7,10 +7,7 @@ export interface SimClient {
   client: GitlabClient;
 }
 
-export async function startSim(
-  options: StartOptions = {},
-  clientOptions: Partial<GitlabClientOptions> = {},
-): Promise<SimClient> {
+export async function startSim(options: StartOptions = {}, clientOptions: Partial<GitlabClientOptions> = {}): Promise<SimClient> {
   const sim = await start(options);
   const client = createGitlabClient({ host: sim.url, token: SEED_TOKENS.owner, timeoutMs: 5_000, ...clientOptions });
   return { sim, client };

@@ -39,7 +39,7 @@ export function parseParams(query: URLSearchParams, body: Buffer, contentType: s
       parsed = JSON.parse(body.toString('utf8'));
     } catch {
       // What Rack answers for a JSON body it cannot parse.
-      throw new HttpError(json(400, { error: 'The provided content-type \'application/json\' is not supported.' }));
+      throw new HttpError(json(400, { error: "The provided content-type 'application/json' is not supported." }));
     }
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) Object.assign(params, parsed);
   }
@@ -58,7 +58,11 @@ export function toBool(v: unknown): boolean | undefined | null {
 export function toStringArray(v: unknown): string[] | undefined | null {
   if (v === undefined) return undefined;
   if (Array.isArray(v)) return v.every((x) => typeof x === 'string') ? (v as string[]) : null;
-  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (typeof v === 'string')
+    return v
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
   return null;
 }
 

@@ -11,13 +11,7 @@ import { isPresentString, toBool, toStringArray } from '../http/params.js';
 import { parseIsoDate, toSentence } from '../http/validation.js';
 import { intParam, requireGroup, requireProject } from './lookup.js';
 
-const GROUP_SCOPES = [
-  'read_repository',
-  'read_registry',
-  'write_registry',
-  'read_package_registry',
-  'write_package_registry',
-];
+const GROUP_SCOPES = ['read_repository', 'read_registry', 'write_registry', 'read_package_registry', 'write_package_registry'];
 const PROJECT_SCOPES = [...GROUP_SCOPES, 'read_virtual_registry', 'write_virtual_registry'];
 const USERNAME = /^[a-zA-Z0-9.+_-]+$/;
 
@@ -72,7 +66,8 @@ function create(ctx: RouteContext, resolveOwner: (ctx: RouteContext) => Owner, a
 
   // Then the model's validations, reported as one sentence in {"message": "..."}.
   const name = String(input['name']);
-  const username = input['username'] === undefined || input['username'] === null || input['username'] === '' ? undefined : String(input['username']);
+  const username =
+    input['username'] === undefined || input['username'] === null || input['username'] === '' ? undefined : String(input['username']);
   const messages: string[] = [];
   if (!scopes || scopes.length === 0) messages.push("Scopes can't be blank");
   if (name.trim() === '') messages.push("Name can't be blank");

@@ -13,10 +13,11 @@ export function registerGroupRoutes(router: Router): void {
     handler: (ctx) => {
       const g = requireGroup(ctx);
       const withProjects = ctx.query.get('with_projects') !== 'false';
-      const projects = [...ctx.state.projectTable.values()].filter(
-        (p) => p.namespaceId === g.id && canReadProject(ctx.state, ctx.user, p),
-      );
-      const parentNames = ctx.state.ancestry(g.id).reverse().map((n) => n.name);
+      const projects = [...ctx.state.projectTable.values()].filter((p) => p.namespaceId === g.id && canReadProject(ctx.state, ctx.user, p));
+      const parentNames = ctx.state
+        .ancestry(g.id)
+        .reverse()
+        .map((n) => n.name);
       return json(200, {
         id: g.id,
         web_url: `${ctx.baseUrl}/groups/${g.fullPath}`,

@@ -23,7 +23,11 @@ export function requireProject(ctx: RouteContext, minLevel = 0): Project {
 // refuses to write through a redirect (405), so clients notice the move.
 function redirect(ctx: RouteContext, project: Project): HttpError {
   if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return gitlabError.methodNotAllowed();
-  const rest = ctx.rawPath.split('/').filter((s) => s !== '').slice(2).join('/');
+  const rest = ctx.rawPath
+    .split('/')
+    .filter((s) => s !== '')
+    .slice(2)
+    .join('/');
   const query = ctx.query.toString();
   const location = `${ctx.baseUrl}/api/v4/projects/${project.id}${rest ? `/${rest}` : ''}${query ? `?${query}` : ''}`;
   return new HttpError({

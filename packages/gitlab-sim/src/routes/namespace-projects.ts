@@ -88,7 +88,10 @@ export function registerNamespaceProjectRoutes(router: Router): void {
       const ref = ctx.params['user_id'] ?? '';
       const user = /^\d+$/.test(ref) ? ctx.state.users.get(Number(ref)) : ctx.state.userByUsername(ref);
       if (!user) throw gitlabError.notFound('User');
-      return listProjects(ctx, [...ctx.state.projectTable.values()].filter((p) => p.namespaceId === user.namespaceId));
+      return listProjects(
+        ctx,
+        [...ctx.state.projectTable.values()].filter((p) => p.namespaceId === user.namespaceId),
+      );
     },
   });
 }

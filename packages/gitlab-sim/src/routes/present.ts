@@ -46,7 +46,15 @@ export function projectEntity(ctx: RouteContext, p: Project, withPermissions: bo
     id: p.id,
     description: p.description,
     name: p.name,
-    name_with_namespace: `${ns ? ctx.state.ancestry(ns.id).reverse().map((n) => n.name).join(' / ') : ''} / ${p.name}`,
+    name_with_namespace: `${
+      ns
+        ? ctx.state
+            .ancestry(ns.id)
+            .reverse()
+            .map((n) => n.name)
+            .join(' / ')
+        : ''
+    } / ${p.name}`,
     path: p.path,
     path_with_namespace: fullPath,
     created_at: p.createdAt,

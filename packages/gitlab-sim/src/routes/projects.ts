@@ -11,8 +11,7 @@ import { memberEntity, projectEntity } from './present.js';
 
 // Project::path validation (Gitlab::PathRegex.project_path_format_regex).
 const PROJECT_PATH = /^[a-zA-Z0-9_.][a-zA-Z0-9_.-]*$/;
-const PROJECT_PATH_MESSAGE =
-  "can contain only letters, digits, '_', '-' and '.'. Cannot start with '-', end in '.git' or end in '.atom'";
+const PROJECT_PATH_MESSAGE = "can contain only letters, digits, '_', '-' and '.'. Cannot start with '-', end in '.git' or end in '.atom'";
 const VISIBILITIES: Visibility[] = ['private', 'internal', 'public'];
 
 /** What GitLab derives from a name when no path is given (String#parameterize). */
@@ -46,7 +45,9 @@ function createProject(ctx: RouteContext) {
   const errors: Record<string, string[]> = {};
   const canCreate =
     namespace !== undefined &&
-    (namespace.kind === 'user' ? namespace.ownerId === user.id || user.admin : groupLevel(state, user, namespace) >= ACCESS_LEVEL.maintainer);
+    (namespace.kind === 'user'
+      ? namespace.ownerId === user.id || user.admin
+      : groupLevel(state, user, namespace) >= ACCESS_LEVEL.maintainer);
   if (!canCreate) errors['namespace'] = ['is not valid'];
   if (!PROJECT_PATH.test(path) || /\.(git|atom)$/.test(path)) errors['path'] = [PROJECT_PATH_MESSAGE];
   if (name.length > 255) errors['name'] = ['is too long (maximum is 255 characters)'];

@@ -30,7 +30,8 @@ function present(v: CiVariable): Record<string, unknown> {
 /** The variable named by :key, disambiguated by filter[environment_scope]. */
 function findVariable(ctx: RouteContext, projectId: number): CiVariable {
   const key = ctx.params['key'] ?? '';
-  const scope = ctx.query.get('filter[environment_scope]') ?? (ctx.input['filter'] as Record<string, string> | undefined)?.['environment_scope'];
+  const scope =
+    ctx.query.get('filter[environment_scope]') ?? (ctx.input['filter'] as Record<string, string> | undefined)?.['environment_scope'];
   const found = ctx.state.variableTable.filter(
     (v) => v.projectId === projectId && v.key === key && (scope === undefined || scope === null || v.environmentScope === scope),
   );
@@ -81,7 +82,11 @@ export function registerVariableRoutes(router: Router): void {
     auth: 'required',
     handler: (ctx) => {
       const p = project(ctx);
-      return paginate(ctx, ctx.state.variableTable.filter((v) => v.projectId === p.id), present);
+      return paginate(
+        ctx,
+        ctx.state.variableTable.filter((v) => v.projectId === p.id),
+        present,
+      );
     },
   });
 
@@ -111,7 +116,10 @@ export function registerVariableRoutes(router: Router): void {
         masked: hidden || toBool(input['masked']) === true,
         hidden,
         raw: toBool(input['raw']) === true,
-        environmentScope: isPresentString(input['environment_scope']) && String(input['environment_scope']) !== '' ? String(input['environment_scope']) : '*',
+        environmentScope:
+          isPresentString(input['environment_scope']) && String(input['environment_scope']) !== ''
+            ? String(input['environment_scope'])
+            : '*',
         description: isPresentString(input['description']) ? String(input['description']) : null,
       };
       validate(ctx, v);

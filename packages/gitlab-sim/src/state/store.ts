@@ -3,16 +3,7 @@
 // (e.g. to revoke a token the way a person would in the GitLab UI).
 import type { Seed, SeedDeployToken } from '../seed.js';
 import { ACCESS_LEVEL } from './model.js';
-import type {
-  CiVariable,
-  DeployKey,
-  DeployKeyProject,
-  DeployToken,
-  Namespace,
-  PersonalAccessToken,
-  Project,
-  User,
-} from './model.js';
+import type { CiVariable, DeployKey, DeployKeyProject, DeployToken, Namespace, PersonalAccessToken, Project, User } from './model.js';
 import { Sequence, nowIso, randomTokenBody } from './ids.js';
 import { createCommit } from './repository.js';
 

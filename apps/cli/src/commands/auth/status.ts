@@ -12,8 +12,9 @@ export interface AuthStatusResult {
 }
 
 export default class AuthStatus extends GlkeysCommand<AuthStatusResult> {
-  static override summary = "Who the token belongs to, its scopes and expiry, and which glkeys commands it is enough for.";
-  static override description = 'Reads GET /personal_access_tokens/self (any valid token may) and, when the scopes allow, GET /user. Roles are per project and checked when a command runs.';
+  static override summary = 'Who the token belongs to, its scopes and expiry, and which glkeys commands it is enough for.';
+  static override description =
+    'Reads GET /personal_access_tokens/self (any valid token may) and, when the scopes allow, GET /user. Roles are per project and checked when a command runs.';
   static override examples = ['<%= config.bin %> auth status', 'GITLAB_HOST=gitlab.example.com <%= config.bin %> auth status --json'];
   static override flags = { ...hostFlags };
 
@@ -31,13 +32,27 @@ export default class AuthStatus extends GlkeysCommand<AuthStatusResult> {
     }
     const expiry = access.expiresAt === null ? 'never expires' : `expires ${access.expiresAt} (${access.expiresInDays} days)`;
     this.say(`${client.host}: logged in as ${user.username ?? `user ${user.id}`}${user.admin ? ' (admin)' : ''}`);
-    this.say(`Token "${self.name}" (id ${self.id}): scopes ${self.scopes.join(', ') || 'none'}; ${access.active ? 'active' : 'NOT active'}; ${expiry}`);
+    this.say(
+      `Token "${self.name}" (id ${self.id}): scopes ${self.scopes.join(', ') || 'none'}; ${access.active ? 'active' : 'NOT active'}; ${expiry}`,
+    );
     this.say('');
-    this.say(table(['COMMAND', 'ALLOWED', 'ROLE NEEDED', 'MISSING SCOPE'], access.commands.map((c) => [c.command, c.allowed ? 'yes' : 'no', c.role, c.needs])));
+    this.say(
+      table(
+        ['COMMAND', 'ALLOWED', 'ROLE NEEDED', 'MISSING SCOPE'],
+        access.commands.map((c) => [c.command, c.allowed ? 'yes' : 'no', c.role, c.needs]),
+      ),
+    );
     return {
       host: client.host,
       user,
-      token: { id: self.id, name: self.name, scopes: self.scopes, active: access.active, expiresAt: access.expiresAt, expiresInDays: access.expiresInDays },
+      token: {
+        id: self.id,
+        name: self.name,
+        scopes: self.scopes,
+        active: access.active,
+        expiresAt: access.expiresAt,
+        expiresInDays: access.expiresInDays,
+      },
       commands: access.commands,
     };
   }

@@ -26,7 +26,8 @@ export interface BootstrapGitResult {
 }
 
 export default class BootstrapGit extends GlkeysCommand<BootstrapGitResult> {
-  static override summary = '`flux bootstrap git` for any Git server: the Secret, and the sync manifests committed and pushed. No GitLab API calls.';
+  static override summary =
+    '`flux bootstrap git` for any Git server: the Secret, and the sync manifests committed and pushed. No GitLab API calls.';
   static override description = `Pushes <path>/flux-system/gotk-sync.yaml (and kustomization.yaml only if absent) to --branch of --url with the system git, \
 authenticating with the credential it stores in the Secret, then writes the Secret. A re-run with the same files makes no commit and no push.
 SSH (ssh:// URL): --private-key-file (with --password as its passphrase); known_hosts is scanned from the URL's host and port and used for the push too. \
@@ -75,7 +76,11 @@ Ctrl-C (or SIGTERM) stops git, removes the temporary key, writes no Secret and e
             kind: 'ssh',
             ...(flags['private-key-file'] ? { privateKey: await readFile(flags['private-key-file'], 'utf8') } : {}),
             ...(flags.password === undefined ? {} : { passphrase: flags.password }),
-            generate: { algorithm: flags['ssh-key-algorithm'] as 'ecdsa', curve: flags['ssh-ecdsa-curve'] as 'p384', rsaBits: flags['ssh-rsa-bits'] },
+            generate: {
+              algorithm: flags['ssh-key-algorithm'] as 'ecdsa',
+              curve: flags['ssh-ecdsa-curve'] as 'p384',
+              rsaBits: flags['ssh-rsa-bits'],
+            },
           }
         : {
             kind: 'https',
@@ -98,9 +103,14 @@ Ctrl-C (or SIGTERM) stops git, removes the temporary key, writes no Secret and e
       fields: FIELDS,
       onStep: (line: string) => this.note(line),
     };
-    if (transport === 'ssh' && flags['ca-file']) throw new core.ValidationError('--ca-file', 'HTTPS only', '--ca-file: only for an https:// URL');
+    if (transport === 'ssh' && flags['ca-file'])
+      throw new core.ValidationError('--ca-file', 'HTTPS only', '--ca-file: only for an https:// URL');
     if (transport === 'https' && flags['private-key-file']) {
-      throw new core.ValidationError('--private-key-file', 'SSH only', '--private-key-file: only for an ssh:// URL; HTTPS uses --username/--password');
+      throw new core.ValidationError(
+        '--private-key-file',
+        'SSH only',
+        '--private-key-file: only for an ssh:// URL; HTTPS uses --username/--password',
+      );
     }
     // Everything is checked before the cluster is touched.
     core.checkGitBootstrapInput({ ...input, mode: 'export' });
@@ -109,28 +119,45 @@ Ctrl-C (or SIGTERM) stops git, removes the temporary key, writes no Secret and e
       const done = await core.bootstrapGit({ ...input, mode: 'export' });
       const yaml = exportYaml(done.manifest, done.files);
       if (!this.jsonEnabled()) process.stdout.write(yaml);
-      return { ...this.report(done, flags), export: yaml, files: done.files.map((f) => ({ path: f.path, outcome: 'printed', written: null })) };
+      return {
+        ...this.report(done, flags),
+        export: yaml,
+        files: done.files.map((f) => ({ path: f.path, outcome: 'printed', written: null })),
+      };
     }
     const { store } = await secretTarget(flags, flags.namespace, flags['secret-name'], { createNamespace: true });
     const outputDir = flags['output-dir'];
     // Ctrl-C or SIGTERM stops git and removes its temp folder (the decrypted key) before exit 130.
-    const done = await withInterrupt((signal) => core.bootstrapGit({ ...input, store, signal, ...(outputDir ? { mode: 'write-files', outputDir } : { mode: 'push' }) }));
+    const done = await withInterrupt((signal) =>
+      core.bootstrapGit({ ...input, store, signal, ...(outputDir ? { mode: 'write-files', outputDir } : { mode: 'push' }) }),
+    );
     const result = this.report(done, flags);
     if (done.push) {
-      this.note(done.push.commit ? `Committed ${done.push.commit.id.slice(0, 12)} and pushed to ${flags.branch}.` : done.push.pushed ? `Created branch ${flags.branch}.` : 'Sync manifests already up to date: nothing committed or pushed.');
+      this.note(
+        done.push.commit
+          ? `Committed ${done.push.commit.id.slice(0, 12)} and pushed to ${flags.branch}.`
+          : done.push.pushed
+            ? `Created branch ${flags.branch}.`
+            : 'Sync manifests already up to date: nothing committed or pushed.',
+      );
     } else if (!outputDir) {
       for (const file of done.files) this.say(`# ${file.path}\n${file.content}`);
       result.files = done.files.map((f) => ({ path: f.path, outcome: 'printed', written: null }));
     }
     this.note(`Secret ${flags.namespace}/${flags['secret-name']} written.`);
     if (done.key && done.key.source !== 'given') {
-      this.note(`Register this public key as a deploy key on the repository (read-only is enough for Flux)${done.key.source === 'kept' ? ' if you have not yet' : ''}:\n${done.key.publicKey}\nfingerprint ${done.key.fingerprintSha256}`);
+      this.note(
+        `Register this public key as a deploy key on the repository (read-only is enough for Flux)${done.key.source === 'kept' ? ' if you have not yet' : ''}:\n${done.key.publicKey}\nfingerprint ${done.key.fingerprintSha256}`,
+      );
     }
     if (!done.push) this.note(outputDir ? `Commit and push the files under ${outputDir}.` : 'Commit the files above to the repository.');
     return result;
   }
 
-  private report(done: import('@glkeys/core').GitBootstrapResult, flags: { url: string; namespace: string; 'secret-name': string }): BootstrapGitResult {
+  private report(
+    done: import('@glkeys/core').GitBootstrapResult,
+    flags: { url: string; namespace: string; 'secret-name': string },
+  ): BootstrapGitResult {
     return {
       url: flags.url,
       transport: done.remote.transport,

@@ -51,11 +51,18 @@ Token: GITLAB_TOKEN, a no-echo prompt on a terminal, or one line on stdin.`;
   };
   static override flags = {
     owner: Flags.string({ summary: 'GitLab user or group (group/subgroup).', required: true }),
-    repository: Flags.string({ summary: 'Project name or path under --owner (found by path, else by exact name; created, private, when missing).', required: true }),
+    repository: Flags.string({
+      summary: 'Project name or path under --owner (found by path, else by exact name; created, private, when missing).',
+      required: true,
+    }),
     personal: Flags.boolean({ summary: 'The owner is your user, not a group.', allowNo: true }),
     branch: Flags.string({ summary: 'Git branch.', default: 'main' }),
     path: Flags.string({ summary: 'Path in the repository Flux syncs (e.g. clusters/my-cluster).', default: '' }),
-    visibility: Flags.string({ summary: 'Visibility of a created project.', options: ['private', 'internal', 'public'], default: 'private' }),
+    visibility: Flags.string({
+      summary: 'Visibility of a created project.',
+      options: ['private', 'internal', 'public'],
+      default: 'private',
+    }),
     private: Flags.boolean({ summary: 'Deprecated by Flux; --private=false means --visibility public.', allowNo: true, hidden: false }),
     'token-auth': Flags.boolean({ summary: 'Store the GitLab token itself in the Secret (username git); HTTPS.', allowNo: true }),
     'deploy-token-auth': Flags.boolean({ summary: 'Create a project deploy token (read_repository); HTTPS.', allowNo: true }),
@@ -81,7 +88,11 @@ Token: GITLAB_TOKEN, a no-echo prompt on a terminal, or one line on stdin.`;
     // Everything is validated before the token prompt and before any GitLab call.
     const visibility = (flags.private === false ? 'public' : flags.visibility) as 'private' | 'internal' | 'public';
     core.checkProjectCoordinates({ owner: flags.owner, repository: flags.repository, visibility });
-    core.checkBootstrapAuthFlags({ tokenAuth: flags['token-auth'] === true, deployTokenAuth: flags['deploy-token-auth'] === true, readWriteKey: flags['read-write-key'] === true });
+    core.checkBootstrapAuthFlags({
+      tokenAuth: flags['token-auth'] === true,
+      deployTokenAuth: flags['deploy-token-auth'] === true,
+      readWriteKey: flags['read-write-key'] === true,
+    });
     core.checkBranch(flags.branch, '--branch');
     const path = core.checkSyncPath(flags.path, '--path');
     core.checkNamespace(flags.namespace, '--namespace');
@@ -98,7 +109,8 @@ Token: GITLAB_TOKEN, a no-echo prompt on a terminal, or one line on stdin.`;
     const kube = flags.export ? undefined : await secretTarget(flags, flags.namespace, flags['secret-name'], { createNamespace: true });
     const store = kube?.store ?? new core.MemorySecretStore();
     const progress = createProgress(!this.jsonEnabled() && !flags.export);
-    const onStep = (s: BootstrapStep) => (s.status === 'start' ? progress.start(stepLabels[s.id]) : progress.done(stepLabels[s.id], s.detail));
+    const onStep = (s: BootstrapStep) =>
+      s.status === 'start' ? progress.start(stepLabels[s.id]) : progress.done(stepLabels[s.id], s.detail);
 
     const auth: import('@glkeys/core').BootstrapAuth = flags['token-auth']
       ? { kind: 'token-auth', token }
@@ -143,10 +155,15 @@ Token: GITLAB_TOKEN, a no-echo prompt on a terminal, or one line on stdin.`;
     }
     this.say(`Project    ${result.project.path}${result.project.created ? ' (created)' : ''}  ${result.project.webUrl}`);
     this.say(`Source     ${result.url} (branch ${flags.branch})`);
-    this.say(`Credential ${result.credential.kind} ${result.credential.id ?? ''} ${result.credential.action}${result.credential.revoked.length ? `, revoked ${result.credential.revoked.join(', ')}` : ''}`);
-    if (result.credential.fingerprintSha256) this.say(`Key        ${result.credential.fingerprintSha256}${flags['read-write-key'] ? ' (read-write)' : ' (read-only)'}`);
+    this.say(
+      `Credential ${result.credential.kind} ${result.credential.id ?? ''} ${result.credential.action}${result.credential.revoked.length ? `, revoked ${result.credential.revoked.join(', ')}` : ''}`,
+    );
+    if (result.credential.fingerprintSha256)
+      this.say(`Key        ${result.credential.fingerprintSha256}${flags['read-write-key'] ? ' (read-write)' : ' (read-only)'}`);
     this.say(`Secret     ${secret.namespace}/${secret.name} ${secret.written ? 'written' : 'unchanged'}`);
-    this.say(`Manifests  ${result.commit?.commit ? `committed ${result.commit.commit.id.slice(0, 8)}` : 'unchanged'} (${result.commit?.files.map((f) => `${f.path} ${f.outcome}`).join(', ')})`);
+    this.say(
+      `Manifests  ${result.commit?.commit ? `committed ${result.commit.commit.id.slice(0, 8)}` : 'unchanged'} (${result.commit?.files.map((f) => `${f.path} ${f.outcome}`).join(', ')})`,
+    );
     return json;
   }
 }

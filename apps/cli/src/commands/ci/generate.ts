@@ -26,14 +26,30 @@ resource_group and takes secrets only as $VARIABLE references. \`glkeys ci setup
     '<%= config.bin %> ci generate --preset kestra --kestra-version 1.0.4 --kestra-host https://kestra.example.com --namespace company.team',
     '<%= config.bin %> ci generate --preset kestra --kestra-version 2.0.2 --kestra-host https://kestra.example.com --namespace prod=flows/prod --namespace dev=flows/dev --auth basic --include-file .gitlab/ci/kestra.yml',
     '<%= config.bin %> ci generate --preset flux --path ./clusters/production --path ./clusters/staging --output .gitlab-ci.yml',
-    '<%= config.bin %> ci generate --preset registry-pull --image \'$CI_REGISTRY_IMAGE/app:1.4.2\' --json',
+    "<%= config.bin %> ci generate --preset registry-pull --image '$CI_REGISTRY_IMAGE/app:1.4.2' --json",
   ];
   static override flags = {
     ...presetFlags,
-    output: Flags.string({ summary: 'Write the pipeline to this file (e.g. .gitlab-ci.yml).', exclusive: ['include-file'], helpGroup: 'OUTPUT' }),
-    overwrite: Flags.boolean({ summary: 'Let --output replace an existing file with different content.', dependsOn: ['output'], helpGroup: 'OUTPUT' }),
-    'include-file': Flags.string({ summary: 'Write the pipeline to this repository path (e.g. .gitlab/ci/kestra.yml) and include it from --ci-file.', exclusive: ['output'], helpGroup: 'OUTPUT' }),
-    'ci-file': Flags.string({ summary: 'The .gitlab-ci.yml that --include-file adds the include to (created when missing).', default: '.gitlab-ci.yml', helpGroup: 'OUTPUT' }),
+    output: Flags.string({
+      summary: 'Write the pipeline to this file (e.g. .gitlab-ci.yml).',
+      exclusive: ['include-file'],
+      helpGroup: 'OUTPUT',
+    }),
+    overwrite: Flags.boolean({
+      summary: 'Let --output replace an existing file with different content.',
+      dependsOn: ['output'],
+      helpGroup: 'OUTPUT',
+    }),
+    'include-file': Flags.string({
+      summary: 'Write the pipeline to this repository path (e.g. .gitlab/ci/kestra.yml) and include it from --ci-file.',
+      exclusive: ['output'],
+      helpGroup: 'OUTPUT',
+    }),
+    'ci-file': Flags.string({
+      summary: 'The .gitlab-ci.yml that --include-file adds the include to (created when missing).',
+      default: '.gitlab-ci.yml',
+      helpGroup: 'OUTPUT',
+    }),
   };
 
   async run(): Promise<CiGenerateResult> {
@@ -50,7 +66,9 @@ resource_group and takes secrets only as $VARIABLE references. \`glkeys ci setup
         { path: out.includeFile, action: 'written' },
         { path: flags['ci-file'], action: out.ciFileCreated ? 'created' : out.ciFileChanged ? 'include-added' : 'unchanged' },
       ];
-      this.note(`Wrote ${out.includeFile}; ${flags['ci-file']} ${out.ciFileCreated ? 'created with' : out.ciFileChanged ? 'now has' : 'already had'} include local /${flags['include-file'].replace(/^\.?\/+/, '')}.`);
+      this.note(
+        `Wrote ${out.includeFile}; ${flags['ci-file']} ${out.ciFileCreated ? 'created with' : out.ciFileChanged ? 'now has' : 'already had'} include local /${flags['include-file'].replace(/^\.?\/+/, '')}.`,
+      );
     } else if (flags.output) {
       files = [{ path: flags.output, action: await writeOutput(flags.output, generated.yaml, flags.overwrite) }];
       this.note(`Wrote ${flags.output}.`);
@@ -66,10 +84,14 @@ resource_group and takes secrets only as $VARIABLE references. \`glkeys ci setup
   private noteNeeds(needs: CiGenerateResult['needs']): void {
     if (needs.variables.length === 0 && needs.deployTokens.length === 0) return;
     const items = [
-      ...needs.variables.map((v) => `variable ${v.key} (${[v.masked ? 'masked' : 'visible', v.protected ? 'protected' : 'unprotected'].join(', ')})`),
+      ...needs.variables.map(
+        (v) => `variable ${v.key} (${[v.masked ? 'masked' : 'visible', v.protected ? 'protected' : 'unprotected'].join(', ')})`,
+      ),
       ...needs.deployTokens.map((t) => `deploy token ${t.name} (${t.scopes.join(', ')})`),
     ];
-    this.note(`The pipeline needs: ${items.join('; ')}. Create them with \`glkeys ci setup --project <project>\` and the same preset flags.`);
+    this.note(
+      `The pipeline needs: ${items.join('; ')}. Create them with \`glkeys ci setup --project <project>\` and the same preset flags.`,
+    );
   }
 }
 
@@ -83,7 +105,10 @@ async function writeOutput(path: string, content: string, overwrite: boolean): P
   }
   if (current === content) return 'unchanged';
   if (current !== undefined && !overwrite) {
-    throw new UsageError('--output', `${path} exists with other content; pass --overwrite to replace it, or --include-file to keep it and add an include`);
+    throw new UsageError(
+      '--output',
+      `${path} exists with other content; pass --overwrite to replace it, or --include-file to keep it and add an include`,
+    );
   }
   await writeFile(path, content);
   return current === undefined ? 'created' : 'replaced';

@@ -18,14 +18,22 @@ export default class CiKestraLabel extends GlkeysCommand<CiKestraLabelResult> {
   static override description = `Kestra advises it for flows deployed from CI: the UI editor is then read-only, so nobody edits a flow \
 that the next pipeline would overwrite. Files without a labels key get one inserted after namespace (the rest of the file is \
 byte-identical); existing labels (map or {key, value} list) are edited with comments kept. --dry-run lists the files only.`;
-  static override examples = ['<%= config.bin %> ci kestra-label ./kestra/flows --dry-run', '<%= config.bin %> ci kestra-label ./kestra/flows'];
-  static override args = { dir: Args.string({ description: 'Directory of Kestra flows (.yml/.yaml, searched recursively).', required: true }) };
+  static override examples = [
+    '<%= config.bin %> ci kestra-label ./kestra/flows --dry-run',
+    '<%= config.bin %> ci kestra-label ./kestra/flows',
+  ];
+  static override args = {
+    dir: Args.string({ description: 'Directory of Kestra flows (.yml/.yaml, searched recursively).', required: true }),
+  };
   static override flags = { 'dry-run': Flags.boolean({ summary: 'List the files that would change; write nothing.' }) };
 
   async run(): Promise<CiKestraLabelResult> {
     const { args, flags } = await this.parse(CiKestraLabel);
     // Checked here rather than by oclif's `exists`, whose error would not map to exit 2.
-    const isDir = await stat(args.dir).then((s) => s.isDirectory(), () => false);
+    const isDir = await stat(args.dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
     if (!isDir) throw new UsageError('dir', `${args.dir} is not a directory`);
     const dryRun = flags['dry-run'] === true;
     const { ensureReadOnlyLabelInDirectory } = await import('@glkeys/ci-gen');

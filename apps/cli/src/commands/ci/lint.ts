@@ -30,8 +30,15 @@ Exit code 0 when the pipeline is valid, 1 when it is invalid (errors printed as 
   ];
   static override args = { file: Args.string({ description: 'Pipeline file.', default: '.gitlab-ci.yml' }) };
   static override flags = {
-    project: Flags.string({ summary: 'Lint through this project\'s CI Lint API: numeric ID, full path or a pasted URL.', helpGroup: 'GITLAB' }),
-    ref: Flags.string({ summary: 'Branch or tag whose context GitLab lints in (with --project).', dependsOn: ['project'], helpGroup: 'GITLAB' }),
+    project: Flags.string({
+      summary: "Lint through this project's CI Lint API: numeric ID, full path or a pasted URL.",
+      helpGroup: 'GITLAB',
+    }),
+    ref: Flags.string({
+      summary: 'Branch or tag whose context GitLab lints in (with --project).',
+      dependsOn: ['project'],
+      helpGroup: 'GITLAB',
+    }),
     ...hostFlags,
   };
 

@@ -50,17 +50,22 @@ non-secrets such as KESTRA_USER. No value is ever printed.`;
   static override examples = [
     'KESTRA_API_TOKEN=... KESTRA_VALIDATE_API_TOKEN=... <%= config.bin %> ci setup --project team/flows --preset kestra --kestra-version 1.0.4 --kestra-host https://kestra.example.com --namespace prod --value-from-env KESTRA_API_TOKEN --value-from-env KESTRA_VALIDATE_API_TOKEN',
     '<%= config.bin %> ci setup --project team/flows --preset kestra --kestra-version 1.0.4 --kestra-host https://kestra.example.com --namespace prod --auth basic --local --value KESTRA_USER=ci-deployer --value KESTRA_PASSWORD=@./kestra-password.txt --dry-run',
-    '<%= config.bin %> ci setup --project 42 --preset registry-pull --image \'$CI_REGISTRY_IMAGE/app:1.4.2\'',
+    "<%= config.bin %> ci setup --project 42 --preset registry-pull --image '$CI_REGISTRY_IMAGE/app:1.4.2'",
   ];
   static override flags = {
     ...projectFlag,
     ...presetFlags,
     value: Flags.string({
-      summary: 'KEY=@FILE reads the value from a file (for secrets); KEY=literal only for non-secrets (argv lands in shell history). Repeat it.',
+      summary:
+        'KEY=@FILE reads the value from a file (for secrets); KEY=literal only for non-secrets (argv lands in shell history). Repeat it.',
       multiple: true,
       helpGroup: 'VALUES',
     }),
-    'value-from-env': Flags.string({ summary: 'KEY (or KEY=ENV_NAME): take the value of KEY from an environment variable. Repeat it.', multiple: true, helpGroup: 'VALUES' }),
+    'value-from-env': Flags.string({
+      summary: 'KEY (or KEY=ENV_NAME): take the value of KEY from an environment variable. Repeat it.',
+      multiple: true,
+      helpGroup: 'VALUES',
+    }),
     'dry-run': Flags.boolean({ summary: 'Print the plan (values redacted); make no GitLab write.' }),
     ...hostFlags,
   };
@@ -71,7 +76,11 @@ non-secrets such as KESTRA_USER. No value is ever printed.`;
     const ciGen = await import('@glkeys/ci-gen');
     const provided = await collectValues(flags.value ?? [], flags['value-from-env'] ?? [], ciGen.variableKeyProblem);
     // The rules that depend on a value alone are checked before the token is read or any call made.
-    refuse(ciGen, ciGen.planSetup(generated.needs, { variables: [], deployTokens: [] }, provided), (field) => field.startsWith('values.') || Object.keys(provided).some((k) => field === `variables.${k}`));
+    refuse(
+      ciGen,
+      ciGen.planSetup(generated.needs, { variables: [], deployTokens: [] }, provided),
+      (field) => field.startsWith('values.') || Object.keys(provided).some((k) => field === `variables.${k}`),
+    );
     const project = await parseProject(flags);
     const { client } = await gitlabClient(flags);
 
@@ -91,7 +100,11 @@ non-secrets such as KESTRA_USER. No value is ever printed.`;
     if (flags['dry-run']) {
       this.say(`Plan (dry run, nothing written):`);
       for (const action of result.actions) this.say(`  ${describeAction(action)}`);
-      this.say(plan.upToDate ? 'Up to date: nothing to change.' : `${plan.actions.filter((a) => !a.kind.startsWith('keep-')).length} change(s) would be made.`);
+      this.say(
+        plan.upToDate
+          ? 'Up to date: nothing to change.'
+          : `${plan.actions.filter((a) => !a.kind.startsWith('keep-')).length} change(s) would be made.`,
+      );
       return result;
     }
     const executed = await ciGen.executeSetupPlan(client, project, plan, current);
@@ -102,7 +115,11 @@ non-secrets such as KESTRA_USER. No value is ever printed.`;
 }
 
 /** KEY=value pairs from --value and --value-from-env; duplicates and unreadable sources are usage errors. */
-async function collectValues(values: string[], fromEnv: string[], keyProblem: (key: string) => string | undefined): Promise<Record<string, string>> {
+async function collectValues(
+  values: string[],
+  fromEnv: string[],
+  keyProblem: (key: string) => string | undefined,
+): Promise<Record<string, string>> {
   const provided: Record<string, string> = {};
   const put = (flag: string, key: string, value: string) => {
     const problem = keyProblem(key);

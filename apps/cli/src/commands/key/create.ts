@@ -4,7 +4,16 @@ import { GlkeysCommand } from '../../lib/base-command.js';
 import { expiryFlags, hostFlags, projectFlag, secretFlags } from '../../lib/flags.js';
 import { gitlabClient } from '../../lib/gitlab-client.js';
 import { resolveHost } from '../../lib/gitlab.js';
-import { KEY_SECRET_FIELDS, checkKeySecret, deliverKeyToSecret, keyGenerationFlags, keySpec, knownHostsFor, sshHostFlag, sshHostOf } from '../../lib/key-secret.js';
+import {
+  KEY_SECRET_FIELDS,
+  checkKeySecret,
+  deliverKeyToSecret,
+  keyGenerationFlags,
+  keySpec,
+  knownHostsFor,
+  sshHostFlag,
+  sshHostOf,
+} from '../../lib/key-secret.js';
 import { bindingFlags } from '../../lib/kube.js';
 import { writeSecretFile } from '../../lib/output.js';
 import { keyJson, type DeployKeyJson } from '../../lib/present.js';
@@ -22,7 +31,7 @@ export interface KeyCreateResult {
 export default class KeyCreate extends GlkeysCommand<KeyCreateResult> {
   static override summary = 'Register a deploy key on a project: generated (default ECDSA P-384) or yours, read-only unless --read-write.';
   static override description =
-    'A generated private key is written to --output-file (mode 0600) or to a Kubernetes Secret in Flux\'s SSH format (identity, identity.pub, known_hosts); it is never printed. ' +
+    "A generated private key is written to --output-file (mode 0600) or to a Kubernetes Secret in Flux's SSH format (identity, identity.pub, known_hosts); it is never printed. " +
     'With --private-key-file glkeys registers the public half of your key and writes nothing.';
   static override examples = [
     '<%= config.bin %> key create --project platform/apps/web --title deploy --output-file ./id_deploy',
@@ -33,7 +42,11 @@ export default class KeyCreate extends GlkeysCommand<KeyCreateResult> {
     ...projectFlag,
     title: Flags.string({ summary: 'Title of the deploy key.', required: true }),
     'read-write': Flags.boolean({ summary: 'Allow pushing (default: read-only).' }),
-    'private-key-file': Flags.file({ summary: 'Use this private key (OpenSSH or PEM) instead of generating one.', exists: true, exclusive: ['output-file', 'secret'] }),
+    'private-key-file': Flags.file({
+      summary: 'Use this private key (OpenSSH or PEM) instead of generating one.',
+      exists: true,
+      exclusive: ['output-file', 'secret'],
+    }),
     passphrase: Flags.string({ summary: 'Passphrase of --private-key-file (or GLKEYS_KEY_PASSPHRASE).', env: 'GLKEYS_KEY_PASSPHRASE' }),
     ...keyGenerationFlags,
     ...expiryFlags,
@@ -57,20 +70,38 @@ export default class KeyCreate extends GlkeysCommand<KeyCreateResult> {
     if (flags['private-key-file']) {
       const parsed = await core.parsePrivateKey(await readFile(flags['private-key-file'], 'utf8'), flags.passphrase);
       const { client } = await gitlabClient(flags);
-      const key = keyJson(await core.registerDeployKey(client, project, { title: flags.title, key: parsed.publicKey, canPush: flags['read-write'], ...expiry }));
+      const key = keyJson(
+        await core.registerDeployKey(client, project, {
+          title: flags.title,
+          key: parsed.publicKey,
+          canPush: flags['read-write'],
+          ...expiry,
+        }),
+      );
       this.say(`Registered deploy key ${key.id} (${key.fingerprintSha256}) on ${where}.`);
       return { project: where, key, delivered: 'none' };
     }
     if (!flags['output-file'] && !flags.secret) {
-      throw Object.assign(new Error('a generated private key needs a destination: give --output-file or --secret (or bring your own with --private-key-file)'), {
-        code: 'VALIDATION',
-        field: '--output-file',
-        rule: 'destination required',
-      });
+      throw Object.assign(
+        new Error(
+          'a generated private key needs a destination: give --output-file or --secret (or bring your own with --private-key-file)',
+        ),
+        {
+          code: 'VALIDATION',
+          field: '--output-file',
+          rule: 'destination required',
+        },
+      );
     }
     const spec = keySpec(flags, flags['read-write']);
     if (flags.secret) {
-      const bound = { flags: { ...flags, secret: flags.secret }, project, spec: { ...spec, ...expiry }, title: flags.title, mode: 'ensure' as const };
+      const bound = {
+        flags: { ...flags, secret: flags.secret },
+        project,
+        spec: { ...spec, ...expiry },
+        title: flags.title,
+        mode: 'ensure' as const,
+      };
       await checkKeySecret(bound);
       const host = await sshHostOf(flags['ssh-hostname'], core.normalizeHost(resolveHost(flags.hostname), 'hostname'));
       const { client } = await gitlabClient(flags);
@@ -78,13 +109,26 @@ export default class KeyCreate extends GlkeysCommand<KeyCreateResult> {
       const knownHosts = await knownHostsFor(host);
       const out = await deliverKeyToSecret({ ...bound, client, knownHosts });
       for (const warning of out.warnings) this.note(`Warning: ${warning}`);
-      const key: DeployKeyJson = { id: out.id, title: out.title, fingerprintSha256: out.fingerprintSha256, canPush: flags['read-write'], createdAt: null, expiresAt: out.expiresAt };
-      this.say(out.action === 'kept' ? `Secret ${flags.namespace}/${flags.secret} already holds live deploy key ${out.id}; use \`key rotate\` to replace it.` : `Registered deploy key ${out.id} (${out.fingerprintSha256}) on ${where}; Secret ${flags.namespace}/${flags.secret} written.`);
+      const key: DeployKeyJson = {
+        id: out.id,
+        title: out.title,
+        fingerprintSha256: out.fingerprintSha256,
+        canPush: flags['read-write'],
+        createdAt: null,
+        expiresAt: out.expiresAt,
+      };
+      this.say(
+        out.action === 'kept'
+          ? `Secret ${flags.namespace}/${flags.secret} already holds live deploy key ${out.id}; use \`key rotate\` to replace it.`
+          : `Registered deploy key ${out.id} (${out.fingerprintSha256}) on ${where}; Secret ${flags.namespace}/${flags.secret} written.`,
+      );
       return { project: where, key, delivered: 'secret', secret: { namespace: flags.namespace, name: flags.secret, action: out.action } };
     }
     const pair = await core.generateKeyPair({ ...spec, comment: flags.title });
     const { client } = await gitlabClient(flags);
-    const key = keyJson(await core.registerDeployKey(client, project, { title: flags.title, key: pair.publicKey, canPush: flags['read-write'], ...expiry }));
+    const key = keyJson(
+      await core.registerDeployKey(client, project, { title: flags.title, key: pair.publicKey, canPush: flags['read-write'], ...expiry }),
+    );
     await writeSecretFile(flags['output-file']!, pair.privateKey);
     await writeSecretFile(`${flags['output-file']!}.pub`, pair.publicKey);
     this.say(`Registered deploy key ${key.id} (${key.fingerprintSha256}) on ${where}; private key in ${flags['output-file']} (mode 0600).`);

@@ -3,7 +3,16 @@ import { GlkeysCommand } from '../../lib/base-command.js';
 import { hostFlags, kubeFlags, projectFlag } from '../../lib/flags.js';
 import { gitlabClient } from '../../lib/gitlab-client.js';
 import { resolveHost } from '../../lib/gitlab.js';
-import { KEY_SECRET_FIELDS, checkKeySecret, deliverKeyToSecret, keyGenerationFlags, keySpec, knownHostsFor, sshHostFlag, sshHostOf } from '../../lib/key-secret.js';
+import {
+  KEY_SECRET_FIELDS,
+  checkKeySecret,
+  deliverKeyToSecret,
+  keyGenerationFlags,
+  keySpec,
+  knownHostsFor,
+  sshHostFlag,
+  sshHostOf,
+} from '../../lib/key-secret.js';
 import { bindingFlags } from '../../lib/kube.js';
 import { parseProject } from '../../lib/targets.js';
 
@@ -18,8 +27,11 @@ export interface KeyRotateResult {
 }
 
 export default class KeyRotate extends GlkeysCommand<KeyRotateResult> {
-  static override summary = 'Replace the deploy key held by a Kubernetes Secret (Flux SSH format): new key pair, Secret updated, old key removed.';
-  static override examples = ['<%= config.bin %> key rotate --project platform/apps/web --title flux --secret flux-system --namespace flux-system'];
+  static override summary =
+    'Replace the deploy key held by a Kubernetes Secret (Flux SSH format): new key pair, Secret updated, old key removed.';
+  static override examples = [
+    '<%= config.bin %> key rotate --project platform/apps/web --title flux --secret flux-system --namespace flux-system',
+  ];
   static override flags = {
     ...projectFlag,
     title: Flags.string({ summary: 'Title of the new deploy key (the owner marker is appended).', required: true }),
@@ -46,7 +58,17 @@ export default class KeyRotate extends GlkeysCommand<KeyRotateResult> {
     const knownHosts = await knownHostsFor(host);
     const out = await deliverKeyToSecret({ ...bound, client, knownHosts });
     for (const warning of out.warnings) this.note(`Warning: ${warning}`);
-    this.say(`${out.action === 'created' ? 'Created' : 'Rotated to'} deploy key ${out.id} (${out.fingerprintSha256}); Secret ${flags.namespace}/${flags.secret} updated${out.revoked.length ? `; removed ${out.revoked.join(', ')}` : ''}.`);
-    return { project: core.formatRef(project), secret: { namespace: flags.namespace, name: flags.secret }, action: out.action, id: out.id, title: out.title, fingerprintSha256: out.fingerprintSha256, revoked: out.revoked };
+    this.say(
+      `${out.action === 'created' ? 'Created' : 'Rotated to'} deploy key ${out.id} (${out.fingerprintSha256}); Secret ${flags.namespace}/${flags.secret} updated${out.revoked.length ? `; removed ${out.revoked.join(', ')}` : ''}.`,
+    );
+    return {
+      project: core.formatRef(project),
+      secret: { namespace: flags.namespace, name: flags.secret },
+      action: out.action,
+      id: out.id,
+      title: out.title,
+      fingerprintSha256: out.fingerprintSha256,
+      revoked: out.revoked,
+    };
   }
 }

@@ -67,8 +67,15 @@ export default class TokenCreate extends GlkeysCommand<TokenCreateResult> {
       const out = await deliverTokenToSecret({ ...bound, caCert, client });
       const where = `Secret ${flags.namespace}/${flags.secret}`;
       for (const warning of out.warnings) this.note(`Warning: ${warning}`);
-      if (out.replacedOwner) this.note(`Took ${where} over from another owner; revoked its deploy tokens: ${out.replacedOwner.revoked.join(', ') || 'none live'}.`);
-      this.say(out.action === 'kept' ? `${where} already holds live deploy token ${out.id}; use \`token rotate\` to replace it.` : `${describeAction(out.action)} deploy token ${out.id} and wrote it to ${where} (${flags.format})${out.revoked.length ? `; revoked ${out.revoked.join(', ')}` : ''}.`);
+      if (out.replacedOwner)
+        this.note(
+          `Took ${where} over from another owner; revoked its deploy tokens: ${out.replacedOwner.revoked.join(', ') || 'none live'}.`,
+        );
+      this.say(
+        out.action === 'kept'
+          ? `${where} already holds live deploy token ${out.id}; use \`token rotate\` to replace it.`
+          : `${describeAction(out.action)} deploy token ${out.id} and wrote it to ${where} (${flags.format})${out.revoked.length ? `; revoked ${out.revoked.join(', ')}` : ''}.`,
+      );
       return {
         target: targetJson(target),
         id: out.id,
@@ -82,8 +89,20 @@ export default class TokenCreate extends GlkeysCommand<TokenCreateResult> {
       };
     }
 
-    const created = await core.createDeployToken(client, target, { name: flags.name, scopes: flags.scopes, username: flags.username, ...expiry });
-    const base = { target: targetJson(target), id: created.id, name: created.name, username: created.username, scopes: [...created.scopes], expiresAt: created.expiresAt };
+    const created = await core.createDeployToken(client, target, {
+      name: flags.name,
+      scopes: flags.scopes,
+      username: flags.username,
+      ...expiry,
+    });
+    const base = {
+      target: targetJson(target),
+      id: created.id,
+      name: created.name,
+      username: created.username,
+      scopes: [...created.scopes],
+      expiresAt: created.expiresAt,
+    };
     if (flags['output-file']) {
       await writeSecretFile(flags['output-file'], created.token);
       this.say(`Created deploy token ${created.id} (username ${created.username}); value written to ${flags['output-file']} (mode 0600).`);

@@ -20,10 +20,13 @@ export interface TokenRotateResult {
 }
 
 export default class TokenRotate extends GlkeysCommand<TokenRotateResult> {
-  static override summary = 'Replace the deploy token held by a Kubernetes Secret: create the new one, write the Secret, revoke the old one.';
+  static override summary =
+    'Replace the deploy token held by a Kubernetes Secret: create the new one, write the Secret, revoke the old one.';
   static override description =
     'Goes through the lifecycle protocol with the Secret as its state store, so a crash at any point leaves no stray token: the next run finds and revokes it.';
-  static override examples = ['<%= config.bin %> token rotate --project platform/apps/web --name flux --secret flux-https --namespace flux-system --format flux-https'];
+  static override examples = [
+    '<%= config.bin %> token rotate --project platform/apps/web --name flux --secret flux-https --namespace flux-system --format flux-https',
+  ];
   static override flags = {
     ...targetFlags,
     name: Flags.string({ summary: 'Token name (the owner marker is appended).', required: true }),
@@ -50,7 +53,17 @@ export default class TokenRotate extends GlkeysCommand<TokenRotateResult> {
     const { client, caCert } = await gitlabClient(flags);
     const out = await deliverTokenToSecret({ ...bound, caCert, client });
     for (const warning of out.warnings) this.note(`Warning: ${warning}`);
-    this.say(`${out.action === 'created' ? 'Created' : 'Rotated to'} deploy token ${out.id}; Secret ${flags.namespace}/${flags.secret} updated${out.revoked.length ? `; revoked ${out.revoked.join(', ')}` : ''}.`);
-    return { target: targetJson(target), secret: { namespace: flags.namespace, name: flags.secret, format }, action: out.action, id: out.id, name: out.name, expiresAt: out.expiresAt, revoked: out.revoked };
+    this.say(
+      `${out.action === 'created' ? 'Created' : 'Rotated to'} deploy token ${out.id}; Secret ${flags.namespace}/${flags.secret} updated${out.revoked.length ? `; revoked ${out.revoked.join(', ')}` : ''}.`,
+    );
+    return {
+      target: targetJson(target),
+      secret: { namespace: flags.namespace, name: flags.secret, format },
+      action: out.action,
+      id: out.id,
+      name: out.name,
+      expiresAt: out.expiresAt,
+      revoked: out.revoked,
+    };
   }
 }
