@@ -41,7 +41,9 @@ async function pythonGitlab() {
     try {
       await time(file, [...pre, '--version'], {});
       return { file, pre };
-    } catch {}
+    } catch {
+      // That launcher is not usable here; try the next one.
+    }
   }
   return undefined;
 }

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { loadKubeConfig } from '@glkeys/core/kubernetes';
 import { createOperator } from './operator.js';
 import { installSignalHandlers } from './runtime/manager.js';
-import { createLogger, type LogLevel } from './runtime/log.js';
+import { createLogger } from './runtime/log.js';
 
 const USAGE = `Usage: glkeys-operator [flags]
   --kubeconfig PATH                   kubeconfig (default: KUBECONFIG, ~/.kube/config, then in-cluster)
@@ -52,7 +52,7 @@ const concurrency = Number(values.concurrency);
 if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) fail('--concurrency: a whole number from 1 to 64');
 const level = values['log-level'];
 if (level !== 'debug' && level !== 'info' && level !== 'error') fail('--log-level: one of debug, info, error');
-const logger = createLogger({ level: level as LogLevel });
+const logger = createLogger({ level: level });
 
 try {
   const kubeConfig = loadKubeConfig({ kubeconfig: values.kubeconfig });

@@ -53,7 +53,7 @@ describe('createInformer', () => {
       labelSelector: `${LABEL}=true`,
     });
     expect(informer.hasSynced()).toBe(false);
-    const recorder = start(informer as Informer<KubernetesObject>);
+    const recorder = start(informer);
     await informer.synced();
     expect(informer.hasSynced()).toBe(true);
     expect(names(informer.list())).toEqual(['a']);

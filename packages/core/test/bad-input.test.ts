@@ -34,7 +34,7 @@ const group = (ref: string | number) => () => createDeployToken(client, resolveT
 const token =
   (input: Partial<CreateDeployTokenInput>, kind: 'project' | 'group' = 'project') =>
   () =>
-    createDeployToken(client, resolveTarget({ [kind]: 'platform/apps' }), { ...good, ...input } as CreateDeployTokenInput, NOW);
+    createDeployToken(client, resolveTarget({ [kind]: 'platform/apps' }), { ...good, ...input }, NOW);
 
 const cases: Case[] = [
   // IDs and paths

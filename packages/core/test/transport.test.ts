@@ -168,7 +168,7 @@ describe('typed errors', () => {
     [{ status: 400, body: { message: { name: ['is missing'] } } }, GitlabValidationError, /name is missing/],
     [{ status: 400, body: { error: 'scopes does not have a valid value' } }, GitlabValidationError, /scopes does not have a valid value/],
   ])('should map %j', async (step, type, message) => {
-    const { client } = await clientFor([step as Step]);
+    const { client } = await clientFor([step]);
     const error = await client.deployTokens.all({ projectId: 7 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(type);
     expect((error as Error).message).toMatch(message);

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`${out.join('\n')}\n`);
   const stop = () => {
-    sim.close().finally(() => process.exit(0));
+    void sim.close().finally(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -45,7 +45,7 @@ function mpint(bits: number): Buffer {
   const bytes = randomBytes(Math.ceil(bits / 8));
   const top = bits % 8 === 0 ? 8 : bits % 8;
   bytes[0] = ((bytes[0] as number) & ((1 << top) - 1)) | (1 << (top - 1));
-  return wireString((bytes[0] as number) & 0x80 ? Buffer.concat([Buffer.alloc(1), bytes]) : bytes);
+  return wireString(bytes[0] & 0x80 ? Buffer.concat([Buffer.alloc(1), bytes]) : bytes);
 }
 
 const line = (type: string, parts: Buffer[]) => `${type} ${Buffer.concat([wireString(type), ...parts]).toString('base64')} built`;

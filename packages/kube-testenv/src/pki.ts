@@ -147,7 +147,9 @@ async function openssl(args: string[]): Promise<void> {
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };
     if (e.code === 'ENOENT')
-      throw new Error('kube-testenv: the `openssl` CLI was not found on PATH; it is needed to create the test certificates');
-    throw new Error(`kube-testenv: openssl ${args[0]} failed: ${(e.stderr ?? e.message).trim()}`);
+      throw new Error('kube-testenv: the `openssl` CLI was not found on PATH; it is needed to create the test certificates', {
+        cause: err,
+      });
+    throw new Error(`kube-testenv: openssl ${args[0]} failed: ${(e.stderr ?? e.message).trim()}`, { cause: err });
   }
 }

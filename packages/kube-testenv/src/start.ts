@@ -222,7 +222,7 @@ async function startControlPlane(ctx: {
       // Another process may have taken a probed port between probe and bind: try new ones.
       const portTaken = /address already in use/i.test(tails) || ctx.verbose;
       if (err instanceof ServerExitedError && portTaken && attempt < portAttempts) continue;
-      throw new Error(`kube-testenv: start-up failed: ${(err as Error).message}\n${tails}`);
+      throw new Error(`kube-testenv: start-up failed: ${(err as Error).message}\n${tails}`, { cause: err });
     }
   }
 }

@@ -59,5 +59,5 @@ export function statusOf(err: unknown): number | undefined {
 export function kubeStatus(err: unknown): { code?: number; reason?: string; message?: string } {
   const body = (err as { body?: unknown }).body;
   if (typeof body === 'string') return JSON.parse(body) as { code?: number; reason?: string; message?: string };
-  return (body ?? {}) as { code?: number; reason?: string; message?: string };
+  return body ?? {};
 }

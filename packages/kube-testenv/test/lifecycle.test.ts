@@ -18,9 +18,9 @@ async function spawnAndReadLine(args: string[]): Promise<{ child: ChildProcess; 
   const child = spawn(process.execPath, args, { cwd: packageDir, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   const first = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
+    createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`child exited (${code}) before reporting:\n${stderr}`)));
   });
   return { child, line: JSON.parse(first) as Record<string, unknown> };
@@ -28,7 +28,7 @@ async function spawnAndReadLine(args: string[]): Promise<{ child: ChildProcess; 
 
 describe('start() and stop()', () => {
   it('runs two instances side by side, isolated from each other, and stop() leaves nothing behind', async () => {
-    const [a, b] = (await Promise.all([start(), start()])) as [KubeTestEnv, KubeTestEnv];
+    const [a, b]: [KubeTestEnv, KubeTestEnv] = await Promise.all([start(), start()]);
     try {
       expect(a.url).not.toBe(b.url);
       expect(a.dataDir).not.toBe(b.dataDir);

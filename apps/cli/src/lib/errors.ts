@@ -39,7 +39,13 @@ export function reportError(error: unknown): ErrorReport {
   const e = error as { code?: unknown; message?: unknown; field?: unknown; rule?: unknown; oclif?: { exit?: number } } | null;
   if (e && typeof e === 'object' && 'oclif' in e && e.oclif?.exit !== undefined && typeof e.code !== 'string') {
     // oclif's own parse errors (unknown flag, missing value): usage.
-    return { code: 'USAGE', message: String(e.message ?? 'invalid usage'), exitCode: 2, retryable: false, hint: HINTS.USAGE! };
+    return {
+      code: 'USAGE',
+      message: typeof e.message === 'string' ? e.message : 'invalid usage',
+      exitCode: 2,
+      retryable: false,
+      hint: HINTS.USAGE!,
+    };
   }
   if (isRawKubernetesError(error)) {
     // Core maps every Kubernetes failure; this only guards a call that escaped kubeCall.

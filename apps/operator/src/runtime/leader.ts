@@ -141,7 +141,8 @@ export class LeaderElector {
     this.counters.terms += 1;
     this.armDeadline(renewStartedAt);
     this.log.info('started leading', { lease: this.options.name, namespace: this.options.namespace, identity: this.identity });
-    this.callHook('onStartedLeading');
+    // The hook starts the work; leading goes on while it runs (callHook logs its failures).
+    void this.callHook('onStartedLeading');
   }
 
   /** Leading ends renewDeadline after the start of the last renewal that succeeded. */

@@ -73,8 +73,8 @@ async function operator(leaseNamespace: string, extra: string[] = []): Promise<R
   );
   children.push(child);
   const logs: string[] = [];
-  child.stdout!.on('data', (chunk: Buffer) => logs.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
-  child.stderr!.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));
+  child.stdout.on('data', (chunk: Buffer) => logs.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+  child.stderr.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));
   return { child, logs, metricsUrl: `http://127.0.0.1:${metrics}/metrics`, probesUrl: `http://127.0.0.1:${probes}` };
 }
 

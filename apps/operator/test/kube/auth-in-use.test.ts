@@ -53,7 +53,7 @@ describe('auth Secret finalizer', () => {
       async () =>
         (await core()
           .readNamespace({ name: doomed.name })
-          .catch((e: { code?: number }) => (e.code === 404 ? undefined : Promise.reject(e)))) === undefined,
+          .catch((e: { code?: number }) => (e.code === 404 ? undefined : Promise.reject(e as Error)))) === undefined,
     );
   }, 120_000);
 });

@@ -185,7 +185,7 @@ describe('GitlabDeployToken reconcile', () => {
       return (
         (await core()
           .readNamespace({ name: doomed.name })
-          .catch((e: { code?: number }) => (e.code === 404 ? undefined : Promise.reject(e)))) === undefined
+          .catch((e: { code?: number }) => (e.code === 404 ? undefined : Promise.reject(e as Error)))) === undefined
       );
     }, 90_000);
     expect(liveOf(uid)).toHaveLength(0);

@@ -5,7 +5,6 @@
  */
 import { NotFoundError } from '../errors.js';
 import { signalOnly, type GitlabApi, type GitlabCallOptions } from '../gitlab/api.js';
-import { encodeId } from '../ids/gitlab-ref.js';
 
 export interface FileToCommit {
   path: string;

@@ -20,7 +20,7 @@ import { parsePrivateKey } from '../ssh/private-key.js';
 import { scanKnownHosts } from '../ssh/known-hosts.js';
 import type { GenerateKeyPairOptions } from '../ssh/types.js';
 import { parseGoDuration } from '../flux/duration.js';
-import { DEFAULT_AUTHOR, DEFAULT_COMMIT_MESSAGE, checkCommitAuthor, pushFiles, type PushFilesResult } from '../git/push.js';
+import { DEFAULT_AUTHOR, checkCommitAuthor, pushFiles, type PushFilesResult } from '../git/push.js';
 import { GitCommandError } from '../git/exec.js';
 import { parseGitRemoteUrl, type GitAuth, type GitRemote } from '../git/remote.js';
 import { writeSyncFiles, type WrittenFile } from '../git/checkout-files.js';

@@ -23,7 +23,7 @@ export function checkScopes(kind: DeployTokenTargetKind, scopes: readonly string
   const seen = new Set<string>();
   for (const scope of scopes) {
     if (typeof scope !== 'string' || !allowed.includes(scope)) {
-      const projectOnly = kind === 'group' && (PROJECT_DEPLOY_TOKEN_SCOPES as readonly string[]).includes(scope);
+      const projectOnly = kind === 'group' && (PROJECT_DEPLOY_TOKEN_SCOPES as readonly unknown[]).includes(scope);
       throw new ValidationError(
         field,
         projectOnly ? 'project-only scope' : 'known scope',

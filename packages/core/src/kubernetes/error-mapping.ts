@@ -100,7 +100,7 @@ function statusBody(body: unknown): StatusBody | undefined {
       return undefined;
     }
   }
-  return typeof body === 'object' && body !== null ? (body as StatusBody) : undefined;
+  return typeof body === 'object' && body !== null ? body : undefined;
 }
 
 function retryAfterOf(body: StatusBody | undefined, headers: unknown): number | undefined {

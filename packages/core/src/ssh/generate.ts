@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { ValidationError } from '../errors.js';
 import { curveBy } from './curves.js';
 import { cleanComment, describePrivateJwk } from './key-pair.js';
-import type { EcdsaCurve, GenerateKeyPairOptions, SshKeyAlgorithm, SshKeyPair } from './types.js';
+import type { GenerateKeyPairOptions, SshKeyAlgorithm, SshKeyPair } from './types.js';
 
 const generate = promisify(nodeGenerateKeyPair) as (
   type: string,
@@ -53,6 +53,6 @@ export async function generateKeyPair(opts: GenerateKeyPairOptions = {}): Promis
     fingerprintSha256: parsed.fingerprintSha256,
     fingerprintMd5: parsed.fingerprintMd5,
   };
-  if (algorithm === 'ecdsa') pair.curve = curve.curve as EcdsaCurve;
+  if (algorithm === 'ecdsa') pair.curve = curve.curve;
   return pair;
 }

@@ -8,7 +8,6 @@ import type { ParsedPrivateKey } from './types.js';
 
 /** Control characters would split the authorized_keys line or the Secret; keep comments printable. */
 export function cleanComment(comment: string): string {
-  // eslint-disable-next-line no-control-regex
   return comment.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 }
 
@@ -35,7 +34,7 @@ export function describePrivateJwk(jwk: JsonWebKey, comment: string, field: stri
  */
 export function assertPrivateMatchesPublic(jwk: JsonWebKey, field: string): void {
   const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = jwk;
-  let ok = false;
+  let ok: boolean;
   try {
     const priv = createPrivateKey({ key: jwk, format: 'jwk' });
     const pub = createPublicKey({ key: publicJwk, format: 'jwk' });

@@ -69,7 +69,7 @@ export function knownHostsPattern(host: string, port: number): string {
 /** One `pattern type base64` line per key, newline-terminated: the Secret's `known_hosts`. */
 export function renderKnownHosts(host: string, port: number, keys: readonly KnownHostKey[]): string {
   const pattern = knownHostsPattern(host, port);
-  if (!Array.isArray(keys) || keys.length === 0) {
+  if (!keys || keys.length === 0) {
     throw new ValidationError('keys', 'required', 'keys: give at least one host key (scan the host first)');
   }
   for (const k of keys) {

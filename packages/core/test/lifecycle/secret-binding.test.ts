@@ -159,9 +159,7 @@ describe('two writers acting on one read', () => {
     const runs = await Promise.allSettled(
       [0, 1].map(() => deployTokenToSecret(tokenInput({ store: sharedRead(store(), barrier), mode: 'rotate' }))),
     );
-    expect(runs.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason)).toEqual([
-      expect.any(ConflictError),
-    ]);
+    expect(runs.filter((r) => r.status === 'rejected').map((r) => r.reason)).toEqual([expect.any(ConflictError)]);
     const next = await deployTokenToSecret(tokenInput());
     expect(next.result).toMatchObject({ action: 'kept', settled: true });
     expect(live(env.sim, web, owner).map((t) => t.id)).toEqual([next.credential!.id]);
@@ -198,7 +196,7 @@ describe('the state remembers what a credential was minted for', () => {
   ] as const)('should rotate when the %s changes, leaving one live token', async (_what, change) => {
     const owner = `test/${ns.name}/creds`;
     const first = await deployTokenToSecret(tokenInput());
-    const changed = await deployTokenToSecret(tokenInput(change as Partial<DeployTokenSecretInput>));
+    const changed = await deployTokenToSecret(tokenInput(change));
     expect(changed.result).toMatchObject({ action: 'rotated', reason: 'spec-changed', revoked: [first.credential!.id] });
     expect(live(env.sim, web, owner).map((t) => t.id)).toEqual([changed.credential!.id]);
     expect((await deployTokenToSecret(tokenInput(change as Partial<DeployTokenSecretInput>))).result.action).toBe('kept');
@@ -355,7 +353,7 @@ describe('revoking never needs the Secret', () => {
       async () =>
         (await core
           .readNamespace({ name: doomed.name })
-          .catch((e: { code?: number }) => (e.code === 404 ? undefined : Promise.reject(e)))) === undefined,
+          .catch((e: { code?: number }) => (e.code === 404 ? undefined : Promise.reject(e as Error)))) === undefined,
     );
   }, 120_000);
 

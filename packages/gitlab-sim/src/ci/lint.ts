@@ -1,6 +1,7 @@
 // The checks GitLab's CI config parser (Gitlab::Ci::Config) makes, with GitLab's error
 // wordings. The route adds GitLab's CI JSON schema check (@glkeys/gitlab-ci-schema) on top.
 import { parseDocument, stringify } from 'yaml';
+import { scalarText } from '../http/params.js';
 
 export interface LintJob {
   name: string;
@@ -102,7 +103,7 @@ function flattenScript(v: unknown, depth = 0): string[] | null {
 /** `extends`: deep-merge the parents (hashes merge, everything else is replaced). */
 function deepMerge(base: Hash, over: Hash): Hash {
   const out: Hash = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = isHash(v) && isHash(out[k]) ? deepMerge(out[k] as Hash, v) : v;
+  for (const [k, v] of Object.entries(over)) out[k] = isHash(v) && isHash(out[k]) ? deepMerge(out[k], v) : v;
   return out;
 }
 
@@ -151,7 +152,7 @@ export function lintCiConfig(content: string): LintResult {
   if (stagesRaw !== undefined) {
     if (!Array.isArray(stagesRaw) || !stagesRaw.every((s) => typeof s === 'string')) {
       errors.push('stages config should be an array of strings');
-    } else stages = stagesRaw as string[];
+    } else stages = stagesRaw;
   }
   const allStages = ['.pre', ...stages.filter((s) => s !== '.pre' && s !== '.post'), '.post'];
 
@@ -173,11 +174,11 @@ export function lintCiConfig(content: string): LintResult {
     }
     const script = job['script'] === undefined ? [] : flattenScript(job['script']);
     if (script === null) errors.push(`${where}:script config should be a string or a nested array of strings up to 10 levels deep`);
-    const stage = job['stage'] === undefined ? 'test' : String(job['stage']);
+    const stage = job['stage'] === undefined ? 'test' : scalarText(job['stage']);
     if (!allStages.includes(stage)) {
       errors.push(`${name} job: chosen stage ${stage} does not exist; available stages are ${allStages.join(', ')}`);
     }
-    if (job['when'] !== undefined && !WHEN.includes(String(job['when']))) {
+    if (job['when'] !== undefined && !WHEN.includes(scalarText(job['when']))) {
       errors.push(`${where} when should be one of: ${WHEN.join(', ')}`);
     }
     let needs: Array<{ name: string }> | null = null;
@@ -185,7 +186,7 @@ export function lintCiConfig(content: string): LintResult {
       const list = Array.isArray(job['needs']) ? job['needs'] : [job['needs']];
       needs = [];
       for (const n of list) {
-        const needName = isHash(n) ? String(n['job'] ?? n['pipeline'] ?? '') : String(n);
+        const needName = isHash(n) ? scalarText(n['job'] ?? n['pipeline'] ?? '') : String(n);
         if (isHash(n) && (n['pipeline'] !== undefined || n['project'] !== undefined)) continue;
         needs.push({ name: needName });
         if (!visible.includes(needName)) errors.push(`${name} job: undefined need: ${needName}`);
@@ -205,7 +206,7 @@ export function lintCiConfig(content: string): LintResult {
           : ((job['only'] as { refs: string[] }) ?? null),
       except: job['except'] ?? null,
       environment: job['environment'] ?? null,
-      when: job['when'] === undefined ? 'on_success' : String(job['when']),
+      when: job['when'] === undefined ? 'on_success' : scalarText(job['when']),
       allow_failure: job['allow_failure'] === true,
       needs,
     });

@@ -57,7 +57,7 @@ export function toBool(v: unknown): boolean | undefined | null {
 /** Grape's Array[String] with GitLab's CommaSeparatedToArray coercion. */
 export function toStringArray(v: unknown): string[] | undefined | null {
   if (v === undefined) return undefined;
-  if (Array.isArray(v)) return v.every((x) => typeof x === 'string') ? (v as string[]) : null;
+  if (Array.isArray(v)) return v.every((x) => typeof x === 'string') ? v : null;
   if (typeof v === 'string')
     return v
       .split(',')
@@ -68,4 +68,14 @@ export function toStringArray(v: unknown): string[] | undefined | null {
 
 export function isPresentString(v: unknown): v is string {
   return typeof v === 'string' || typeof v === 'number';
+}
+
+/**
+ * A request value as text, the way GitLab's parameter coercion reads scalars; a list or an object
+ * stays recognisable JSON rather than `[object Object]`, so a route's own check refuses it.
+ */
+export function scalarText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value) ?? '';
 }

@@ -5,7 +5,7 @@ import type { DeployKey, DeployKeyProject, User } from '../state/model.js';
 import { ACCESS_LEVEL } from '../state/model.js';
 import { json, noContent, gitlabError } from '../http/response.js';
 import { paginate } from '../http/pagination.js';
-import { isPresentString, toBool } from '../http/params.js';
+import { isPresentString, toBool, scalarText } from '../http/params.js';
 import { parseIsoDate } from '../http/validation.js';
 import { projectLevel } from '../state/access.js';
 import { nowIso } from '../state/ids.js';
@@ -78,7 +78,7 @@ function create(ctx: RouteContext) {
   const project = requireProject(ctx, ACCESS_LEVEL.maintainer);
 
   const keyLine = sanitizeKeyLine(String(input['key']));
-  const title = String(input['title']);
+  const title = scalarText(input['title']);
   const parsed = parseSshPublicKey(keyLine);
 
   if (parsed) {
@@ -164,7 +164,7 @@ export function registerDeployKeyRoutes(router: Router): void {
       const link = findLink(ctx, project.id);
       const key = ctx.state.deployKeyTable.get(link.keyId) as DeployKey;
       if (input['title'] !== undefined) {
-        const title = String(input['title']);
+        const title = scalarText(input['title']);
         const errors: string[] = [];
         if (title.trim() === '') errors.push("can't be blank");
         if (title.length > 255) errors.push('is too long (maximum is 255 characters)');

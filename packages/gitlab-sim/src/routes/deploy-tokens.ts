@@ -7,7 +7,7 @@ import type { DeployToken } from '../state/model.js';
 import { ACCESS_LEVEL } from '../state/model.js';
 import { json, noContent, gitlabError } from '../http/response.js';
 import { paginate } from '../http/pagination.js';
-import { isPresentString, toBool, toStringArray } from '../http/params.js';
+import { isPresentString, toBool, toStringArray, scalarText } from '../http/params.js';
 import { parseIsoDate, toSentence } from '../http/validation.js';
 import { intParam, requireGroup, requireProject } from './lookup.js';
 
@@ -67,7 +67,7 @@ function create(ctx: RouteContext, resolveOwner: (ctx: RouteContext) => Owner, a
   // Then the model's validations, reported as one sentence in {"message": "..."}.
   const name = String(input['name']);
   const username =
-    input['username'] === undefined || input['username'] === null || input['username'] === '' ? undefined : String(input['username']);
+    input['username'] === undefined || input['username'] === null || input['username'] === '' ? undefined : scalarText(input['username']);
   const messages: string[] = [];
   if (!scopes || scopes.length === 0) messages.push("Scopes can't be blank");
   if (name.trim() === '') messages.push("Name can't be blank");

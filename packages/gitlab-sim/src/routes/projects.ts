@@ -1,7 +1,7 @@
 // GET /projects/:id, POST /projects, GET /projects/:id/members/all/:user_id.
 import type { RouteContext, Router } from '../router.js';
 import { json, gitlabError } from '../http/response.js';
-import { isPresentString, toBool } from '../http/params.js';
+import { isPresentString, toBool, scalarText } from '../http/params.js';
 import { ACCESS_LEVEL, type Visibility } from '../state/model.js';
 import { groupLevel, projectPermissions } from '../state/access.js';
 import { createCommit } from '../state/repository.js';
@@ -33,7 +33,7 @@ function createProject(ctx: RouteContext) {
   const visibility = input['visibility'] ?? 'private';
   if (!VISIBILITIES.includes(visibility as Visibility)) paramErrors.push('visibility does not have a valid value');
   const nsRaw = input['namespace_id'];
-  if (nsRaw !== undefined && !/^\d+$/.test(String(nsRaw))) paramErrors.push('namespace_id is invalid');
+  if (nsRaw !== undefined && !/^\d+$/.test(scalarText(nsRaw))) paramErrors.push('namespace_id is invalid');
   const readme = toBool(input['initialize_with_readme']);
   if (readme === null) paramErrors.push('initialize_with_readme is invalid');
   if (paramErrors.length > 0) throw gitlabError.invalidParams(paramErrors);

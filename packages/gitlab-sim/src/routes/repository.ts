@@ -4,7 +4,7 @@ import type { Branch, Commit, Project } from '../state/model.js';
 import { ACCESS_LEVEL } from '../state/model.js';
 import { json, text, gitlabError } from '../http/response.js';
 import { paginate } from '../http/pagination.js';
-import { toBool } from '../http/params.js';
+import { toBool, scalarText } from '../http/params.js';
 import { canReadCode } from '../state/access.js';
 import { CommitError, blobSha, branchHistory, createCommit, type CommitAction } from '../state/repository.js';
 import { createHash } from 'node:crypto';
@@ -71,7 +71,7 @@ function createCommitRoute(ctx: RouteContext) {
   try {
     const commit = createCommit(project, {
       branch: String(input['branch']),
-      ...(input['start_branch'] !== undefined ? { startBranch: String(input['start_branch']) } : {}),
+      ...(input['start_branch'] !== undefined ? { startBranch: scalarText(input['start_branch']) } : {}),
       message: String(input['commit_message']),
       actions: actions.map((a) => ({ ...a, execute_filemode: toBool(a.execute_filemode) === true })),
       authorName: typeof input['author_name'] === 'string' ? input['author_name'] : ctx.user!.name,

@@ -6,7 +6,7 @@ import type { CiVariable } from '../state/model.js';
 import { ACCESS_LEVEL } from '../state/model.js';
 import { json, noContent, gitlabError, HttpError } from '../http/response.js';
 import { paginate } from '../http/pagination.js';
-import { isPresentString, toBool } from '../http/params.js';
+import { isPresentString, toBool, scalarText } from '../http/params.js';
 import { requireProject } from './lookup.js';
 
 const KEY = /^[a-zA-Z0-9_]+$/;
@@ -51,7 +51,7 @@ function paramErrors(input: Record<string, unknown>, required: string[]): string
   const errors: string[] = [];
   for (const r of required) if (input[r] === undefined || input[r] === null) errors.push(`${r} is missing`);
   for (const b of ['protected', 'masked', 'raw', 'masked_and_hidden']) if (toBool(input[b]) === null) errors.push(`${b} is invalid`);
-  if (input['variable_type'] !== undefined && !TYPES.includes(String(input['variable_type']))) {
+  if (input['variable_type'] !== undefined && !TYPES.includes(scalarText(input['variable_type']))) {
     errors.push('variable_type does not have a valid value');
   }
   return errors;
@@ -110,7 +110,7 @@ export function registerVariableRoutes(router: Router): void {
       const v: CiVariable = {
         projectId: p.id,
         key: String(input['key']).trim(),
-        value: String(input['value']),
+        value: scalarText(input['value']),
         variableType: (input['variable_type'] as CiVariable['variableType'] | undefined) ?? 'env_var',
         protected: toBool(input['protected']) === true,
         masked: hidden || toBool(input['masked']) === true,
@@ -120,7 +120,7 @@ export function registerVariableRoutes(router: Router): void {
           isPresentString(input['environment_scope']) && String(input['environment_scope']) !== ''
             ? String(input['environment_scope'])
             : '*',
-        description: isPresentString(input['description']) ? String(input['description']) : null,
+        description: isPresentString(input['description']) ? scalarText(input['description']) : null,
       };
       validate(ctx, v);
       ctx.state.variableTable.push(v);
@@ -138,14 +138,14 @@ export function registerVariableRoutes(router: Router): void {
       if (errors.length > 0) throw gitlabError.invalidParams(errors);
       const current = findVariable(ctx, project(ctx).id);
       const next: CiVariable = { ...current };
-      if (input['value'] !== undefined) next.value = String(input['value']);
+      if (input['value'] !== undefined) next.value = scalarText(input['value']);
       if (input['variable_type'] !== undefined) next.variableType = input['variable_type'] as CiVariable['variableType'];
       if (input['protected'] !== undefined) next.protected = toBool(input['protected']) === true;
       // A hidden variable stays masked: GitLab does not let it be unmasked.
       if (input['masked'] !== undefined && !current.hidden) next.masked = toBool(input['masked']) === true;
       if (input['raw'] !== undefined) next.raw = toBool(input['raw']) === true;
       if (isPresentString(input['environment_scope'])) next.environmentScope = String(input['environment_scope']);
-      if (input['description'] !== undefined) next.description = input['description'] === null ? null : String(input['description']);
+      if (input['description'] !== undefined) next.description = input['description'] === null ? null : scalarText(input['description']);
       validate(ctx, next, current);
       Object.assign(current, next);
       return json(200, present(current));

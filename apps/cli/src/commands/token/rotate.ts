@@ -44,7 +44,6 @@ export default class TokenRotate extends GlkeysCommand<TokenRotateResult> {
 
   async run(): Promise<TokenRotateResult> {
     const { flags } = await this.parse(TokenRotate);
-    const core = await import('@glkeys/core');
     const target = await parseTarget(flags);
     const spec = { scopes: flags.scopes, username: flags.username, expiresAfter: flags['expires-in'] };
     const bound = { flags, target, mode: 'rotate' as const, name: flags.name, spec, caCert: undefined };

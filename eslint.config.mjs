@@ -19,6 +19,8 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
       // Input checks match control characters on purpose (names, titles, paths must not hold them).
       'no-control-regex': 'off',
+      // Rejecting with an AbortSignal's reason (typed any) is how cancellation is passed on.
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
