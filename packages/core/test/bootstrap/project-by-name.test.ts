@@ -112,7 +112,7 @@ describe('findProject / ensureProject by name', () => {
     expect(error).toBeInstanceOf(GlkeysError);
     expect(error).toMatchObject({ code: 'CONFLICT' });
     expect((error as Error).message).toContain('platform/apps/fleet-infra-old, platform/apps/fleet-infra-renamed');
-    expect((error as Error).message).toContain('--repository');
+    expect((error as Error).message).toContain('as the repository');
     expect(sim.log.count({ write: true })).toBe(0);
   });
 
