@@ -106,7 +106,7 @@ describe('bootstrap gitlab for a project whose path differs from its name', () =
     const calls = sim.log.count({});
     const bad = await runCli([...args.slice(0, 5), 'Fleet;Prod', ...args.slice(6)], { env: env() });
     expect(bad.code).toBe(2);
-    expect(bad.json()).toMatchObject({ error: { code: 'VALIDATION', field: 'repository', rule: 'project path or name' } });
+    expect(bad.json()).toMatchObject({ error: { code: 'VALIDATION', field: '--repository', rule: 'project path or name' } });
     expect(sim.log.count({})).toBe(calls);
   });
 

@@ -35,6 +35,15 @@ const HINTS: Record<string, string> = {
   USAGE: 'Nothing was sent to GitLab. `--help` lists the flags with examples.',
 };
 
+/** `bootstrap git`'s flags for each kind of git failure (core's GitCommandError.reason). */
+const GIT_HINTS: Record<string, string> = {
+  auth: 'Check --username/--password (HTTPS) or that the key of --private-key-file is registered with write access (SSH).',
+  'host-key': "The server's SSH host key does not match the scanned known_hosts: check the host and port in --url.",
+  tls: 'The TLS certificate was not trusted: pass the CA bundle with --ca-file.',
+  'not-found': 'Check --url (a server may also answer this when the credential cannot see the repository).',
+  unreachable: 'Check --url, the network and that the server is up, then run the command again.',
+};
+
 export function reportError(error: unknown): ErrorReport {
   const e = error as { code?: unknown; message?: unknown; field?: unknown; rule?: unknown; oclif?: { exit?: number } } | null;
   if (e && typeof e === 'object' && 'oclif' in e && e.oclif?.exit !== undefined && typeof e.code !== 'string') {
@@ -89,6 +98,9 @@ function hintFor(code: string, error: unknown, wait: number | undefined): string
     case 'CONFLICT':
       // Kubernetes' 409 is a race; core's other conflicts (an ambiguous name) say what to pass.
       return status === 409 ? `The Secret changed while glkeys wrote it; ${SAFE_TO_REPEAT}: it reads the Secret afresh.` : undefined;
+    case 'GIT':
+      // Core says what failed in its own words; the CLI names the flags that fix it.
+      return GIT_HINTS[String((error as { reason?: unknown } | null)?.reason)];
     case 'LIFECYCLE':
       return (error as { name?: unknown } | null)?.name === 'ForeignStateError'
         ? 'Nothing was sent to GitLab. `--take-over` replaces that Secret and revokes the glkeys credentials of its previous owner; or choose another --secret.'
