@@ -5,7 +5,6 @@ import {
   LifecycleError,
   deployKeyDriver,
   deployTokenDriver,
-  parseMarker,
   resolveTarget,
   resolveTargetRef,
   type TargetRef,
@@ -14,6 +13,7 @@ import {
   type LifecycleState,
   type PersistUpdate,
 } from '../src/index.js';
+import { parseMarker } from '../src/lifecycle/owner-marker.js';
 import { liveTokens, startSim, type SimClient } from './support/sim.js';
 
 const PROJECT = SEED_PATHS.project;

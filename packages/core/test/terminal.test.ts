@@ -33,7 +33,7 @@ const terminal: Array<[string, unknown]> = [
   ['an ambiguous project name (CONFLICT without a status)', new GlkeysError('CONFLICT', 'several projects are named web')],
   ...[400, 401, 403, 404, 422].map((status): [string, unknown] => [`Kubernetes ${status}`, kube(status, 'Refused')]),
   ...(['auth', 'host-key', 'tls', 'not-found', 'rejected'] as GitFailureReason[]).map((reason): [string, unknown] => [`git ${reason}`, new GitCommandError('push', reason, reason)]),
-  // Judged by code and fields, so an error of another copy of core (a CommonJS entry) counts too.
+  // Judged by code and fields, so an error of another copy of core (another version, a bundle) counts too.
   ['a VALIDATION error from another copy of core', Object.assign(new Error('bad'), { code: 'VALIDATION' })],
 ];
 

@@ -25,7 +25,7 @@ import type { CallOptions, CredentialDriver } from './driver.js';
 import { CredentialLifecycle, type LifecycleOptions, type LifecycleResult } from './protocol.js';
 import type { SecretStore, StoredSecret } from './secret-store.js';
 import { specHashOf } from './spec-hash.js';
-import { STATE_ANNOTATION, parseStateAnnotation, stateToAnnotations, type LifecycleState } from './state.js';
+import { parseStateAnnotation, stateToAnnotations, type LifecycleState } from './state.js';
 
 /** Hash of the Secret's data as glkeys last wrote it; a mismatch means someone edited it. */
 export const DATA_HASH_ANNOTATION = 'glkeys.io/data-hash';
@@ -234,5 +234,3 @@ function rendererFingerprint<V>(renderer: SecretRenderer<V>): string {
 
 /** A value with fixed fake fields: rendering it shows what a renderer adds besides the value. */
 const PROBE = { id: 0, username: 'probe', token: 'probe', privateKey: 'probe', publicKey: 'probe', fingerprintSha256: 'probe', expiresAt: null };
-
-export { STATE_ANNOTATION };

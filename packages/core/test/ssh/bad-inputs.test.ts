@@ -1,17 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
-import {
-  generateKeyPair,
-  parsePrivateKey,
-  parsePublicKey,
-  parseSshHost,
-  renderKnownHosts,
-  scanHostKeys,
-  SshReader,
-  SshWriter,
-  type SshKeyPair,
-} from '../../src/ssh/index.js';
+import { generateKeyPair, parsePrivateKey, parsePublicKey, parseSshHost, renderKnownHosts, scanHostKeys, type SshKeyPair } from '../../src/index.js';
+import { SshReader, SshWriter } from '../../src/ssh/wire.js';
 import { caught, keyBodyLines } from './helpers.js';
 
 let ecdsa: SshKeyPair;
