@@ -21,7 +21,7 @@ export {
   ensureReadOnlyLabel, ensureReadOnlyLabelInDirectory, type LabelEdit, type DirectoryLabelResult,
 } from './kestra/read-only-label.js';
 export { planSetup, type Plan, type PlanAction, type Refusal, type CurrentState, type ExistingVariable, type ExistingDeployToken, type VariableAttribute } from './setup/plan.js';
-export { maskingProblem, variableKeyProblem } from '@glkeys/core';
+export { maskingProblem, variableKeyProblem } from '@glkeys/core/ci';
 export { readSetupState, executeSetupPlan, type SetupResult, type SetupStep } from './setup/execute.js';
 export { lintRemote, type RemoteLintResult } from './lint/lint-remote.js';
 export { SecretValue } from './setup/secret-value.js';
