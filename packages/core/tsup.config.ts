@@ -1,10 +1,18 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // `kubernetes` is its own entry so the main one never loads @kubernetes/client-node;
-  // `read` loads neither gitbeaker nor ky (the CLI's fast path, bench/README.md).
-  entry: { index: 'src/index.ts', read: 'src/read.ts', kubernetes: 'src/kubernetes/index.ts' },
+  // One entry per concern (README.md "Entry points"). `kubernetes` is the only one that loads
+  // @kubernetes/client-node; `read` loads neither gitbeaker, ky nor ssh2 (the CLI's fast path,
+  // bench/README.md). test/public-api.test.ts checks both and each entry's export list.
+  entry: {
+    index: 'src/index.ts',
+    read: 'src/read.ts',
+    kubernetes: 'src/kubernetes/index.ts',
+    bootstrap: 'src/bootstrap/index.ts',
+    ci: 'src/ci/index.ts',
+  },
   format: ['esm', 'cjs'],
+  splitting: true,
   dts: true,
   sourcemap: true,
   clean: true,

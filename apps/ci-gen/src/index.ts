@@ -38,7 +38,7 @@ export {
   type ExistingDeployToken,
   type VariableAttribute,
 } from './setup/plan.js';
-export { maskingProblem, variableKeyProblem } from '@glkeys/core';
+export { maskingProblem, variableKeyProblem } from '@glkeys/core/ci';
 export { readSetupState, executeSetupPlan, type SetupResult, type SetupStep } from './setup/execute.js';
 export { lintRemote, type RemoteLintResult } from './lint/lint-remote.js';
 export { SecretValue } from './setup/secret-value.js';

@@ -10,6 +10,7 @@ import {
   parseGitlabRef,
   registerDeployKey,
   resolveTarget,
+  resolveTargetRef,
 } from '@glkeys/core';
 import { SEED_PATHS, SEED_TOKENS, start } from '@glkeys/gitlab-sim';
 
@@ -29,7 +30,8 @@ const newCalls = () => {
 console.log(`GitLab simulator at ${sim.url}, project ${SEED_PATHS.project}`);
 let stored;
 const lifecycle = new CredentialLifecycle({
-  driver: deployTokenDriver(gitlab, target, { scopes: ['read_repository'], expiresAfter: '30d' }),
+  // The driver records its target by numeric ID (a path changes with a rename): one GET.
+  driver: deployTokenDriver(gitlab, await resolveTargetRef(gitlab, target), { scopes: ['read_repository'], expiresAfter: '30d' }),
   owner: 'demo-cluster/flux-system/flux-system',
   name: 'flux-system-main-flux-system',
   persist: async ({ state, value }) => {
@@ -37,7 +39,7 @@ const lifecycle = new CredentialLifecycle({
   },
 });
 
-step('ensure: create the deploy token (1 GitLab call)');
+step('ensure: create the deploy token (1 GitLab call, after the GET that resolved the path to its ID)');
 let result = await lifecycle.ensure(undefined);
 newCalls();
 console.log(`   ${result.action}: id ${stored.value.id}, username ${stored.value.username}, token ${mask(stored.value.token)}`);

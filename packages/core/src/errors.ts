@@ -159,7 +159,7 @@ export class ForeignStateError extends LifecycleError {
  * Not terminal: network errors, timeouts, 5xx, 429, a Kubernetes conflict (read again and
  * decide afresh) and any error glkeys does not know (a bug may be transient; a controller
  * requeues with backoff). Read from `code` and fields, so an error from another copy of core
- * (each CommonJS entry bundles its own) is judged the same.
+ * (another installed version, or one bundled into an app) is judged the same.
  */
 export function isTerminal(error: unknown): boolean {
   const code = glkeysCodeOf(error);

@@ -1,11 +1,32 @@
 /**
- * `@glkeys/core/read`: what a read-only caller needs (IDs, targets, errors, the lean reader,
- * deploy token and key reads), loadable without gitbeaker, ky, ssh2 or the Kubernetes client.
- * The CLI's start-up-critical commands import only this; the main entry exports all of it too.
+ * `@glkeys/core/read`: what a read-only caller needs (errors, IDs and targets, the lean reader,
+ * deploy token and key reads), loadable without gitbeaker, ky, ssh2 or the Kubernetes client:
+ * so import nothing here from a file that does (test/public-api.test.ts checks it). The CLI's
+ * start-up-critical commands import only this. The main entry exports all of it too.
  */
-export * from './errors.js';
-export * from './ids/index.js';
-export * from './target.js';
+export {
+  GlkeysError,
+  ValidationError,
+  GitlabApiError,
+  UnauthorizedError,
+  ForbiddenError,
+  NotFoundError,
+  GitlabValidationError,
+  RateLimitedError,
+  GitlabServerError,
+  NetworkError,
+  TimeoutError,
+  LifecycleError,
+  ForeignStateError,
+  isGlkeysError,
+  isTerminal,
+  retryAfterMs,
+  type GlkeysErrorCode,
+  type RequestInfo,
+  type ForeignCredentials,
+} from './errors.js';
+export { parseGitlabRef, encodeId, formatRef, type GitlabRef, type ParseRefOptions } from './ids/gitlab-ref.js';
+export { resolveTarget, describeTarget, type CredentialTarget } from './target.js';
 export { normalizeHost } from './gitlab/host.js';
 export { createGitlabReader, type GitlabReaderOptions } from './gitlab/reader.js';
 export type { GitlabApi, GitlabCallOptions, GitlabRequestInit, GitlabResponse, GitlabToken, PaginateOptions } from './gitlab/api.js';

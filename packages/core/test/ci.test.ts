@@ -1,16 +1,14 @@
 import { SEED_PATHS } from '@glkeys/gitlab-sim';
 import { afterEach, describe, expect, it } from 'vitest';
+import { GitlabValidationError, ValidationError, parseGitlabRef } from '../src/index.js';
 import {
-  GitlabValidationError,
-  ValidationError,
   createProjectVariable,
   lintCiConfig,
   listProjectVariables,
   maskingProblem,
-  parseGitlabRef,
   updateProjectVariable,
   variableKeyProblem,
-} from '../src/index.js';
+} from '../src/ci/index.js';
 import { startSim, type SimClient } from './support/sim.js';
 
 let env: SimClient | undefined;

@@ -3,10 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   CredentialLifecycle,
   LifecycleError,
-  markName,
   deployKeyDriver,
   deployTokenDriver,
-  parseMarker,
   resolveTarget,
   resolveTargetRef,
   type TargetRef,
@@ -15,6 +13,7 @@ import {
   type LifecycleState,
   type PersistUpdate,
 } from '../src/index.js';
+import { markName, parseMarker } from '../src/lifecycle/owner-marker.js';
 import { liveTokens, startSim, type SimClient } from './support/sim.js';
 
 const PROJECT = SEED_PATHS.project;

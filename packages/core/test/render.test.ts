@@ -3,13 +3,13 @@ import {
   ANNOTATION_CREDENTIAL_ID,
   STATE_ANNOTATION,
   ValidationError,
-  checkSecretFormat,
-  emptyState,
   renderKeySecret,
   renderTokenSecret,
   secretManifest,
   parseStateAnnotation,
 } from '../src/index.js';
+import { checkSecretFormat } from '../src/render/formats.js';
+import { emptyState } from '../src/lifecycle/state.js';
 
 const token = { id: 17, username: 'gitlab+deploy-token-17', token: 'gldt-AAAAAAAAAAAAAAAAAAAA', expiresAt: '2027-01-01T00:00:00.000Z' };
 const key = {

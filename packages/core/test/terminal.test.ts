@@ -39,7 +39,7 @@ const terminal: Array<[string, unknown]> = [
     `git ${reason}`,
     new GitCommandError('push', reason, reason),
   ]),
-  // Judged by code and fields, so an error of another copy of core (a CommonJS entry) counts too.
+  // Judged by code and fields, so an error of another copy of core (another version, a bundle) counts too.
   ['a VALIDATION error from another copy of core', Object.assign(new Error('bad'), { code: 'VALIDATION' })],
 ];
 

@@ -12,10 +12,10 @@ import {
   RateLimitedError,
   TimeoutError,
   UnauthorizedError,
-  createNodeTransport,
-  createTransport,
   type TransportOptions,
 } from '../src/index.js';
+import { createNodeTransport } from '../src/gitlab/node-engine.js';
+import { createTransport } from '../src/gitlab/ky-engine.js';
 import { startScriptedServer, type ScriptedServer, type Step } from './support/scripted-server.js';
 
 const SECRET = 'glpat-engine-test-secret-0002';

@@ -1,5 +1,6 @@
 /** Lint through the project's own GitLab (POST /projects/:id/ci/lint), which knows its includes. */
-import { lintCiConfig, type GitlabClient, type GitlabRef } from '@glkeys/core';
+import type { GitlabClient, GitlabRef } from '@glkeys/core';
+import { lintCiConfig } from '@glkeys/core/ci';
 import type { LintResult } from '@glkeys/gitlab-ci-schema';
 
 export interface RemoteLintResult extends LintResult {

@@ -7,16 +7,8 @@
  * jobs only under that exact name. Its name is what makes it findable; its value is never read
  * back or printed (jobs receive it as CI_DEPLOY_PASSWORD).
  */
-import {
-  ValidationError,
-  createDeployToken,
-  createProjectVariable,
-  listDeployTokens,
-  listProjectVariables,
-  updateProjectVariable,
-  type GitlabClient,
-  type GitlabRef,
-} from '@glkeys/core';
+import { ValidationError, createDeployToken, listDeployTokens, type GitlabClient, type GitlabRef } from '@glkeys/core';
+import { createProjectVariable, listProjectVariables, updateProjectVariable } from '@glkeys/core/ci';
 import type { CurrentState, Plan } from './plan.js';
 
 export type SetupStep =

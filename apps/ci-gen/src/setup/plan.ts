@@ -1,5 +1,5 @@
 import type { DeployTokenScope, NeededVariable, Needs } from '../presets/needs.js';
-import { maskingProblem, variableKeyProblem } from '@glkeys/core';
+import { maskingProblem, variableKeyProblem } from '@glkeys/core/ci';
 import { SecretValue } from './secret-value.js';
 
 /** A project CI/CD variable as GitLab lists it (GET /projects/:id/variables). */

@@ -1,6 +1,7 @@
 /** Shared presentation of the bootstrap commands. */
 import { stringify } from 'yaml';
-import type { BootstrapStep, SecretManifest, SyncFile } from '@glkeys/core';
+import type { SecretManifest } from '@glkeys/core';
+import type { BootstrapStep, SyncFile } from '@glkeys/core/bootstrap';
 
 export const stepLabels: Record<BootstrapStep['id'], string> = {
   preflight: 'preflight (token scopes, role)',

@@ -35,7 +35,9 @@ const REPOS = { group: 'source.toolkit.fluxcd.io', version: 'v1', plural: 'gitre
 
 /** What source-controller documents doing for a reconcile request: handled and Ready. */
 async function standInSourceController(namespace: string, name: string): Promise<string | undefined> {
-  const repo = (await custom().getNamespacedCustomObject({ ...REPOS, namespace, name })) as { metadata: { generation: number; annotations?: Record<string, string> } };
+  const repo = (await custom().getNamespacedCustomObject({ ...REPOS, namespace, name })) as {
+    metadata: { generation: number; annotations?: Record<string, string> };
+  };
   const requested = repo.metadata.annotations?.['reconcile.fluxcd.io/requestedAt'];
   if (!requested) return undefined;
   await custom().patchNamespacedCustomObjectStatus({
@@ -49,7 +51,16 @@ async function standInSourceController(namespace: string, name: string): Promise
         value: {
           observedGeneration: repo.metadata.generation,
           lastHandledReconcileAt: requested,
-          conditions: [{ type: 'Ready', status: 'True', reason: 'Succeeded', message: 'stored artifact (stand-in)', observedGeneration: repo.metadata.generation, lastTransitionTime: new Date().toISOString() }],
+          conditions: [
+            {
+              type: 'Ready',
+              status: 'True',
+              reason: 'Succeeded',
+              message: 'stored artifact (stand-in)',
+              observedGeneration: repo.metadata.generation,
+              lastTransitionTime: new Date().toISOString(),
+            },
+          ],
         },
       },
     ],
@@ -60,11 +71,18 @@ async function standInSourceController(namespace: string, name: string): Promise
 describe('Flux hand-over', () => {
   it('should ask the GitRepository to reconcile after a rotation and revoke the old token once it reports Ready, before the grace ends', async () => {
     const kubeConfig = testEnv().kubeConfig;
-    await kubeConfig.makeApiClient(CoreV1Api).createNamespacedSecret({ namespace: ns.name, body: { metadata: { name: 'pat' }, stringData: { token: SEED_TOKENS.owner } } });
+    await kubeConfig
+      .makeApiClient(CoreV1Api)
+      .createNamespacedSecret({ namespace: ns.name, body: { metadata: { name: 'pat' }, stringData: { token: SEED_TOKENS.owner } } });
     await custom().createNamespacedCustomObject({
       ...REPOS,
       namespace: ns.name,
-      body: { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'flux-system', namespace: ns.name }, spec: { url: `${sim.url}/${SEED_PATHS.project}.git`, interval: '1m', ref: { branch: 'main' }, secretRef: { name: 'flux-system' } } },
+      body: {
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'GitRepository',
+        metadata: { name: 'flux-system', namespace: ns.name },
+        spec: { url: `${sim.url}/${SEED_PATHS.project}.git`, interval: '1m', ref: { branch: 'main' }, secretRef: { name: 'flux-system' } },
+      },
     });
     await custom().createNamespacedCustomObject({
       ...TOKENS,
@@ -73,7 +91,14 @@ describe('Flux hand-over', () => {
         apiVersion: 'glkeys.io/v1alpha1',
         kind: 'GitlabDeployToken',
         metadata: { name: 'flux', namespace: ns.name },
-        spec: { url: sim.url, projectID: String(projectId), scopes: ['read_repository'], gracePeriod: '1h', auth: { token: { secretRef: { name: 'pat', key: 'token' } } }, target: { name: 'flux-system', format: 'flux-https' } },
+        spec: {
+          url: sim.url,
+          projectID: String(projectId),
+          scopes: ['read_repository'],
+          gracePeriod: '1h',
+          auth: { token: { secretRef: { name: 'pat', key: 'token' } } },
+          target: { name: 'flux-system', format: 'flux-https' },
+        },
       },
     });
     const reconcile = credentialReconciler(deployTokenKind, {
@@ -85,16 +110,32 @@ describe('Flux hand-over', () => {
     });
     const key = `${ns.name}/flux`;
     await reconcile(key, { signal });
-    const object = (await custom().getNamespacedCustomObject({ ...TOKENS, namespace: ns.name, name: 'flux' })) as { metadata: { uid: string } };
-    const live = () => sim.state.deployTokens(projectId).filter((t) => !t.revoked && t.name.includes(`glkeys:${ownerKeyOf(`glkeys.io/v1alpha1/GitlabDeployToken/${object.metadata.uid}`)}/`));
+    const object = (await custom().getNamespacedCustomObject({ ...TOKENS, namespace: ns.name, name: 'flux' })) as {
+      metadata: { uid: string };
+    };
+    const live = () =>
+      sim.state
+        .deployTokens(projectId)
+        .filter(
+          (t) => !t.revoked && t.name.includes(`glkeys:${ownerKeyOf(`glkeys.io/v1alpha1/GitlabDeployToken/${object.metadata.uid}`)}/`),
+        );
     const first = live().map((t) => t.id);
     expect(first).toHaveLength(1);
 
-    await custom().patchNamespacedCustomObject({ ...TOKENS, namespace: ns.name, name: 'flux', body: [{ op: 'replace', path: '/spec/scopes', value: ['read_repository', 'read_registry'] }] });
+    await custom().patchNamespacedCustomObject({
+      ...TOKENS,
+      namespace: ns.name,
+      name: 'flux',
+      body: [{ op: 'replace', path: '/spec/scopes', value: ['read_repository', 'read_registry'] }],
+    });
     const rotated = await reconcile(key, { signal });
     expect(live()).toHaveLength(2);
     expect(rotated.requeueAfterMs).toBeLessThanOrEqual(5_000);
-    const status = ((await custom().getNamespacedCustomObject({ ...TOKENS, namespace: ns.name, name: 'flux' })) as { status: { fluxHandover?: { requestedAt: string; repositories: string[] } } }).status;
+    const status = (
+      (await custom().getNamespacedCustomObject({ ...TOKENS, namespace: ns.name, name: 'flux' })) as {
+        status: { fluxHandover?: { requestedAt: string; repositories: string[] } };
+      }
+    ).status;
     expect(status.fluxHandover?.repositories).toEqual(['flux-system']);
 
     // Not handled yet: the old token stays (its grace is an hour).
@@ -105,7 +146,11 @@ describe('Flux hand-over', () => {
     await reconcile(key, { signal });
     expect(live().map((t) => t.id)).not.toContain(first[0]);
     expect(live()).toHaveLength(1);
-    const after = ((await custom().getNamespacedCustomObject({ ...TOKENS, namespace: ns.name, name: 'flux' })) as { status: { fluxHandover?: unknown; pendingRevocations?: unknown } }).status;
+    const after = (
+      (await custom().getNamespacedCustomObject({ ...TOKENS, namespace: ns.name, name: 'flux' })) as {
+        status: { fluxHandover?: unknown; pendingRevocations?: unknown };
+      }
+    ).status;
     expect(after.fluxHandover).toBeUndefined();
     expect(after.pendingRevocations).toBeUndefined();
   });

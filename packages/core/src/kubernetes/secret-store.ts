@@ -230,5 +230,3 @@ function requestOf(namespace: string, name: string, verb: string, dryRun = false
 function signalOf(options: CallOptions): { signal?: AbortSignal } {
   return options.signal ? { signal: options.signal } : {};
 }
-
-export { statusOf };

@@ -25,7 +25,7 @@ import type { CallOptions, CredentialDriver } from './driver.js';
 import { CredentialLifecycle, type LifecycleOptions, type LifecycleResult } from './protocol.js';
 import type { SecretStore, StoredSecret } from './secret-store.js';
 import { specHashOf } from './spec-hash.js';
-import { STATE_ANNOTATION, parseStateAnnotation, stateToAnnotations, type LifecycleState } from './state.js';
+import { parseStateAnnotation, stateToAnnotations, type LifecycleState } from './state.js';
 
 /** Hash of the Secret's data as glkeys last wrote it; a mismatch means someone edited it. */
 export const DATA_HASH_ANNOTATION = 'glkeys.io/data-hash';
@@ -262,5 +262,3 @@ const PROBE = {
   fingerprintSha256: 'probe',
   expiresAt: null,
 };
-
-export { STATE_ANNOTATION };

@@ -2,17 +2,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SEED_TOKENS, type GitlabSim } from '@glkeys/gitlab-sim';
 import { createGitlabClient, type GitlabClient } from '../../src/index.js';
-import {
-  MemorySecretStore,
-  PreflightError,
-  bootstrapGitlab,
-  commitFiles,
-  describeTokenAccess,
-  ensureProject,
-  getTokenSelf,
-  preflight,
-  type BootstrapGitlabInput,
-} from '../../src/index.js';
+import { MemorySecretStore, describeTokenAccess, getTokenSelf } from '../../src/index.js';
+import { PreflightError, bootstrapGitlab, type BootstrapGitlabInput } from '../../src/bootstrap/index.js';
+import { commitFiles } from '../../src/bootstrap/commit-files.js';
+import { ensureProject } from '../../src/bootstrap/project.js';
+import { preflight } from '../../src/bootstrap/preflight.js';
 import { bootstrapInput } from '../support/bootstrap-input.js';
 import { startSim } from '../support/sim.js';
 

@@ -5,7 +5,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SEED_TOKENS, defaultSeed, type GitlabSim, type Seed } from '@glkeys/gitlab-sim';
 import { GitlabValidationError, GlkeysError, createGitlabClient, type GitlabClient } from '../../src/index.js';
-import { bootstrapGitlab, ensureProject, findProject, preflight } from '../../src/bootstrap/index.js';
+import { bootstrapGitlab } from '../../src/bootstrap/index.js';
+import { ensureProject, findProject } from '../../src/bootstrap/project.js';
+import { preflight } from '../../src/bootstrap/preflight.js';
 import { bootstrapInput } from '../support/bootstrap-input.js';
 import { startSim } from '../support/sim.js';
 

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse } from 'yaml';
 import { ValidationError } from '../../src/errors.js';
-import {
-  bootstrapCredentialName,
-  checkBranch,
-  checkSyncPath,
-  formatGoDuration,
-  gitRepositoryUrl,
-  parseGoDuration,
-  syncFiles,
-} from '../../src/index.js';
+import { bootstrapCredentialName } from '../../src/flux/naming.js';
+import { checkBranch, checkSyncPath, parseGoDuration, syncFiles } from '../../src/bootstrap/index.js';
+import { formatGoDuration } from '../../src/flux/duration.js';
+import { gitRepositoryUrl } from '../../src/flux/sync-manifests.js';
 
 describe('sync manifests', () => {
   it("should render Flux's GitRepository and Kustomization at <path>/flux-system", () => {

@@ -9,15 +9,8 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  GitCommandError,
-  MemorySecretStore,
-  bootstrapGit,
-  generateKeyPair,
-  pushFiles,
-  syncFiles,
-  type PushFilesInput,
-} from '../../src/index.js';
+import { GitCommandError, bootstrapGit, pushFiles, syncFiles, type PushFilesInput } from '../../src/bootstrap/index.js';
+import { MemorySecretStore, generateKeyPair } from '../../src/index.js';
 import { startScriptedServer, type ScriptedServer } from '../support/scripted-server.js';
 
 const PASSWORD = 'abort-test-password-5c1e';

@@ -8,15 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  GitCommandError,
-  ValidationError,
-  parseGitRemoteUrl,
-  pushFiles,
-  sshCommand,
-  syncFiles,
-  type PushFilesInput,
-} from '../../src/index.js';
+import { GitCommandError, parseGitRemoteUrl, pushFiles, syncFiles, type PushFilesInput } from '../../src/bootstrap/index.js';
+import { ValidationError } from '../../src/index.js';
+import { sshCommand } from '../../src/git/remote.js';
 import { startScriptedServer, type ScriptedServer, type Step } from '../support/scripted-server.js';
 
 const PASSWORD = 'scripted-password-9e8d7c6b';

@@ -7,7 +7,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ValidationError, parseGitRemoteUrl, writeSyncFiles } from '../../src/index.js';
+import { ValidationError } from '../../src/index.js';
+import { parseGitRemoteUrl } from '../../src/bootstrap/index.js';
+import { writeSyncFiles } from '../../src/git/checkout-files.js';
 import { redact } from '../../src/git/exec.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'glkeys-git-safety-'));

@@ -7,37 +7,31 @@ import { SEED_PATHS, SEED_TOKENS, start, type GitlabSim } from '@glkeys/gitlab-s
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   MemorySecretStore,
-  bootstrapGitlab,
-  commitFiles,
   createDeployToken,
   createGitlabClient,
   createGitlabReader,
-  createProjectVariable,
   deleteDeployKey,
   enableDeployKey,
-  ensureProject,
-  findNamespace,
-  findProject,
-  findProjectIn,
   getDeployKey,
   getDeployToken,
   getTokenSelf,
-  lintCiConfig,
   listDeployKeys,
   listDeployTokens,
-  listProjectVariables,
   parseGitlabRef,
-  preflight,
   registerDeployKey,
   resolveTarget,
   revokeDeployToken,
   updateDeployKey,
-  updateProjectVariable,
   type GitlabApi,
   type GitlabCallOptions,
   type RetryEvent,
   type TransportOptions,
 } from '../../src/index.js';
+import { bootstrapGitlab } from '../../src/bootstrap/index.js';
+import { commitFiles } from '../../src/bootstrap/commit-files.js';
+import { createProjectVariable, lintCiConfig, listProjectVariables, updateProjectVariable } from '../../src/ci/index.js';
+import { ensureProject, findNamespace, findProject, findProjectIn } from '../../src/bootstrap/project.js';
+import { preflight } from '../../src/bootstrap/preflight.js';
 import { bootstrapInput } from '../support/bootstrap-input.js';
 
 let sim: GitlabSim | undefined;

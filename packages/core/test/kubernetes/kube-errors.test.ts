@@ -6,7 +6,8 @@ import { inspect } from 'node:util';
 import { CoreV1Api, KubeConfig, type V1Secret } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { testEnv, useNamespace } from '@glkeys/kube-testenv/vitest';
-import { kubeCall, loadKubeConfig, statusOf } from '../../src/kubernetes/index.js';
+import { kubeCall, loadKubeConfig } from '../../src/kubernetes/index.js';
+import { statusOf } from '../../src/kubernetes/kube-call.js';
 import { ConflictError, KubernetesApiError } from '../../src/kubernetes/errors.js';
 import { ValidationError, isTerminal, retryAfterMs } from '../../src/errors.js';
 

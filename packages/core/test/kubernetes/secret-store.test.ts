@@ -4,7 +4,8 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { testEnv, useNamespace } from '@glkeys/kube-testenv/vitest';
 import { KubernetesSecretStore, clusterIdentity, loadKubeConfig } from '../../src/kubernetes/index.js';
-import { ConflictError, emptyState, renderTokenSecret, secretManifest, type SecretManifest } from '../../src/index.js';
+import { ConflictError, renderTokenSecret, secretManifest, type SecretManifest } from '../../src/index.js';
+import { emptyState } from '../../src/lifecycle/state.js';
 
 const ns = useNamespace('store');
 const tokenSecret = (name: string, value: string, namespace = ns.name): SecretManifest =>

@@ -15,7 +15,6 @@ import {
   LifecycleError,
   deployKeyToSecret,
   deployTokenToSecret,
-  ownerKeyOf,
   parseStateAnnotation,
   resolveTarget,
   resolveTargetRef,
@@ -25,6 +24,7 @@ import {
   type SecretStore,
   type TargetRef,
 } from '../../src/index.js';
+import { ownerKeyOf } from '../../src/lifecycle/owner-marker.js';
 import { liveTokens, startSim, type SimClient } from '../support/sim.js';
 
 const ns = useNamespace('binding');

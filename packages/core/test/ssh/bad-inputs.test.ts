@@ -8,10 +8,9 @@ import {
   parseSshHost,
   renderKnownHosts,
   scanHostKeys,
-  SshReader,
-  SshWriter,
   type SshKeyPair,
-} from '../../src/ssh/index.js';
+} from '../../src/index.js';
+import { SshReader, SshWriter } from '../../src/ssh/wire.js';
 import { caught, keyBodyLines } from './helpers.js';
 
 let ecdsa: SshKeyPair;

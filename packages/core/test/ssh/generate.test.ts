@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateKeyPair, parsePrivateKey, parsePublicKey, type GenerateKeyPairOptions } from '../../src/ssh/index.js';
+import { generateKeyPair, parsePrivateKey, parsePublicKey, type GenerateKeyPairOptions } from '../../src/index.js';
 import { keygenFingerprint, sshKeygen, tempDir, writeSecret } from './helpers.js';
 
 const tmp = tempDir();

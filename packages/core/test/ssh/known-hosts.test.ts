@@ -12,7 +12,7 @@ import {
   renderKnownHosts,
   scanHostKeys,
   type SshKeyPair,
-} from '../../src/ssh/index.js';
+} from '../../src/index.js';
 import { caught, keyBodyLines, tempDir, writeSecret } from './helpers.js';
 
 let hostKeys: SshKeyPair[];

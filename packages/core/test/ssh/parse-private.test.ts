@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
-import { parsePrivateKey } from '../../src/ssh/index.js';
+import { parsePrivateKey } from '../../src/index.js';
 import { caught, keyBodyLines, keygenKey, sshKeygen, tempDir, writeSecret } from './helpers.js';
 
 const tmp = tempDir();

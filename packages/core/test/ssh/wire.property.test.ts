@@ -1,15 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  decodeMpint,
-  encodeMpint,
-  fingerprintMd5,
-  fingerprintSha256,
-  parsePublicKey,
-  SshReader,
-  SshWriter,
-  WireFormatError,
-} from '../../src/ssh/index.js';
+import { decodeMpint, encodeMpint, SshReader, SshWriter, WireFormatError } from '../../src/ssh/wire.js';
+import { fingerprintMd5, fingerprintSha256, parsePublicKey } from '../../src/index.js';
 
 type Field =
   | { kind: 'uint32'; value: number }

@@ -1,6 +1,7 @@
 /** A complete bootstrapGitlab input for tests: alice's personal "fleet", deploy token, committed. */
 import type { GitlabClient } from '../../src/index.js';
-import { MemorySecretStore, type BootstrapGitlabInput } from '../../src/index.js';
+import { MemorySecretStore } from '../../src/index.js';
+import type { BootstrapGitlabInput } from '../../src/bootstrap/index.js';
 
 export function bootstrapInput(client: GitlabClient, overrides: Partial<BootstrapGitlabInput> = {}): BootstrapGitlabInput {
   return {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Flags } from '@oclif/core';
-import type { FileOutcome, GitBootstrapCredential } from '@glkeys/core';
+import type { FileOutcome, GitBootstrapCredential, GitBootstrapResult } from '@glkeys/core/bootstrap';
 import { GlkeysCommand } from '../../lib/base-command.js';
 import { kubeFlags } from '../../lib/flags.js';
 import { keyGenerationFlags } from '../../lib/key-secret.js';
@@ -69,6 +69,7 @@ Ctrl-C (or SIGTERM) stops git, removes the temporary key, writes no Secret and e
     this.normalizeBooleans(['export', 'allow-insecure-http']);
     const { flags } = await this.parse(BootstrapGit);
     const core = await import('@glkeys/core');
+    const bootstrap = await import('@glkeys/core/bootstrap');
     const transport = flags.url.startsWith('ssh://') ? 'ssh' : 'https';
     const credential: GitBootstrapCredential =
       transport === 'ssh'
@@ -113,10 +114,10 @@ Ctrl-C (or SIGTERM) stops git, removes the temporary key, writes no Secret and e
       );
     }
     // Everything is checked before the cluster is touched.
-    core.checkGitBootstrapInput({ ...input, mode: 'export' });
+    bootstrap.checkGitBootstrapInput({ ...input, mode: 'export' });
 
     if (flags.export) {
-      const done = await core.bootstrapGit({ ...input, mode: 'export' });
+      const done = await bootstrap.bootstrapGit({ ...input, mode: 'export' });
       const yaml = exportYaml(done.manifest, done.files);
       if (!this.jsonEnabled()) process.stdout.write(yaml);
       return {
@@ -129,7 +130,7 @@ Ctrl-C (or SIGTERM) stops git, removes the temporary key, writes no Secret and e
     const outputDir = flags['output-dir'];
     // Ctrl-C or SIGTERM stops git and removes its temp folder (the decrypted key) before exit 130.
     const done = await withInterrupt((signal) =>
-      core.bootstrapGit({ ...input, store, signal, ...(outputDir ? { mode: 'write-files', outputDir } : { mode: 'push' }) }),
+      bootstrap.bootstrapGit({ ...input, store, signal, ...(outputDir ? { mode: 'write-files', outputDir } : { mode: 'push' }) }),
     );
     const result = this.report(done, flags);
     if (done.push) {
@@ -154,10 +155,7 @@ Ctrl-C (or SIGTERM) stops git, removes the temporary key, writes no Secret and e
     return result;
   }
 
-  private report(
-    done: import('@glkeys/core').GitBootstrapResult,
-    flags: { url: string; namespace: string; 'secret-name': string },
-  ): BootstrapGitResult {
+  private report(done: GitBootstrapResult, flags: { url: string; namespace: string; 'secret-name': string }): BootstrapGitResult {
     return {
       url: flags.url,
       transport: done.remote.transport,

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import type { BootstrapGitlabResult, BootstrapStep } from '@glkeys/core';
+import type { BootstrapAuth, BootstrapGitlabResult, BootstrapStep } from '@glkeys/core/bootstrap';
 import { GlkeysCommand } from '../../lib/base-command.js';
 import { hostFlags, kubeFlags } from '../../lib/flags.js';
 import { gitlabClient } from '../../lib/gitlab-client.js';
@@ -84,20 +84,21 @@ Token: GITLAB_TOKEN, a no-echo prompt on a terminal, or one line on stdin.`;
     this.normalizeBooleans(BOOLEANS);
     const { flags } = await this.parse(BootstrapGitlab);
     const core = await import('@glkeys/core');
+    const bootstrap = await import('@glkeys/core/bootstrap');
 
     // Everything is validated before the token prompt and before any GitLab call.
     const visibility = (flags.private === false ? 'public' : flags.visibility) as 'private' | 'internal' | 'public';
-    core.checkProjectCoordinates({ owner: flags.owner, repository: flags.repository, visibility });
-    core.checkBootstrapAuthFlags({
+    bootstrap.checkProjectCoordinates({ owner: flags.owner, repository: flags.repository, visibility });
+    bootstrap.checkBootstrapAuthFlags({
       tokenAuth: flags['token-auth'] === true,
       deployTokenAuth: flags['deploy-token-auth'] === true,
       readWriteKey: flags['read-write-key'] === true,
     });
-    core.checkBranch(flags.branch, '--branch');
-    const path = core.checkSyncPath(flags.path, '--path');
+    bootstrap.checkBranch(flags.branch, '--branch');
+    const path = bootstrap.checkSyncPath(flags.path, '--path');
     core.checkNamespace(flags.namespace, '--namespace');
     core.checkSecretName(flags['secret-name'], '--secret-name');
-    core.parseGoDuration(flags.interval, '--interval');
+    bootstrap.parseGoDuration(flags.interval, '--interval');
     const gitlabHost = core.normalizeHost(resolveHost(flags.hostname), 'hostname');
     const sshHost = await sshHostOf(flags['ssh-hostname'], gitlabHost);
     if (flags['ssh-key-algorithm'] === 'rsa' && (flags['ssh-rsa-bits'] < 2048 || flags['ssh-rsa-bits'] > 4096)) {
@@ -112,7 +113,7 @@ Token: GITLAB_TOKEN, a no-echo prompt on a terminal, or one line on stdin.`;
     const onStep = (s: BootstrapStep) =>
       s.status === 'start' ? progress.start(stepLabels[s.id]) : progress.done(stepLabels[s.id], s.detail);
 
-    const auth: import('@glkeys/core').BootstrapAuth = flags['token-auth']
+    const auth: BootstrapAuth = flags['token-auth']
       ? { kind: 'token-auth', token }
       : flags['deploy-token-auth']
         ? { kind: 'deploy-token' }
@@ -126,7 +127,7 @@ Token: GITLAB_TOKEN, a no-echo prompt on a terminal, or one line on stdin.`;
             knownHosts: () => knownHostsFor(sshHost),
           };
 
-    const result = await core.bootstrapGitlab({
+    const result = await bootstrap.bootstrapGitlab({
       client,
       owner: flags.owner,
       repository: flags.repository,

@@ -1,3 +1,0 @@
-export * from './scopes.js';
-export * from './validate.js';
-export * from './api.js';

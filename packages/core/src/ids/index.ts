@@ -1,1 +1,0 @@
-export { checkNumericId, parseGitlabRef, encodeId, refToParam, formatRef, type GitlabRef, type ParseRefOptions } from './gitlab-ref.js';

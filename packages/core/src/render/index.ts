@@ -1,2 +1,0 @@
-export * from './formats.js';
-export * from './secret-manifest.js';
