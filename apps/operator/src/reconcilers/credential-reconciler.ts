@@ -242,7 +242,9 @@ function splitKey(key: string): [string, string] {
 }
 
 function durationsOf(spec: CommonSpec, deps: ReconcilerDeps) {
-  const ms = (value: string | undefined, field: string) => (value === undefined ? undefined : parseGoDuration(value, field));
+  // The CRD's CEL rules set the minimums; a grace period or a rotate-before window may be 0s.
+  const ms = (value: string | undefined, field: string) =>
+    value === undefined ? undefined : parseGoDuration(value, field, { minimumMs: 0 });
   return {
     verifyMs: ms(spec.verifyInterval, 'spec.verifyInterval') ?? deps.defaultVerifyIntervalMs ?? DEFAULT_VERIFY_MS,
     graceMs: ms(spec.gracePeriod, 'spec.gracePeriod') ?? 0,

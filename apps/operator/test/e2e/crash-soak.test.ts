@@ -89,11 +89,11 @@ describe('crash soak', () => {
     const rand = random(7);
     await core().createNamespacedSecret({ namespace, body: { metadata: { name: 'pat' }, stringData: { token: SEED_TOKENS.owner } } });
     sim.setFaults([
-      { kind: 'status', status: 502, probability: 0.08 },
-      { kind: 'status', status: 503, probability: 0.08 },
-      { kind: 'reset', probability: 0.07 },
+      { kind: 'status', status: 502, probability: 0.11 },
+      { kind: 'status', status: 503, probability: 0.11 },
+      { kind: 'reset', probability: 0.08 },
       { route: 'POST /projects/:id/deploy_tokens', kind: 'status', status: 502, when: 'after', probability: 0.1 },
-      { kind: 'status', status: 429, probability: 0.04, retryAfterSeconds: 1 },
+      { kind: 'status', status: 429, probability: 0.05, retryAfterSeconds: 1 },
     ]);
     let child = operator();
     let kills = 0;
@@ -173,6 +173,23 @@ describe('crash soak', () => {
     }
     child.kill('SIGTERM');
     await once(child, 'exit');
+    const unsettled = tokens
+      .filter(
+        (t) =>
+          t.metadata.deletionTimestamp ||
+          t.status?.observedGeneration !== t.metadata.generation ||
+          live(t.metadata.uid).length !== 1 ||
+          !t.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+      )
+      .map((t) => ({
+        name: t.metadata.name,
+        deleting: !!t.metadata.deletionTimestamp,
+        generation: t.metadata.generation,
+        status: t.status,
+        live: live(t.metadata.uid).length,
+      }));
+    if (unsettled.length > 0) console.log(`[crash soak] unsettled: ${JSON.stringify(unsettled.slice(0, 5), null, 1)}`);
+    expect(unsettled).toEqual([]);
 
     const owners = new Set(tokens.map((t) => ownerKeyOf(`glkeys.io/v1alpha1/GitlabDeployToken/${t.metadata.uid}`)));
     const allLive = sim.state.deployTokens(projectId).filter((t) => !t.revoked && /glkeys:[0-9a-f]{12}\//.test(t.name));
@@ -200,7 +217,7 @@ describe('crash soak', () => {
     };
     console.log(`[crash soak] ${JSON.stringify(summary)}`);
     expect(kills).toBe(KILLS);
-    expect(summary.faultsInjected / summary.gitlabCalls).toBeGreaterThan(0.2);
+    expect(summary.faultsInjected / summary.gitlabCalls).toBeGreaterThan(0.25);
     expect(strays).toEqual([]);
     expect(matching).toBe(tokens.length);
     expect(allLive).toHaveLength(tokens.length);

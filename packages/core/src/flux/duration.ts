@@ -5,21 +5,25 @@
  */
 import { ValidationError } from '../errors.js';
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-const GO_DURATION = /^(\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
+// Go's units (time.ParseDuration): ns, us (or µs), ms, s, m, h; fractions allowed.
+const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+const GO_DURATION = /^(\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/;
 
-export function parseGoDuration(input: string, field = 'interval'): number {
+/**
+ * Milliseconds of a Go duration. `minimumMs` (default 1 s, Flux's shortest useful interval) is
+ * the least accepted; a grace period may be `0s`, so callers pass 0 there.
+ */
+export function parseGoDuration(input: string, field = 'interval', options: { minimumMs?: number } = {}): number {
   const text = String(input).trim();
-  if (!GO_DURATION.test(text)) {
-    throw new ValidationError(
-      field,
-      'Go duration like 1m, 30s, 1h30m',
-      `${field}: "${input}" is not a duration; use e.g. 1m, 30s or 1h30m`,
-    );
+  if (!GO_DURATION.test(text) && text !== '0') {
+    throw new ValidationError(field, 'Go duration like 1m, 30s, 1h30m', `${field}: "${input}" is not a duration; use e.g. 1m, 30s or 1h30m`);
   }
   let total = 0;
-  for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(amount) * UNIT_MS[unit!]!;
-  if (total < 1_000) throw new ValidationError(field, 'at least 1s', `${field}: must be at least 1s`);
+  for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(amount) * UNIT_MS[unit!]!;
+  const minimumMs = options.minimumMs ?? 1_000;
+  if (total < minimumMs) {
+    throw new ValidationError(field, `at least ${minimumMs / 1000}s`, `${field}: must be at least ${minimumMs >= 1000 ? `${minimumMs / 1000}s` : `${minimumMs}ms`}`);
+  }
   return Math.round(total);
 }
 

@@ -91,3 +91,16 @@ describe('naming and input rules', () => {
     for (const bad of ['../x', 'a//b', 'a/./b']) expect(() => checkSyncPath(bad)).toThrow(ValidationError);
   });
 });
+
+describe('parseGoDuration with every Go unit', () => {
+  it('should read ns, us, µs, ms, s, m, h and fractions, and take 0 only when the minimum allows it', () => {
+    expect(parseGoDuration('1h30m')).toBe(5_400_000);
+    expect(parseGoDuration('1500ms')).toBe(1_500);
+    expect(parseGoDuration('2000000us')).toBe(2_000);
+    expect(parseGoDuration('1.5s')).toBe(1_500);
+    expect(parseGoDuration('0s', 'gracePeriod', { minimumMs: 0 })).toBe(0);
+    expect(parseGoDuration('500000000ns', 'gracePeriod', { minimumMs: 0 })).toBe(500);
+    expect(() => parseGoDuration('0s', 'interval')).toThrow(/at least 1s/);
+    expect(() => parseGoDuration('5d', 'interval')).toThrow(/not a duration/);
+  });
+});
