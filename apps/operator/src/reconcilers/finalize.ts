@@ -12,11 +12,8 @@ import { KubernetesSecretStore } from '@glkeys/core/kubernetes';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { readAccess } from '../auth/access.js';
 import { releaseAuthSecret } from '../auth/in-use.js';
-import type { EventRecorder } from '../events/recorder.js';
-import type { GitlabClients } from '../gitlab/clients.js';
-import type { RateLimitGate } from '../gitlab/rate-limit-gate.js';
 import { outcomeConditions } from '../status/conditions.js';
-import { involvedOf, ownerOf, type CredentialMetrics, type ReconcileResult } from './credential-reconciler.js';
+import { involvedOf, ownerOf, type ReconcileResult, type ReconcilerDeps } from './credential-reconciler.js';
 import type { KindAdapter } from './kinds.js';
 import type { CredentialObjects } from './objects.js';
 import { FINALIZER, type CommonSpec, type CredentialObject } from './spec.js';
@@ -41,16 +38,8 @@ export interface OrphanRecorder {
   record(orphan: OrphanRecord): Promise<void>;
 }
 
-export interface FinalizeDeps {
-  kubeConfig: KubeConfig;
-  clients: GitlabClients;
-  gate: RateLimitGate;
-  events: EventRecorder;
-  metrics?: CredentialMetrics;
-  orphans?: OrphanRecorder;
-  revokeGiveUpAfterMs?: number;
-  now: () => Date;
-}
+/** What deletion needs of the reconciler's dependencies, with the clock resolved. */
+export type FinalizeDeps = Pick<ReconcilerDeps, 'kubeConfig' | 'clients' | 'gate' | 'events' | 'metrics' | 'orphans' | 'revokeGiveUpAfterMs'> & { now: () => Date };
 
 const GIVE_UP_AFTER_MS = 3_600_000;
 
