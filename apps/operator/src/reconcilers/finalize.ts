@@ -39,7 +39,10 @@ export interface OrphanRecorder {
 }
 
 /** What deletion needs of the reconciler's dependencies, with the clock resolved. */
-export type FinalizeDeps = Pick<ReconcilerDeps, 'kubeConfig' | 'clients' | 'gate' | 'events' | 'metrics' | 'orphans' | 'revokeGiveUpAfterMs'> & { now: () => Date };
+export type FinalizeDeps = Pick<
+  ReconcilerDeps,
+  'kubeConfig' | 'clients' | 'gate' | 'events' | 'metrics' | 'orphans' | 'revokeGiveUpAfterMs'
+> & { now: () => Date };
 
 const GIVE_UP_AFTER_MS = 3_600_000;
 
