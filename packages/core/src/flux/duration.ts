@@ -16,13 +16,21 @@ const GO_DURATION = /^(\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/;
 export function parseGoDuration(input: string, field = 'interval', options: { minimumMs?: number } = {}): number {
   const text = String(input).trim();
   if (!GO_DURATION.test(text) && text !== '0') {
-    throw new ValidationError(field, 'Go duration like 1m, 30s, 1h30m', `${field}: "${input}" is not a duration; use e.g. 1m, 30s or 1h30m`);
+    throw new ValidationError(
+      field,
+      'Go duration like 1m, 30s, 1h30m',
+      `${field}: "${input}" is not a duration; use e.g. 1m, 30s or 1h30m`,
+    );
   }
   let total = 0;
   for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(amount) * UNIT_MS[unit!]!;
   const minimumMs = options.minimumMs ?? 1_000;
   if (total < minimumMs) {
-    throw new ValidationError(field, `at least ${minimumMs / 1000}s`, `${field}: must be at least ${minimumMs >= 1000 ? `${minimumMs / 1000}s` : `${minimumMs}ms`}`);
+    throw new ValidationError(
+      field,
+      `at least ${minimumMs / 1000}s`,
+      `${field}: must be at least ${minimumMs >= 1000 ? `${minimumMs / 1000}s` : `${minimumMs}ms`}`,
+    );
   }
   return Math.round(total);
 }
