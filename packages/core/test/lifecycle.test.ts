@@ -340,3 +340,19 @@ describe('state version 2: migration and scheduling', () => {
     expect(Date.parse(after.nextCheckAt!)).toBe(Date.parse(after.state.current!.expiresAt!) - 7 * 86_400_000);
   });
 });
+
+describe('what a call reports as revoked', () => {
+  it('should list a credential someone already deleted in GitLab as gone, not as revoked', async () => {
+    const { lifecycle, store, sim } = await tokenLifecycle({ owner: 'gone-check' });
+    await lifecycle.ensure(undefined);
+    const id = store.state!.current!.id;
+    // Someone deletes it through the API (the UI's "Revoke" does the same DELETE).
+    await env!.client.request('DELETE', `projects/${(await projectRef()).id}/deploy_tokens/${id}`);
+    sim.log.clear();
+    const result = await lifecycle.revokeAll(store.state);
+    expect(result.revoked).toEqual([]);
+    expect(result.gone).toEqual([id]);
+    // GitLab was asked (a DELETE answered 404): "already gone" is GitLab's word, not a guess.
+    expect(sim.log.count({ route: 'DELETE /projects/:id/deploy_tokens/:token_id' })).toBe(1);
+  });
+});
