@@ -231,3 +231,92 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promis
   }
   throw new Error('condition not met in time');
 }
+
+describe('GitlabDeployToken reconcile: the consumer side and GitLab side drift', () => {
+  it('should re-create a deleted target Secret with a fresh token and revoke the old one', async () => {
+    const key = await setUp(ns.name);
+    const reconcile = reconciler();
+    await reconcile(key, { signal });
+    const uid = (await getObject(ns.name)).metadata.uid;
+    const first = liveOf(uid).map((t) => t.id);
+    await core().deleteNamespacedSecret({ name: 'pull-secret', namespace: ns.name });
+    await reconcile(key, { signal });
+    const now = liveOf(uid);
+    expect(now).toHaveLength(1);
+    expect(now[0]!.id).not.toBe(first[0]);
+    expect(
+      Buffer.from((await core().readNamespacedSecret({ name: 'pull-secret', namespace: ns.name })).data!.token!, 'base64').toString('utf8'),
+    ).toBe(now[0]!.token);
+  });
+
+  it('should replace a token revoked in GitLab once the verify interval has passed', async () => {
+    let now = new Date('2026-12-01T00:00:00Z');
+    const key = await setUp(ns.name, { verifyInterval: '10m' });
+    const reconcile = reconciler({ now: () => now });
+    await reconcile(key, { signal });
+    const uid = (await getObject(ns.name)).metadata.uid;
+    const revoked = liveOf(uid)[0]!.id;
+    sim.state.revokeDeployToken(revoked);
+    sim.log.clear();
+    now = new Date('2026-12-01T00:05:00Z');
+    await reconcile(key, { signal });
+    // Within the interval: not asked again, nothing replaced yet.
+    expect(sim.log.count()).toBe(0);
+    now = new Date('2026-12-01T00:10:01Z');
+    await reconcile(key, { signal });
+    const replaced = liveOf(uid);
+    expect(replaced).toHaveLength(1);
+    expect(replaced[0]!.id).not.toBe(revoked);
+    expect((await getObject(ns.name)).status!.credential.id).toBe(replaced[0]!.id);
+  });
+
+  it('should revoke everything on the old project when projectID changes, and mint on the new one', async () => {
+    const other = sim.state.projects().find((p) => p.pathWithNamespace === SEED_PATHS.otherProject)!.id;
+    const key = await setUp(ns.name);
+    const reconcile = reconciler();
+    await reconcile(key, { signal });
+    const uid = (await getObject(ns.name)).metadata.uid;
+    expect(liveOf(uid)).toHaveLength(1);
+    await custom().patchNamespacedCustomObject({
+      ...PLURAL,
+      namespace: ns.name,
+      name: 'pull',
+      body: [{ op: 'replace', path: '/spec/projectID', value: String(other) }],
+    });
+    await reconcile(key, { signal });
+    expect(liveOf(uid)).toHaveLength(0);
+    const marker = `glkeys:${ownerKeyOf(`glkeys.io/v1alpha1/GitlabDeployToken/${uid}`)}/`;
+    expect(sim.state.deployTokens(other).filter((t) => !t.revoked && t.name.includes(marker))).toHaveLength(1);
+  });
+
+  it('should use a rotated PAT on the next reconcile (an expired one is refused, a fresh one works again)', async () => {
+    const key = await setUp(ns.name);
+    const reconcile = reconciler();
+    await reconcile(key, { signal });
+    const setPat = (token: string) =>
+      core().patchNamespacedSecret({
+        name: 'gitlab-pat',
+        namespace: ns.name,
+        body: [{ op: 'replace', path: '/data/token', value: Buffer.from(token).toString('base64') }],
+      });
+    await setPat(SEED_TOKENS.expired);
+    await custom().patchNamespacedCustomObject({
+      ...PLURAL,
+      namespace: ns.name,
+      name: 'pull',
+      body: [{ op: 'replace', path: '/spec/scopes', value: ['read_registry'] }],
+    });
+    sim.log.clear();
+    expect(await reconcile(key, { signal })).toEqual({});
+    // GitLab refused the expired token (401): nothing was created.
+    expect(sim.log.entries().filter((e) => e.method !== 'GET').map((e) => e.status)).toEqual([401]);
+    expect((await getObject(ns.name)).status!.conditions.find((c: { type: string }) => c.type === 'Stalled')).toMatchObject({
+      status: 'True',
+    });
+    await setPat(SEED_TOKENS.maintainer);
+    await reconcile(key, { signal });
+    expect((await getObject(ns.name)).status!.conditions.map((c: { type: string; status: string }) => [c.type, c.status])).toEqual([
+      ['Ready', 'True'],
+    ]);
+  });
+});
