@@ -309,7 +309,12 @@ describe('GitlabDeployToken reconcile: the consumer side and GitLab side drift',
     sim.log.clear();
     expect(await reconcile(key, { signal })).toEqual({});
     // GitLab refused the expired token (401): nothing was created.
-    expect(sim.log.entries().filter((e) => e.method !== 'GET').map((e) => e.status)).toEqual([401]);
+    expect(
+      sim.log
+        .entries()
+        .filter((e) => e.method !== 'GET')
+        .map((e) => e.status),
+    ).toEqual([401]);
     expect((await getObject(ns.name)).status!.conditions.find((c: { type: string }) => c.type === 'Stalled')).toMatchObject({
       status: 'True',
     });
