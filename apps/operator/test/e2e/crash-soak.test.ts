@@ -158,7 +158,7 @@ describe('crash soak', () => {
 
     // Convergence: every object Ready for its generation, every deleted one gone.
     const started = Date.now();
-    let tokens: Token[] = [];
+    let tokens: Token[];
     for (;;) {
       tokens = await listTokens();
       const settled = tokens.every(
