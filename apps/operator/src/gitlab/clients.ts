@@ -1,7 +1,7 @@
 /**
  * One GitLab client per (URL, token, CA bundle): objects that share a PAT share its keep-alive
  * connections and its rate-limit gate. A rotated PAT (a new token value) gets a new client; the
- * old one is dropped. The transport gives up on a 429 that asks for more than a short wait, so the
+ * old one is dropped once unused for an hour (it holds the old token). The transport gives up on a 429 that asks for more than a short wait, so the
  * wait is handed to the gate (all of this user's reconciles pause) instead of holding a worker.
  */
 import { createGitlabClient, type AttemptEvent, type GitlabClient } from '@glkeys/core';
@@ -16,6 +16,8 @@ export interface GitlabAccess {
 
 export interface ClientEntry {
   client: GitlabClient;
+  /** When `get` last handed it out (ms since epoch): unused entries are dropped. */
+  lastUsedMs: number;
   /** Hash of host and token: the rate-limit gate's key. */
   userKey: string;
 }
@@ -28,17 +30,27 @@ export interface GitlabClientsOptions {
   onAttempt?: (event: AttemptEvent & { host: string }) => void;
 }
 
+const UNUSED_MS = 3_600_000;
+
 export class GitlabClients {
   private readonly entries = new Map<string, ClientEntry>();
 
-  constructor(private readonly options: GitlabClientsOptions = {}) {}
+  constructor(
+    private readonly options: GitlabClientsOptions = {},
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get(access: GitlabAccess): ClientEntry {
     const host = new URL(access.url).host;
     const userKey = userKeyOf(host, access.token);
     const key = `${userKey}/${access.ca ? createHash('sha256').update(access.ca).digest('hex').slice(0, 16) : '-'}`;
+    const now = this.now();
+    this.dropUnused(now);
     const found = this.entries.get(key);
-    if (found) return found;
+    if (found) {
+      found.lastUsedMs = now;
+      return found;
+    }
     const { onAttempt } = this.options;
     const client = createGitlabClient({
       host: access.url,
@@ -48,14 +60,14 @@ export class GitlabClients {
       retry: { maxRetryAfterMs: this.options.maxRetryAfterMs ?? 2_000 },
       ...(onAttempt ? { onAttempt: (event: AttemptEvent) => onAttempt({ ...event, host }) } : {}),
     });
-    const entry = { client, userKey };
+    const entry = { client, userKey, lastUsedMs: now };
     this.entries.set(key, entry);
     return entry;
   }
 
-  /** Forget clients not used by any object any more (called after a relist). */
-  retain(keep: (userKey: string) => boolean): void {
-    for (const [key, entry] of this.entries) if (!keep(entry.userKey)) this.entries.delete(key);
+  /** A rotated PAT leaves its old client (and token) behind: drop clients unused for an hour. */
+  private dropUnused(now: number): void {
+    for (const [key, entry] of this.entries) if (now - entry.lastUsedMs > UNUSED_MS) this.entries.delete(key);
   }
 
   get size(): number {

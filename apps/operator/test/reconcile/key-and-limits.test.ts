@@ -8,11 +8,9 @@ import { SEED_PATHS, SEED_TOKENS, start, type GitlabSim } from '@glkeys/gitlab-s
 import { testEnv, useNamespace } from '@glkeys/kube-testenv/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyCrds } from '../../src/api/index.js';
-import { EventRecorder } from '../../src/events/recorder.js';
-import { GitlabClients } from '../../src/gitlab/clients.js';
-import { RateLimitGate } from '../../src/gitlab/rate-limit-gate.js';
 import { credentialReconciler, type ReconcilerDeps } from '../../src/reconcilers/credential-reconciler.js';
 import { deployKeyKind, deployTokenKind } from '../../src/reconcilers/kinds.js';
+import { testDeps } from '../support/reconcile.js';
 
 const ns = useNamespace('keys');
 let sim: GitlabSim;
@@ -29,17 +27,8 @@ const core = () => testEnv().kubeConfig.makeApiClient(CoreV1Api);
 const custom = () => testEnv().kubeConfig.makeApiClient(CustomObjectsApi);
 const KNOWN_HOSTS = 'gitlab.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
 
-function deps(overrides: Partial<ReconcilerDeps> = {}): ReconcilerDeps {
-  const kubeConfig = testEnv().kubeConfig;
-  return {
-    kubeConfig,
-    clients: new GitlabClients({ timeoutMs: 5_000 }),
-    gate: new RateLimitGate(),
-    events: new EventRecorder(kubeConfig, { component: 'glkeys-operator', instance: 'test' }),
-    scanKnownHosts: async () => KNOWN_HOSTS,
-    ...overrides,
-  };
-}
+const deps = (overrides: Partial<ReconcilerDeps> = {}): ReconcilerDeps =>
+  testDeps({ scanKnownHosts: async () => KNOWN_HOSTS, ...overrides });
 
 async function pat(name: string, token: string): Promise<void> {
   await core().createNamespacedSecret({ namespace: ns.name, body: { metadata: { name }, stringData: { token } } });

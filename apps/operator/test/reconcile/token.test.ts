@@ -9,12 +9,10 @@ import { createTestNamespace, testEnv, useNamespace } from '@glkeys/kube-testenv
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ownerKeyOf } from '@glkeys/core';
 import { applyCrds } from '../../src/api/index.js';
-import { EventRecorder } from '../../src/events/recorder.js';
-import { GitlabClients } from '../../src/gitlab/clients.js';
-import { RateLimitGate } from '../../src/gitlab/rate-limit-gate.js';
 import { credentialReconciler } from '../../src/reconcilers/credential-reconciler.js';
 import { deployTokenKind } from '../../src/reconcilers/kinds.js';
 import { ConfigMapOrphanRecorder } from '../../src/reconcilers/orphans.js';
+import { testDeps } from '../support/reconcile.js';
 
 const ns = useNamespace('rec');
 let sim: GitlabSim;
@@ -32,17 +30,14 @@ const signal = new AbortController().signal;
 const PLURAL = { group: 'glkeys.io', version: 'v1alpha1', plural: 'gitlabdeploytokens' };
 
 function reconciler(options: { giveUpMs?: number; now?: () => Date } = {}) {
-  const kubeConfig = testEnv().kubeConfig;
-  return credentialReconciler(deployTokenKind, {
-    kubeConfig,
-    clients: new GitlabClients({ timeoutMs: 5_000 }),
-    gate: new RateLimitGate(),
-    events: new EventRecorder(kubeConfig, { component: 'glkeys-operator', instance: 'test' }),
-    orphans: new ConfigMapOrphanRecorder(kubeConfig, ns.name),
-    scanKnownHosts: async () => 'unused',
-    ...(options.giveUpMs === undefined ? {} : { revokeGiveUpAfterMs: options.giveUpMs }),
-    ...(options.now ? { now: options.now } : {}),
-  });
+  return credentialReconciler(
+    deployTokenKind,
+    testDeps({
+      orphans: new ConfigMapOrphanRecorder(testEnv().kubeConfig, ns.name),
+      ...(options.giveUpMs === undefined ? {} : { revokeGiveUpAfterMs: options.giveUpMs }),
+      ...(options.now ? { now: options.now } : {}),
+    }),
+  );
 }
 
 async function setUp(namespace: string, spec: Record<string, unknown> = {}, name = 'pull') {

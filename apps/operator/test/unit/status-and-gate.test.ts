@@ -53,3 +53,19 @@ describe('rate-limit gate', () => {
     expect(gate.pausedUsers()).toBe(0);
   });
 });
+
+describe('GitLab clients', () => {
+  it('should share a client per user and drop one unused for an hour (a rotated PAT leaves no old token behind)', async () => {
+    const { GitlabClients } = await import('../../src/gitlab/clients.js');
+    let now = 0;
+    const clients = new GitlabClients({}, () => now);
+    const old = clients.get({ url: 'https://gitlab.example.com', token: 'glpat-old-000000000000' });
+    expect(clients.get({ url: 'https://gitlab.example.com', token: 'glpat-old-000000000000' })).toBe(old);
+    now = 30 * 60_000;
+    clients.get({ url: 'https://gitlab.example.com', token: 'glpat-new-000000000000' });
+    expect(clients.size).toBe(2);
+    now = 91 * 60_000;
+    clients.get({ url: 'https://gitlab.example.com', token: 'glpat-new-000000000000' });
+    expect(clients.size).toBe(1);
+  });
+});
