@@ -116,7 +116,7 @@ describe('helm template, applied to the apiserver with server-side dry-run', () 
       expect(res.status, `${document.object.kind} ${document.object.metadata.name}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
     }
 
-    const deployment = docs.find((d) => d.object.kind === 'Deployment')!.object as { spec: { template: { spec: object } } };
+    const deployment = docs.find((d) => d.object.kind === 'Deployment')!.object as unknown as { spec: { template: { spec: object } } };
     const pod = await kubeRequest(
       testEnv().kubeConfig,
       'POST',
