@@ -10,6 +10,7 @@ export default defineConfig({
     kubernetes: 'src/kubernetes/index.ts',
     bootstrap: 'src/bootstrap/index.ts',
     ci: 'src/ci/index.ts',
+    eso: 'src/eso/index.ts',
   },
   format: ['esm', 'cjs'],
   splitting: true,
