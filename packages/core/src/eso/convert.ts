@@ -165,6 +165,11 @@ export function convertEsoDocuments(objects: SourcedObject[], options: EsoConver
   return { tokens, notes };
 }
 
+/** A string, or a number as YAML reads an unquoted `42` or `0`. */
+function scalar(value: unknown): string | undefined {
+  return typeof value === 'number' ? String(value) : str(value);
+}
+
 function key(namespace: string | undefined, name: string): string {
   return `${namespace ?? ''}/${name}`;
 }
@@ -249,8 +254,9 @@ function buildToken(
   }
   // Generator: same names and meaning in glkeys, checked so the apiserver does not refuse the output.
   if (g['url'] !== undefined) spec['url'] = str(g['url']) ?? fail('spec.url', 'must be a non-empty string');
-  const projectID = g['projectID'] === undefined ? undefined : (str(String(g['projectID'])) ?? fail('spec.projectID', 'must not be empty'));
-  const groupID = g['groupID'] === undefined ? undefined : (str(String(g['groupID'])) ?? fail('spec.groupID', 'must not be empty'));
+  const projectID =
+    g['projectID'] === undefined ? undefined : (scalar(g['projectID']) ?? fail('spec.projectID', 'must be a non-empty string'));
+  const groupID = g['groupID'] === undefined ? undefined : (scalar(g['groupID']) ?? fail('spec.groupID', 'must be a non-empty string'));
   if ((projectID === undefined) === (groupID === undefined)) fail('spec', 'needs exactly one of projectID or groupID');
   if (projectID !== undefined) spec['projectID'] = projectID;
   if (groupID !== undefined) spec['groupID'] = groupID;
@@ -387,7 +393,7 @@ function refreshOf(
     return undefined;
   }
   if (policy !== 'Periodic') fail('spec.refreshPolicy', `${JSON.stringify(policy)} is not one of Periodic, CreatedOnce, OnChange`, source);
-  const raw = es['refreshInterval'] === undefined ? ESO_REFRESH : String(es['refreshInterval']);
+  const raw = es['refreshInterval'] === undefined ? ESO_REFRESH : (scalar(es['refreshInterval']) ?? '(not a string)');
   let ms: number;
   try {
     ms = parseGoDuration(raw, 'spec.refreshInterval', { minimumMs: 0 });
