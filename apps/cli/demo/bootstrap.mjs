@@ -1,12 +1,14 @@
 // The README's demo: `glkeys bootstrap gitlab` against the embedded GitLab simulator and a
 // local kube-apiserver (kube-testenv), then the resulting Secret (values redacted) and the
-// manifests committed to the project. Run through scripts/demo after a build.
+// manifests committed to the project; then the operator reconciling a GitlabDeployToken there.
+// Run through scripts/demo after a build.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { SEED_TOKENS, start as startSim } from '@glkeys/gitlab-sim';
 import { start as startKube } from '@glkeys/kube-testenv';
+import { operatorStep } from '../../operator/demo/operator-step.mjs';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../bin/run.js', import.meta.url));
@@ -53,6 +55,9 @@ try {
       .map((t) => `${t.id} "${t.name}"${t.revoked ? ' (revoked)' : ''}`)
       .join(', ')}`,
   );
+
+  // The operator keeps a deploy token alive in the same cluster (apps/operator).
+  await operatorStep({ kube, sim, pat: SEED_TOKENS.owner, project: 'platform/apps/fleet', say });
 } finally {
   await kube.stop();
   await sim.close();
