@@ -1,6 +1,10 @@
-/** Loads a kubeconfig the way kubectl does (a file, KUBECONFIG, ~/.kube/config, in-cluster) and picks a context. */
+/**
+ * Loads a kubeconfig the way kubectl does (a file, KUBECONFIG, ~/.kube/config, in-cluster) and picks a
+ * context. Its requests reuse keep-alive connections (see connection-reuse.ts).
+ */
 import { KubeConfig } from '@kubernetes/client-node';
 import { ValidationError } from '../errors.js';
+import { reuseConnections } from './connection-reuse.js';
 
 export function loadKubeConfig(options: { kubeconfig?: string | undefined; context?: string | undefined } = {}): KubeConfig {
   const kc = new KubeConfig();
@@ -28,7 +32,7 @@ export function loadKubeConfig(options: { kubeconfig?: string | undefined; conte
       'kubeconfig: no current cluster; name a kubeconfig file or a context, or set KUBECONFIG',
     );
   }
-  return kc;
+  return reuseConnections(kc);
 }
 
 /**
