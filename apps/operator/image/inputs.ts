@@ -149,7 +149,15 @@ export async function updatedLock(lock: Lock): Promise<Lock> {
   const major = lock.node.version.split('.')[0]!;
   const versions = JSON.parse((await run('npm', ['view', `${lock.node.package}@${major}`, 'version', '--json'])).stdout) as
     string | string[];
-  const version = Array.isArray(versions) ? versions[versions.length - 1]! : versions;
+  // npm lists them in publication order, not version order (20.8.0 came out after 20.20.x's branch began).
+  const newest = (Array.isArray(versions) ? versions : [versions])
+    .filter((v) => /^\d+\.\d+\.\d+$/.test(v))
+    .sort((a, b) => {
+      const [x, y] = [a.split('.').map(Number), b.split('.').map(Number)];
+      return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
+    });
+  const version = newest[newest.length - 1];
+  if (!version) throw new Error(`image: npm lists no ${lock.node.package} ${major}.x`);
   const integrity = (await run('npm', ['view', `${lock.node.package}@${version}`, 'dist.integrity'])).stdout.trim();
   const packages: DebianPin[] = [];
   for (const { name } of lock.debian.packages) {

@@ -59,8 +59,9 @@ export async function writeLayer(layout: string, tree: Tree, mtime: number, comm
       }
     })(),
   );
-  // gzip's header carries no name and no time from zlib's deflate stream; level 9 for the pull size.
-  const gzip = createGzip({ level: constants.Z_BEST_COMPRESSION });
+  // Node's gzip header carries no file name and no time. Level 6 (zlib's default): level 9 takes
+  // four times as long on the Node binary for 0.4% fewer bytes.
+  const gzip = createGzip({ level: constants.Z_DEFAULT_COMPRESSION });
   const count = async function* (source: AsyncIterable<Buffer>) {
     for await (const chunk of source) {
       blob.update(chunk);
