@@ -212,12 +212,13 @@ describe('the glkeys-operator image', () => {
 
     // What a kubelet does on pod deletion: SIGTERM to the container's process, then wait.
     await run('runc', ['kill', id, 'SIGTERM']);
+    let timer: NodeJS.Timeout | undefined;
     const [code, signal] = await Promise.race([
       exited,
-      new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error(`no exit 45 s after SIGTERM; log tail:\n${logs.join('').slice(-2000)}`)), 45_000),
-      ),
-    ]);
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no exit 45 s after SIGTERM; log tail:\n${logs.join('').slice(-2000)}`)), 45_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     const output = logs.join('');
     expect(output).toContain('"msg":"started"');
