@@ -22,3 +22,12 @@ for (const file of generatedFiles()) {
   writeFileSync(path, file.content);
   console.log(`wrote ${file.path}`);
 }
+
+// The chart renders the RBAC rules from its own copy of config/rbac/role.yaml (Helm reads only
+// files inside the chart); test/chart/rbac-source.test.ts fails when the two differ.
+const rbacSource = readFileSync(join(root, 'config/rbac/role.yaml'), 'utf8');
+const rbacCopy = join(root, 'deploy/helm/glkeys-operator/files/rbac.yaml');
+if (readFileSync(rbacCopy, { encoding: 'utf8', flag: 'a+' }) !== rbacSource) {
+  writeFileSync(rbacCopy, rbacSource);
+  console.log('wrote deploy/helm/glkeys-operator/files/rbac.yaml');
+}

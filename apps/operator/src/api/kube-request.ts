@@ -24,7 +24,8 @@ export async function kubeRequest(
   const url = new URL(path, server);
   const options: RequestOptions = { method, headers: { accept } };
   await kubeConfig.applyToHTTPSOptions(options);
-  const payload = body === undefined ? undefined : JSON.stringify(body);
+  // A string is sent as it is (YAML for an apply patch); anything else as JSON.
+  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
   if (payload !== undefined)
     options.headers = { ...options.headers, 'content-type': contentType, 'content-length': Buffer.byteLength(payload) };
   return new Promise((resolve, reject) => {
