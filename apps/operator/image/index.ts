@@ -11,6 +11,7 @@ import { bundleOperator } from './bundle.js';
 import { debianInputs, nodeInput, readLock } from './inputs.js';
 import { writeArchive, writeImage, writeLayer, type Layer } from './oci.js';
 import { appLayer, baseLayer, nodeLayer, NONROOT } from './rootfs.js';
+import { DEFAULT_NODE_OPTIONS } from '../src/node-options.js';
 
 const run = promisify(execFile);
 
@@ -76,7 +77,13 @@ export async function buildImage(options: BuildOptions): Promise<BuiltImage> {
       created,
       user: `${NONROOT.uid}:${NONROOT.gid}`,
       // No /bin: there is nothing there. SSL_CERT_FILE serves NODE_OPTIONS=--use-openssl-ca.
-      env: ['PATH=/nodejs/bin', 'HOME=/home/nonroot', 'SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt'],
+      // NODE_OPTIONS: the heap sizing the operator is measured and deployed with (the chart sets it too).
+      env: [
+        'PATH=/nodejs/bin',
+        'HOME=/home/nonroot',
+        'SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt',
+        `NODE_OPTIONS=${DEFAULT_NODE_OPTIONS}`,
+      ],
       entrypoint: ['/nodejs/bin/node', '/app/main.mjs'],
       workingDir: '/home/nonroot',
       labels,

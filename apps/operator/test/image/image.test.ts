@@ -192,6 +192,14 @@ describe('the glkeys-operator image', () => {
     const minted = Buffer.from(secret.data!.token!, 'base64').toString('utf8');
     expect(minted).toBe(live[0]!.token);
 
+    // The image's NODE_OPTIONS (DEFAULT_NODE_OPTIONS) took effect: V8's heap limit is the deployed one.
+    const started = logs
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { msg?: string; heapLimitMiB?: number })
+      .find((line) => line.msg === 'started');
+    expect(started?.heapLimitMiB).toBeLessThan(256);
     expect((await fetch(`http://127.0.0.1:${probesPort}/readyz`)).status).toBe(200);
     const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     expect(metrics).toMatch(/controller_runtime_reconcile_total\{controller="gitlabdeploytoken",result="[a-z_]+"\} [1-9]/);
