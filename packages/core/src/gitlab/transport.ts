@@ -154,7 +154,7 @@ async function attempt(
   } catch (error) {
     if (request.signal?.aborted) throw error;
     report(timer.signal.aborted ? 'timeout' : 'network');
-    throw new FailedAttempt(timer.signal.aborted ? { kind: 'timeout' } : classifyFailure(error), undefined, error);
+    throw new FailedAttempt(timer.signal.aborted ? { kind: 'timeout' } : classifyFailure(error, request.url), undefined, error);
   } finally {
     clearTimeout(timeout);
   }
@@ -174,14 +174,33 @@ function decide(error: unknown, attempt: number, method: string, retry: RetryOpt
   return { retry: true, delayMs: asked + Math.round(random() * retry.baseDelayMs) };
 }
 
-function classifyFailure(error: unknown): Outcome {
+function classifyFailure(error: unknown, url: string): Outcome {
   const code = errorCode(error);
+  if (url.startsWith('https:') && answeredPlainHttp(error)) return { kind: 'plain-http' };
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { kind: 'refused' };
   return { kind: 'reset' };
 }
 
+/** OpenSSL's words when the server's first bytes are not TLS (an HTTP answer). */
+function answeredPlainHttp(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 4; depth += 1) {
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_HTTP_REQUEST') return true;
+    if (typeof message === 'string' && /wrong version number|packet length too long|http request/i.test(message)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 function failureError(info: RequestInfo, outcome: Outcome, cause: unknown): Error {
   const where = `${info.method} ${info.path}`;
+  if (outcome.kind === 'plain-http') {
+    return new NetworkError(
+      'NETWORK',
+      `GitLab answered plain HTTP to an HTTPS request on ${where}: a host given without a scheme is reached over https://. If this GitLab serves only HTTP, give its URL with http:// (the token then travels unencrypted).`,
+      { request: info, cause: sanitize(cause) },
+    );
+  }
   if (outcome.kind === 'timeout') {
     const outcomeUnknown = !isIdempotent(info.method);
     return new TimeoutError(`No answer from GitLab within the timeout on ${where}${outcomeUnknown ? '; GitLab may have acted' : ''}.`, {
