@@ -3,7 +3,7 @@
  * The token is read from GITLAB_TOKEN, a no-echo prompt on a terminal, or one line of piped
  * stdin (Flux's three ways). It is never a flag: flags end up in shell history.
  */
-import { readFile } from 'node:fs/promises';
+import { readUserFile } from './files.js';
 import type { GitlabApi } from '@glkeys/core/read';
 
 export function resolveHost(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
@@ -32,7 +32,7 @@ export interface Connection {
 export async function connection(flags: ClientFlags): Promise<Connection> {
   const { normalizeHost } = await import('@glkeys/core/read');
   const host = normalizeHost(resolveHost(flags.hostname), 'hostname');
-  const caCert = flags['ca-file'] ? await readFile(flags['ca-file'], 'utf8') : undefined;
+  const caCert = flags['ca-file'] ? await readUserFile(flags['ca-file'], '--ca-file') : undefined;
   return { host, caCert, token: await readToken() };
 }
 

@@ -51,6 +51,11 @@ export default class TokenCreate extends GlkeysCommand<TokenCreateResult> {
 
   async run(): Promise<TokenCreateResult> {
     const { flags } = await this.parse(TokenCreate);
+    if (!flags.secret) {
+      this.refuseGiven(SECRET_ONLY, 'without --secret (it describes the Secret the token would be written to)');
+    } else if (flags.format !== 'dockerconfigjson') {
+      this.refuseGiven(['registry-host'], `with --format ${flags.format} (only dockerconfigjson names a registry)`);
+    }
     const core = await import('@glkeys/core');
     const target = await parseTarget(flags);
     const expiry = { expiresAt: flags['expires-at'], expiresAfter: flags['expires-in'] };
@@ -115,6 +120,9 @@ export default class TokenCreate extends GlkeysCommand<TokenCreateResult> {
     return { ...base, delivered: 'stdout', token: created.token };
   }
 }
+
+/** Flags that only describe the --secret destination. */
+const SECRET_ONLY = ['format', 'registry-host', 'namespace', 'take-over', 'create-namespace', 'kubeconfig', 'context'];
 
 /** What happened to the Secret's credential, in words. */
 function describeAction(action: string): string {
