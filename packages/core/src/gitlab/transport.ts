@@ -43,6 +43,8 @@ export interface RetryEvent {
   attempt: number;
   delayMs: number;
   reason: string;
+  /** The wait GitLab asked for (Retry-After, RateLimit-Reset), when it did; `delayMs` adds jitter. */
+  askedMs?: number;
 }
 
 export interface AttemptEvent {
@@ -107,7 +109,13 @@ export function createRetryingTransport(options: TransportOptions, sendAttempt: 
         signal: request.signal,
         onRetry: async ({ attempt: n, delayMs, error }) => {
           const failed = error as FailedAttempt;
-          options.onRetry?.({ request: info, attempt: n, delayMs, reason: describe(failed.outcome) });
+          options.onRetry?.({
+            request: info,
+            attempt: n,
+            delayMs,
+            reason: describe(failed.outcome),
+            ...(failed.asked === undefined ? {} : { askedMs: failed.asked }),
+          });
           if (failed.response) await failed.response.discard().catch(() => undefined);
         },
         sleep: options.sleep ?? realSleep,

@@ -12,7 +12,8 @@ export interface TokenCreateResult {
   target: TargetJson;
   id: number;
   name: string;
-  username: string;
+  /** GitLab's username of the token; null only when GitLab did not say. */
+  username: string | null;
   scopes: string[];
   expiresAt: string | null;
   /** Where the value went: printed (`stdout`), a `file`, or a Kubernetes `secret`. */
@@ -86,7 +87,7 @@ export default class TokenCreate extends GlkeysCommand<TokenCreateResult> {
         id: out.id,
         name: out.name,
         username: out.username,
-        scopes: flags.scopes,
+        scopes: out.scopes,
         expiresAt: out.expiresAt,
         delivered: 'secret',
         secret: { namespace: flags.namespace, name: flags.secret!, format: flags.format, action: out.action },
