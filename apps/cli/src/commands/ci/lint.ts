@@ -46,7 +46,7 @@ Exit code 0 when the pipeline is valid, 1 when it is invalid (errors printed as 
 
   async run(): Promise<CiLintResult> {
     const { args, flags } = await this.parse(CiLint);
-    if (!flags.project) this.refuseGiven(['hostname', 'ca-file'], 'without --project (the offline lint makes no call)');
+    if (flags.project === undefined) this.refuseGiven(['hostname', 'ca-file'], 'without --project (the offline lint makes no call)');
     let text: string;
     try {
       text = await readFile(args.file, 'utf8');
@@ -55,7 +55,7 @@ Exit code 0 when the pipeline is valid, 1 when it is invalid (errors printed as 
     }
     const ciGen = await import('@glkeys/ci-gen');
     let result: CiLintResult;
-    if (flags.project) {
+    if (flags.project !== undefined) {
       const project = await parseProject({ project: flags.project, hostname: flags.hostname });
       const { client } = await gitlabClient(flags);
       const answer = await ciGen.lintRemote(client, project, text, flags.ref ? { ref: flags.ref } : {});
