@@ -11,6 +11,12 @@ ensure_tools() {
   command -v tmux >/dev/null 2>&1 || missing+=(tmux)     # gives the CLI a real terminal for the prompt test
   command -v git >/dev/null 2>&1 || missing+=(git)       # bootstrap git pushes with it; the tests run git http-backend
   [ -x /usr/sbin/sshd ] || command -v sshd >/dev/null 2>&1 || missing+=(openssh-server)  # a real sshd for the bootstrap git SSH push test
+  # The operator image (apps/operator/image): built here from Debian packages fetched with apt-get
+  # download and unpacked by dpkg-deb; its test unpacks it with umoci, reads it with skopeo and
+  # runs it with runc (crun cannot set rlimits in this kind of sandbox).
+  command -v runc >/dev/null 2>&1 || missing+=(runc)
+  command -v umoci >/dev/null 2>&1 || missing+=(umoci)
+  command -v skopeo >/dev/null 2>&1 || missing+=(skopeo)
   # python-gitlab: a GitLab client that did not come from this project, for the simulator's contract test.
   { python3 -c 'import gitlab' || /usr/bin/python3 -c 'import gitlab'; } >/dev/null 2>&1 || missing+=(python3-gitlab)
   if [ ${#missing[@]} -gt 0 ]; then

@@ -9,7 +9,7 @@ const banner = {
 
 export default defineConfig([
   {
-    entry: ['src/commands/**/*.ts', 'src/index.ts'],
+    entry: ['src/commands/**/*.ts', 'src/hooks/*.ts', 'src/help.ts', 'src/index.ts'],
     outDir: 'dist',
     format: ['esm'],
     bundle: true,

@@ -6,12 +6,17 @@
 //    rate allows for the calls made; and again without a rate limit. Per --concurrency value.
 // 2. GitLab calls and Kubernetes writes per create, per no-op reconcile (an annotation edit, and
 //    a restart of the process, which reconciles every object again) and per rotation (spec edit).
-// 3. Peak RSS (VmHWM) of the operator process at N and at --big objects (no rate limit).
+//    A second limited run with --limited-objects (default 2,500) needs more calls than one window
+//    holds, so the limit binds: the bound is then the windows it must wait for plus the rest at
+//    the operator's unlimited speed measured in the same run.
+// 3. Peak RSS (VmHWM) of the operator process at N and at --big objects (no rate limit), run as
+//    deployed (NODE_OPTIONS = the operator's DEFAULT_NODE_OPTIONS, as the image and chart set
+//    it) and, at --big, also with Node's defaults.
 // 4. Live tokens per object over 20 rotations (spec edits) beside a MODEL of External Secrets'
 //    documented GitLab deploy-token generator protocol, run on the same simulator.
 //
 // Needs `pnpm run build` (core, gitlab-sim, kube-testenv, operator; the Kubernetes binaries cached).
-// Usage: node operator/run.mjs [--objects 1000] [--big 10000] [--concurrency 4,8] [--latency-ms 5]
+// Usage: node operator/run.mjs [--bin apps/operator/dist/main.js] [--objects 1000] [--limited-objects 2500] [--big 10000] [--concurrency 4,8] [--latency-ms 5]
 //   [--rate-limit 2000] [--step-objects 10] [--rotation-objects 20] [--rotations 20]
 //   [--rotation-interval-ms 3000] [--create-parallelism 16] [--timeout-s 1200]
 // A missed hard target exits 1.
@@ -27,18 +32,20 @@ import { ownerKeyOf } from '@glkeys/core';
 import { SEED_PATHS, SEED_TOKENS, start as startSim } from '@glkeys/gitlab-sim';
 // Not dependencies of @glkeys/bench: loaded from the workspace, as kube-testenv/start.mjs does.
 import { start as startKube } from '../../packages/kube-testenv/dist/index.js';
-import { applyCrds } from '../../apps/operator/dist/index.js';
+import { applyCrds, DEFAULT_NODE_OPTIONS } from '../../apps/operator/dist/index.js';
 
 // The Kubernetes client the operator itself uses (one copy in the workspace).
 const { CoreV1Api, CustomObjectsApi, KubeConfig, Watch } = createRequire(new URL('../../apps/operator/package.json', import.meta.url))(
   '@kubernetes/client-node',
 );
-const BIN = fileURLToPath(new URL('../../apps/operator/dist/main.js', import.meta.url));
 
 const { values } = parseArgs({
   options: {
     objects: { type: 'string', default: '1000' },
     big: { type: 'string', default: '10000' },
+    'limited-objects': { type: 'string', default: '2500' },
+    // The image runs a one-file bundle (apps/operator/image/bundle.ts), which loads less code.
+    bin: { type: 'string', default: fileURLToPath(new URL('../../apps/operator/dist/main.js', import.meta.url)) },
     concurrency: { type: 'string', default: '4,8' },
     'big-concurrency': { type: 'string', default: '4' },
     'latency-ms': { type: 'string', default: '5' },
@@ -58,6 +65,8 @@ const int = (name, min) => {
 };
 const OBJECTS = int('objects', 1);
 const BIG = int('big', 0);
+const LIMITED_OBJECTS = int('limited-objects', 0);
+const BIN = values.bin;
 const CONCURRENCY = values.concurrency.split(',').map(Number);
 if (CONCURRENCY.some((c) => !Number.isInteger(c) || c < 1 || c > 64))
   throw new Error('--concurrency: whole numbers from 1 to 64, comma-separated');
@@ -116,7 +125,7 @@ process.on('exit', () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
-async function operator(namespace, concurrency) {
+async function operator(namespace, concurrency, nodeOptions = DEFAULT_NODE_OPTIONS) {
   const metricsPort = await freePort();
   const child = spawn(
     process.execPath,
@@ -137,7 +146,7 @@ async function operator(namespace, concurrency) {
       '--log-level',
       'error',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NODE_OPTIONS: nodeOptions } },
   );
   children.add(child);
   const tail = [];
@@ -255,7 +264,7 @@ const gitlab = () => {
 };
 
 // ---------------------------------------------------------------- 1 + 3: convergence and RSS
-async function convergence(count, concurrency, rateLimited, label) {
+async function convergence(count, concurrency, rateLimited, label, { nodeOptions = DEFAULT_NODE_OPTIONS, freeCallsPerSecond } = {}) {
   const namespace = `conv-${label}`;
   await namespaceWithPat(namespace);
   const t0 = Date.now();
@@ -264,7 +273,7 @@ async function convergence(count, concurrency, rateLimited, label) {
   log(`${label}: ${count} objects created in ${createS.toFixed(1)} s; starting the operator (--concurrency ${concurrency})`);
   sim.setRateLimit(rateLimited ? { limit: RATE, windowMs: WINDOW_MS } : undefined);
   const before = gitlab();
-  const op = await operator(namespace, concurrency);
+  const op = await operator(namespace, concurrency, nodeOptions);
   await eventually(() => converged(namespace, count), `${label} convergence`, op, TIMEOUT_MS, count > 2000 ? 2000 : 250);
   const seconds = (Date.now() - op.startedAt) / 1000;
   const after = gitlab();
@@ -278,6 +287,7 @@ async function convergence(count, concurrency, rateLimited, label) {
   const result = {
     objects: count,
     concurrency,
+    nodeOptions: nodeOptions || "(none: Node's defaults)",
     rateLimit: rateLimited ? `${RATE} per ${WINDOW_MS / 1000} s, one PAT for all objects` : 'none',
     latencyMs: LATENCY,
     createObjectsSeconds: round(createS, 1),
@@ -289,11 +299,16 @@ async function convergence(count, concurrency, rateLimited, label) {
     peakRssMiB: round(peakRssMiB, 1),
     rssAtEndMiB: round(rssMiB, 1),
   };
-  if (rateLimited) {
-    const boundS = (calls - throttled) / (RATE / (WINDOW_MS / 1000));
+  if (rateLimited && freeCallsPerSecond) {
+    // Fixed windows of RATE calls: every full window before the last must be waited out; the
+    // last one's calls go at the operator's own unlimited speed.
+    const served = calls - throttled;
+    const fullWindows = Math.ceil(served / RATE) - 1;
+    const boundS = fullWindows * (WINDOW_MS / 1000) + (served - fullWindows * RATE) / freeCallsPerSecond;
     result.boundSeconds = round(boundS, 1);
+    result.bound = `${fullWindows} window(s) of ${WINDOW_MS / 1000} s waited + ${served - fullWindows * RATE} calls at ${round(freeCallsPerSecond, 1)} calls/s (this run's unlimited speed)`;
     result.ratio = round(seconds / boundS, 3);
-    result.ratioTarget = `<= 1.1: ${target(result.ratio <= 1.1, `ratio ${result.ratio} at --concurrency ${concurrency}`)}`;
+    result.ratioTarget = `<= 1.1: ${target(result.ratio <= 1.1, `ratio ${result.ratio} at ${count} objects --concurrency ${concurrency}`)}`;
   }
   log(`${label}: ${JSON.stringify(result)}`);
   return result;
@@ -595,8 +610,11 @@ try {
   result.perStep = await steps();
   result.convergence = [];
   for (const c of CONCURRENCY) {
-    result.convergence.push(await convergence(OBJECTS, c, true, `c${c}-limited`));
-    result.convergence.push(await convergence(OBJECTS, c, false, `c${c}-free`));
+    const free = await convergence(OBJECTS, c, false, `c${c}-free`);
+    const freeCallsPerSecond = free.gitlabCalls / free.convergedSeconds;
+    result.convergence.push(await convergence(OBJECTS, c, true, `c${c}-limited`, { freeCallsPerSecond }), free);
+    if (LIMITED_OBJECTS > 0)
+      result.convergence.push(await convergence(LIMITED_OBJECTS, c, true, `c${c}-limited-${LIMITED_OBJECTS}`, { freeCallsPerSecond }));
   }
   log('rotations: operator, then the ESO model');
   result.liveTokensPerObject = {
@@ -611,6 +629,8 @@ try {
     const big = await convergence(BIG, BIG_CONCURRENCY, false, `big-c${BIG_CONCURRENCY}`);
     big.rssTarget = `< 200 MB: ${target(big.peakRssMiB * 2 ** 20 < 200e6, `peak RSS ${big.peakRssMiB} MiB at ${BIG} objects`)}`;
     result.big = big;
+    log(`big: ${BIG} objects, no rate limit, Node's default heap sizing`);
+    result.bigNodeDefaults = await convergence(BIG, BIG_CONCURRENCY, false, `big-c${BIG_CONCURRENCY}-node-defaults`, { nodeOptions: '' });
   }
 } catch (error) {
   failures.push(`error: ${error.message}`);

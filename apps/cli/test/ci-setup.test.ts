@@ -273,7 +273,7 @@ describe('ci lint', () => {
     expect((await runCli(['ci', 'lint'], { cwd })).code).toBe(0);
     const missing = await runCli(['ci', 'lint', join(dir, 'nope.yml')]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/file: cannot read .*nope\.yml \(ENOENT\)/);
+    expect(missing.stderr).toMatch(/FILE: cannot read ".*nope\.yml": no such file or directory \(ENOENT\)/);
     expect(sim.log.count()).toBe(0);
   });
 

@@ -42,9 +42,9 @@ describe('Kubernetes failures from the binary', () => {
     expect(run.code).toBe(2);
     expect(run.json<ErrorJson>().error).toMatchObject({
       code: 'VALIDATION',
-      field: 'kubeconfig',
+      field: '--kubeconfig',
       retryable: false,
-      message: expect.stringContaining('ENOENT'),
+      message: expect.stringMatching(/^--kubeconfig: "\/nonexistent\/kubeconfig" cannot be read: no such file \(ENOENT\); name a kubeconfig file, or set KUBECONFIG$/),
     });
     // Exit 2 promises that nothing was sent to GitLab: not even a read.
     expect(sim.log.count()).toBe(0);

@@ -11,6 +11,7 @@ export { LeaderElector, type LeaderElectorOptions, type LeaderElectorStats } fro
 export { type RestartBackoff, DEFAULT_RESTART_BACKOFF } from './runtime/restart-backoff.js';
 export { type LogSink, SILENT_LOG } from './runtime/log-sink.js';
 export * from './api/index.js';
+export { DEFAULT_MEMORY_LIMIT, DEFAULT_NODE_OPTIONS } from './node-options.js';
 // Controller runtime (knows nothing of GitLab): work queue, controller loop, metrics, probes, logs, manager.
 export { systemClock, ManualClock, type Clock, type Timer } from './runtime/clock.js';
 export {

@@ -4,6 +4,7 @@
  * from `--kubeconfig`, else KUBECONFIG / ~/.kube/config, else the in-cluster ServiceAccount.
  * The only process-wide effect of the operator (signal handling) is installed here.
  */
+import { getHeapStatistics } from 'node:v8';
 import { parseArgs } from 'node:util';
 import { loadKubeConfig } from '@glkeys/core/kubernetes';
 import { createOperator } from './operator.js';
@@ -68,7 +69,12 @@ try {
   });
   installSignalHandlers(operator.manager);
   await operator.start();
-  logger.info('started', { namespace: values.namespace ?? '(all)', leaderElect: values['leader-elect'] });
+  logger.info('started', {
+    namespace: values.namespace ?? '(all)',
+    leaderElect: values['leader-elect'],
+    // Whether NODE_OPTIONS took effect (see node-options.ts): V8's own limit, in MiB.
+    heapLimitMiB: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
+  });
 } catch (error) {
   logger.error('could not start', error);
   process.exit(1);

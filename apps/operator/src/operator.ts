@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { KubeConfig, KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import { MANAGED_BY_LABEL, scanKnownHosts } from '@glkeys/core';
+import { reuseConnections } from '@glkeys/core/kubernetes';
 import { AUTH_LABEL } from './auth/in-use.js';
 import { EventRecorder } from './events/recorder.js';
 import { GitlabClients } from './gitlab/clients.js';
@@ -24,6 +25,17 @@ import { createLogger, type Logger, type LogLevel } from './runtime/log.js';
 import { Manager, type Runnable } from './runtime/manager.js';
 import { Metrics } from './runtime/metrics.js';
 import type { LogSink } from './runtime/log-sink.js';
+import { metadataOnly } from './runtime/projection.js';
+
+/** A custom resource as its informer caches it: metadata, and the auth Secret it reads. */
+type RoutedObject = KubernetesObject & { spec?: Pick<Partial<CommonSpec>, 'auth'> };
+
+function authRefOnly(obj: RoutedObject): RoutedObject {
+  const kept: RoutedObject = metadataOnly(obj);
+  const secretName = obj.spec?.auth?.token?.secretRef?.name;
+  if (secretName !== undefined) kept.spec = { auth: { token: { secretRef: { name: secretName } } } } as RoutedObject['spec'];
+  return kept;
+}
 
 export interface OperatorOptions {
   kubeConfig: KubeConfig;
@@ -58,6 +70,8 @@ export interface Operator {
 }
 
 export function createOperator(options: OperatorOptions): Operator {
+  // Thousands of calls a minute: one keep-alive connection pool, not a TLS handshake per call.
+  reuseConnections(options.kubeConfig);
   const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info' });
   const metrics = new Metrics();
   const manager = new Manager({
@@ -98,10 +112,11 @@ export function createOperator(options: OperatorOptions): Operator {
       logger,
     });
     // Cached objects are read only for routing (who uses an auth Secret); reconciles read fresh.
-    const informer = createInformer<KubernetesObject & { spec?: Partial<CommonSpec> }>({
+    const informer = createInformer<RoutedObject>({
       kubeConfig: options.kubeConfig,
       apiVersion: API_VERSION,
       kind: adapter.kind,
+      transform: authRefOnly,
       ...(options.namespace ? { namespace: options.namespace } : {}),
       log: sink,
     });
@@ -121,6 +136,7 @@ export function createOperator(options: OperatorOptions): Operator {
     labelSelector: Object.entries(MANAGED_BY_LABEL)
       .map(([k, v]) => `${k}=${v}`)
       .join(','),
+    transform: metadataOnly,
     ...(options.namespace ? { namespace: options.namespace } : {}),
     log: sink,
   });
@@ -136,6 +152,7 @@ export function createOperator(options: OperatorOptions): Operator {
     apiVersion: 'v1',
     kind: 'Secret',
     labelSelector: `${AUTH_LABEL}=true`,
+    transform: metadataOnly,
     ...(options.namespace ? { namespace: options.namespace } : {}),
     log: sink,
   });

@@ -4,6 +4,7 @@ import { ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, type KubernetesObject,
 import { testEnv, useNamespace } from '@glkeys/kube-testenv/vitest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createInformer, type Informer } from '../src/runtime/informer.js';
+import { metadataOnly } from '../src/runtime/projection.js';
 import { EventRecorder } from './support/event-recorder.js';
 import { bind, createRole, unbind } from './support/rbac.js';
 
@@ -68,6 +69,46 @@ describe('createInformer', () => {
     await vi.waitFor(() => expect(recorder.events).toHaveLength(4), eventually);
     expect(recorder.events.map((e) => `${e.event} ${e.name}`)).toEqual(['add a', 'add b', 'update a', 'delete b']);
     expect(names(informer.list())).toEqual(['a']);
+    expect(recorder.violations).toEqual([]);
+  });
+
+  it('caches and hands out only what its transform keeps: no Secret value, no managedFields', async () => {
+    // A real owner: kube-controller-manager's garbage collector deletes a Secret whose owner does not exist.
+    const owner = await core().createNamespacedConfigMap({ namespace: ns.name, body: { metadata: { name: 'o' } } });
+    const ownerRef = { apiVersion: 'v1', kind: 'ConfigMap', name: 'o', uid: owner.metadata?.uid ?? '', controller: true };
+    await core().createNamespacedSecret({
+      namespace: ns.name,
+      body: {
+        metadata: {
+          name: 'kept',
+          labels: { [LABEL]: 'true' },
+          ownerReferences: [{ ...ownerRef, blockOwnerDeletion: true }],
+        },
+        stringData: { token: 'value-never-cached' },
+      },
+    });
+    const informer = createInformer<V1Secret>({
+      kubeConfig: testEnv().kubeConfig,
+      apiVersion: 'v1',
+      kind: 'Secret',
+      namespace: ns.name,
+      labelSelector: `${LABEL}=true`,
+      transform: metadataOnly,
+    });
+    const handed: KubernetesObject[] = [];
+    informer.on('add', (obj) => handed.push(obj));
+    informer.on('update', (obj) => handed.push(obj));
+    const recorder = start(informer);
+    await informer.synced();
+    await change('kept', 'second-value-never-cached'); // through the watch this time
+    await vi.waitFor(() => expect(recorder.events).toHaveLength(2), eventually);
+    const cached = informer.get(ns.name, 'kept');
+    expect(cached?.metadata?.resourceVersion).toMatch(/^\d+$/);
+    expect(cached?.metadata?.ownerReferences).toEqual([ownerRef]); // the controller reference, nothing more
+    for (const obj of [...handed, cached]) {
+      expect(Object.keys(obj ?? {}).sort()).toEqual(['apiVersion', 'kind', 'metadata']);
+      expect(JSON.stringify(obj)).not.toMatch(/managedFields|value-never-cached|dmFsdWUtbmV2ZXItY2FjaGVk|c2Vjb25kLXZhbHVl/);
+    }
     expect(recorder.violations).toEqual([]);
   });
 

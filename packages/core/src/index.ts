@@ -35,7 +35,8 @@ export { KubernetesApiError, ConflictError, type KubeRequest, type KubeReason } 
 // Projects, groups and where a credential lives.
 export { parseGitlabRef, encodeId, formatRef, type GitlabRef, type ParseRefOptions } from './ids/gitlab-ref.js';
 export { resolveTarget, describeTarget, type CredentialTarget } from './target.js';
-export { resolveExpiry, parseDuration, type ExpiryInput } from './expiry.js';
+export { resolveExpiry, parseDuration, DURATION_RULE, DURATION_PATTERN, MIN_EXPIRY_MS, type ExpiryInput } from './expiry.js';
+export { shown, escapeControl } from './shown.js';
 
 // The GitLab client (core's calls plus gitbeaker's resources) and the lean reader.
 export { createGitlabClient, type GitlabClient, type GitlabClientOptions } from './gitlab/client.js';

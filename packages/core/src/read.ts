@@ -27,6 +27,8 @@ export {
 } from './errors.js';
 export { parseGitlabRef, encodeId, formatRef, type GitlabRef, type ParseRefOptions } from './ids/gitlab-ref.js';
 export { resolveTarget, describeTarget, type CredentialTarget } from './target.js';
+export { parseDuration, DURATION_RULE, DURATION_PATTERN, MIN_EXPIRY_MS } from './expiry.js';
+export { shown, escapeControl } from './shown.js';
 export { normalizeHost } from './gitlab/host.js';
 export { createGitlabReader, type GitlabReaderOptions } from './gitlab/reader.js';
 export type { GitlabApi, GitlabCallOptions, GitlabRequestInit, GitlabResponse, GitlabToken, PaginateOptions } from './gitlab/api.js';

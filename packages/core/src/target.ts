@@ -25,8 +25,8 @@ export function resolveTarget(
   }
   const base = options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl };
   return hasProject
-    ? { kind: 'project', ref: parseGitlabRef(input.project!, { ...base, field: projectField }) }
-    : { kind: 'group', ref: parseGitlabRef(input.group!, { ...base, field: groupField }) };
+    ? { kind: 'project', ref: parseGitlabRef(input.project!, { ...base, field: projectField, kind: 'project' }) }
+    : { kind: 'group', ref: parseGitlabRef(input.group!, { ...base, field: groupField, kind: 'group' }) };
 }
 
 export function targetParam(target: CredentialTarget): { projectId: string | number } | { groupId: string | number } {

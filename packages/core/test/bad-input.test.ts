@@ -56,7 +56,11 @@ const cases: Case[] = [
   ['zero id', project(0), 'project', 'positive integer ID'],
   ['negative id', project('-3'), 'project', 'positive integer ID'],
   ['fractional id', project(2.5), 'project', 'positive integer ID'],
-  ['ssh URL', project('ssh://git@gitlab.example.com/platform/apps'), 'project', 'http(s) URL'],
+  ['ftp URL', project('ftp://gitlab.example.com/platform/apps'), 'project', 'http(s) or ssh URL'],
+  ['clone URL as a group', group('git@gitlab.example.com:platform/apps.git'), 'group', 'a group, not a project'],
+  ['group page as a project', project('https://gitlab.example.com/groups/platform/apps'), 'project', 'a project, not a group'],
+  ['project without namespace', project('web'), 'project', 'project path with its namespace'],
+  ['not a whole number', project('1.5'), 'project', 'positive integer ID or full path'],
   ['group with slash at end', group('platform/'), 'group', 'no leading or trailing "/"'],
   ['group with unicode', group('plätform'), 'group', 'path characters'],
   [
@@ -112,6 +116,8 @@ const cases: Case[] = [
   ['expiresAfter unknown unit', token({ expiresAfter: '3y' }), 'expiresAfter', 'duration like 30d, 720h, 1w'],
   ['expiresAfter negative', token({ expiresAfter: '-5d' }), 'expiresAfter', 'duration like 30d, 720h, 1w'],
   ['expiresAfter zero', token({ expiresAfter: '0d' }), 'expiresAfter', 'longer than zero'],
+  ['expiresAfter a minute', token({ expiresAfter: '1m' }), 'expiresAfter', 'at least an hour (1h)'],
+  ['expiresAfter 59 minutes', token({ expiresAfter: '59m59s' }), 'expiresAfter', 'at least an hour (1h)'],
   ['expiresAfter empty', token({ expiresAfter: '' }), 'expiresAfter', 'duration like 30d, 720h, 1w'],
   // deploy keys
   [

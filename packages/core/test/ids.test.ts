@@ -27,6 +27,34 @@ describe('encodeId', () => {
   });
 });
 
+describe('parseGitlabRef reads every URL GitLab shows for a project or group', () => {
+  const baseUrl = 'https://gitlab.example.com';
+  it.each([
+    ['git@gitlab.example.com:platform/apps/web.git', 'project', 'platform/apps/web'],
+    ['ssh://git@gitlab.example.com:2222/platform/apps/web.git', 'project', 'platform/apps/web'],
+    ['https://gitlab.example.com/platform/apps/web.git', 'project', 'platform/apps/web'],
+    ['https://gitlab.example.com/platform/apps/web/-/settings/repository', 'project', 'platform/apps/web'],
+    ['https://gitlab.example.com/groups/platform/apps', 'group', 'platform/apps'],
+    ['https://gitlab.example.com/groups/platform/apps/-/settings/repository', 'group', 'platform/apps'],
+    ['https://gitlab.example.com/platform/apps', 'group', 'platform/apps'],
+  ] as const)('should read %s as the %s %s', (input, kind, path) => {
+    expect(parseGitlabRef(input, { baseUrl, kind })).toEqual({ kind: 'path', path });
+  });
+
+  it.each([
+    ['https://gitlab.example.com/groups/platform/apps', 'project', 'a project, not a group'],
+    ['git@gitlab.example.com:platform/apps/web.git', 'group', 'a group, not a project'],
+    ['git@elsewhere.example:platform/apps/web.git', 'project', 'URL on the configured host'],
+    ['web', 'project', 'project path with its namespace'],
+  ] as const)('should refuse %s as a %s (%s)', (input, kind, rule) => {
+    expect(() => parseGitlabRef(input, { baseUrl, kind, field: '--x' })).toThrow(expect.objectContaining({ rule, field: '--x' }));
+  });
+
+  it('should escape control characters in what it quotes', () => {
+    expect(() => parseGitlabRef('a/b\nError: forged', { field: '--project' })).toThrow(/"a\/b\\nError: forged"/);
+  });
+});
+
 describe('parseGitlabRef refuses bad references, naming the rule', () => {
   it.each([
     ['', 'not empty'],
@@ -50,7 +78,12 @@ describe('parseGitlabRef refuses bad references, naming the rule', () => {
     ['0', 'positive integer ID'],
     ['-5', 'positive integer ID'],
     ['99999999999999999999', 'positive integer ID'],
-    ['ftp://gitlab.example.com/group/app', 'http(s) URL'],
+    ['ftp://gitlab.example.com/group/app', 'http(s) or ssh URL'],
+    ['1.5', 'positive integer ID or full path'],
+    ['1e3', 'positive integer ID or full path'],
+    ['0x10', 'positive integer ID or full path'],
+    ['group/app\r', 'no whitespace'],
+    ['group/a\u0000pp', 'no control characters'],
     ['https://gitlab.example.com/', 'URL with a path'],
     ['grüppe/app', 'path characters'],
   ])('should refuse %j (%s)', (input, rule) => {

@@ -6,6 +6,7 @@
  * GLKEYS_FAST_PATH=0 turns it off.
  */
 import { errorLines, reportError } from '../lib/errors.js';
+import { withFlagNames } from '../lib/field-flags.js';
 import { parseFastArgv } from './argv.js';
 import { FAST_COMMANDS } from './commands.js';
 
@@ -35,7 +36,7 @@ export async function runFastPath(
     const result = await command.run(input, io);
     if (json && result) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } catch (error) {
-    const report = reportError(error);
+    const report = withFlagNames(reportError(error), {}, Object.keys(command.flags));
     process.exitCode = report.exitCode;
     if (json) process.stdout.write(`${JSON.stringify({ error: report }, null, 2)}\n`);
     else process.stderr.write(errorLines(report));

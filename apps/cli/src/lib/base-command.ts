@@ -10,6 +10,7 @@ import type { Input, ParserOutput } from '@oclif/core/interfaces';
 type Output = { [name: string]: any };
 import { errorLines, reportError } from './errors.js';
 import { withFlagNames } from './field-flags.js';
+import { FlagError, noEffect, usageFromOclif } from './usage.js';
 
 export abstract class GlkeysCommand<T> extends Command {
   static override enableJsonFlag = true;
@@ -29,7 +30,8 @@ export abstract class GlkeysCommand<T> extends Command {
   }
 
   override async catch(error: Error & { exitCode?: number }): Promise<void> {
-    const report = withFlagNames(reportError(error), (this.constructor as typeof GlkeysCommand).fieldFlags);
+    const command = this.constructor as typeof GlkeysCommand;
+    const report = withFlagNames(reportError(error), command.fieldFlags, Object.keys(command.flags ?? {}));
     process.exitCode = report.exitCode;
     if (this.jsonEnabled()) {
       this.logJson({ error: report });
@@ -51,8 +53,36 @@ export abstract class GlkeysCommand<T> extends Command {
     } catch (error) {
       const e = error as { code?: unknown; message?: unknown };
       if (typeof e.code === 'string' && /^[A-Z_]+$/.test(e.code)) throw error;
-      throw Object.assign(new Error(String(e.message ?? error)), { code: 'USAGE' });
+      const flags = (options ?? (this.constructor as typeof GlkeysCommand)).flags ?? {};
+      throw Object.assign(usageFromOclif(error, flags), { code: 'USAGE' });
     }
+  }
+
+  /** Whether the user typed this flag (`--name`, `--name=…`, `--no-name` or an alias), not a default or the environment. */
+  protected given(name: string): boolean {
+    const flag = (this.constructor as typeof GlkeysCommand).flags?.[name] as { aliases?: string[] } | undefined;
+    const names = [name, ...(flag?.aliases ?? [])];
+    const end = this.argv.indexOf('--');
+    return (end === -1 ? this.argv : this.argv.slice(0, end)).some((arg) =>
+      names.some((n) => arg === `--${n}` || arg.startsWith(`--${n}=`) || arg === `--no-${n}`),
+    );
+  }
+
+  /** Refuses each typed flag of `names` as having no effect, saying why (`without --secret`). */
+  protected refuseGiven(names: readonly string[], why: string): void {
+    const typed = names.find((name) => this.given(name));
+    if (typed !== undefined) throw noEffect(`--${typed}`, why);
+  }
+
+  /** Refuses key-generation flags the chosen algorithm ignores (a curve for RSA, bits for ECDSA). */
+  protected refuseUnusedKeyFlags(algorithm: string): void {
+    if (algorithm !== 'ecdsa') this.refuseGiven(['ssh-ecdsa-curve'], `with --ssh-key-algorithm ${algorithm} (curves are for ecdsa)`);
+    if (algorithm !== 'rsa') this.refuseGiven(['ssh-rsa-bits'], `with --ssh-key-algorithm ${algorithm} (bits are for rsa)`);
+  }
+
+  /** Refuses flags that contradict each other. */
+  protected conflict(flag: string, message: string): never {
+    throw new FlagError(flag, 'no conflicting flags', message);
   }
 
   /** Accepts Flux's `--flag=false` / `--flag=true` for boolean flags before oclif parses. */

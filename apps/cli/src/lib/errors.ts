@@ -5,7 +5,7 @@
  * so only its status is kept. Whether re-running can help comes from core's isTerminal, and
  * the wait a server asked for from retryAfterMs: the CLI does not keep its own list.
  */
-import { isTerminal, retryAfterMs } from '@glkeys/core/read';
+import { escapeControl, isTerminal, retryAfterMs, shown } from '@glkeys/core/read';
 import { exitCodeFor, type ExitCode } from './exit-codes.js';
 
 export interface ErrorReport {
@@ -44,7 +44,57 @@ const GIT_HINTS: Record<string, string> = {
   unreachable: 'Check --url, the network and that the server is up, then run the command again.',
 };
 
+/** The codes the README documents: core's, plus the CLI's own. Anything else is reported as ERROR. */
+const CODES = new Set([
+  'VALIDATION',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'GITLAB_VALIDATION',
+  'RATE_LIMITED',
+  'NETWORK',
+  'TIMEOUT',
+  'GITLAB_SERVER',
+  'LIFECYCLE',
+  'GIT',
+  'KUBERNETES',
+  'USAGE',
+  'INTERRUPTED',
+]);
+
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  EEXIST: 'it already exists',
+  ENOSPC: 'no space left on the device',
+  EROFS: 'read-only file system',
+};
+
+/** A Node system error on a file (`ENOENT … open '/x'`) in words: what, where, and the code. */
+export function fileErrorMessage(error: unknown, what?: string): string | undefined {
+  const e = error as { code?: unknown; syscall?: unknown; path?: unknown } | null;
+  if (!e || typeof e.code !== 'string' || !/^E[A-Z]+$/.test(e.code) || typeof e.path !== 'string') return undefined;
+  const words = FILE_ERRORS[e.code] ?? 'a file system error';
+  return `${what ?? `cannot ${typeof e.syscall === 'string' ? e.syscall : 'use'}`} ${shown(e.path)}: ${words} (${e.code})`;
+}
+
 export function reportError(error: unknown): ErrorReport {
+  const report = rawReport(error);
+  // The last guard: a message never carries a raw control character (a CR or NUL typed into a
+  // value would forge or hide log lines). Line breaks glkeys itself puts between items stay.
+  report.message = report.message
+    .split('\n')
+    .map((line) => escapeControl(line))
+    .join('\n');
+  if (report.field !== undefined) report.field = escapeControl(report.field);
+  return report;
+}
+
+function rawReport(error: unknown): ErrorReport {
   const e = error as { code?: unknown; message?: unknown; field?: unknown; rule?: unknown; oclif?: { exit?: number } } | null;
   if (e && typeof e === 'object' && 'oclif' in e && e.oclif?.exit !== undefined && typeof e.code !== 'string') {
     // oclif's own parse errors (unknown flag, missing value): usage.
@@ -67,7 +117,17 @@ export function reportError(error: unknown): ErrorReport {
       hint: kubernetesHint(status, undefined),
     };
   }
-  const code = typeof e?.code === 'string' && /^[A-Z_]+$/.test(e.code) ? e.code : 'ERROR';
+  const fileMessage = fileErrorMessage(error);
+  if (fileMessage !== undefined) {
+    return {
+      code: 'ERROR',
+      message: fileMessage,
+      exitCode: 5,
+      retryable: false,
+      hint: 'Check the path and its permissions, then run the command again.',
+    };
+  }
+  const code = typeof e?.code === 'string' && CODES.has(e.code) ? e.code : 'ERROR';
   const message = typeof e?.message === 'string' && e.message !== '' ? e.message : String(error);
   const report: ErrorReport = {
     code,

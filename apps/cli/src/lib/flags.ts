@@ -1,5 +1,6 @@
 /** Flags shared by several commands, with the same names and defaults everywhere. */
 import { Flags } from '@oclif/core';
+import { DURATION_RULE } from '@glkeys/core/read';
 
 export const hostFlags = {
   hostname: Flags.string({
@@ -28,7 +29,11 @@ export const projectFlag = {
 
 export const expiryFlags = {
   'expires-at': Flags.string({ summary: 'Expiry as an RFC 3339 time or date (2027-01-01).', exclusive: ['expires-in'] }),
-  'expires-in': Flags.string({ summary: 'Expiry relative to now: 30d, 720h, 1w2d.', exclusive: ['expires-at'] }),
+  'expires-in': Flags.string({
+    summary: 'Expiry relative to now, at least 1h.',
+    description: `Durations: ${DURATION_RULE} (the rule of the operator's expiresAfter too; packages/core README, "Durations").`,
+    exclusive: ['expires-at'],
+  }),
 };
 
 export const kubeFlags = {

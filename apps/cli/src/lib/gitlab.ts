@@ -3,8 +3,8 @@
  * The token is read from GITLAB_TOKEN, a no-echo prompt on a terminal, or one line of piped
  * stdin (Flux's three ways). It is never a flag: flags end up in shell history.
  */
-import { readFile } from 'node:fs/promises';
-import type { GitlabApi } from '@glkeys/core/read';
+import { readUserFile } from './files.js';
+import type { GitlabApi, RetryEvent } from '@glkeys/core/read';
 
 export function resolveHost(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   return flag ?? env['GITLAB_HOST'] ?? env['CI_SERVER_URL'] ?? 'gitlab.com';
@@ -32,17 +32,36 @@ export interface Connection {
 export async function connection(flags: ClientFlags): Promise<Connection> {
   const { normalizeHost } = await import('@glkeys/core/read');
   const host = normalizeHost(resolveHost(flags.hostname), 'hostname');
-  const caCert = flags['ca-file'] ? await readFile(flags['ca-file'], 'utf8') : undefined;
+  const caCert = flags['ca-file'] ? await readUserFile(flags['ca-file'], '--ca-file') : undefined;
   return { host, caCert, token: await readToken() };
 }
 
 export const TIMEOUT_MS = 30_000;
 
+/**
+ * On a terminal, a wait is said as it starts ("GitLab asked to wait 12 s"), so a rate-limited
+ * command is not silent for half a minute. Not in pipes and CI logs, whose output stays as it was.
+ */
+export function retryNotice(stream: NodeJS.WriteStream = process.stderr): { onRetry?: (event: RetryEvent) => void } {
+  if (stream.isTTY !== true) return {};
+  return {
+    onRetry: (event) => {
+      const where = `${event.request.method} ${event.request.path}`;
+      const wait = `${Math.max(1, Math.round(event.delayMs / 1000))} s`;
+      stream.write(
+        event.askedMs === undefined
+          ? `GitLab: ${event.reason} on ${where}; retrying in ${wait} (retry ${event.attempt}).\n`
+          : `GitLab asked to wait ${Math.max(1, Math.round(event.askedMs / 1000))} s (${event.reason} on ${where}); retrying then (retry ${event.attempt}).\n`,
+      );
+    },
+  };
+}
+
 /** The lean reader (no gitbeaker, no ky) for read-only commands: same timeout and retries. */
 export async function gitlabReader(flags: ClientFlags): Promise<GitlabApi> {
   const { host, token, caCert } = await connection(flags);
   const { createGitlabReader } = await import('@glkeys/core/read');
-  return createGitlabReader({ host, token, timeoutMs: TIMEOUT_MS, ...(caCert ? { ca: caCert } : {}) });
+  return createGitlabReader({ host, token, timeoutMs: TIMEOUT_MS, ...retryNotice(), ...(caCert ? { ca: caCert } : {}) });
 }
 
 async function readOneLine(): Promise<string> {

@@ -63,3 +63,11 @@ export function bindingReport(out: {
     warnings: out.warnings,
   };
 }
+
+/**
+ * Bootstrap creates flux-system when missing, as `flux bootstrap` does; any other namespace only
+ * with --create-namespace, so a typo in --namespace is refused instead of becoming a namespace.
+ */
+export function createsNamespace(flags: { namespace: string; 'create-namespace'?: boolean | undefined }): boolean {
+  return flags['create-namespace'] === true || flags.namespace === 'flux-system';
+}

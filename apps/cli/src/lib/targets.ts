@@ -1,6 +1,7 @@
 /** Parses --project/--group before any network call, so a bad ID exits 2 with nothing sent. */
 import type { CredentialTarget, GitlabRef } from '@glkeys/core/read';
 import { resolveHost } from './gitlab.js';
+import { shown } from '@glkeys/core/read';
 
 export async function parseTarget(flags: {
   project?: string | undefined;
@@ -19,7 +20,7 @@ export async function parseProject(flags: { project: string; hostname?: string |
 
 export function parseId(value: string, field = 'ID'): number {
   if (!/^\d+$/.test(value) || Number(value) <= 0 || !Number.isSafeInteger(Number(value))) {
-    const error = new Error(`${field}: "${value}" must be a positive whole number`) as Error & {
+    const error = new Error(`${field}: ${shown(value)} must be a positive whole number`) as Error & {
       code: string;
       field: string;
       rule: string;

@@ -64,7 +64,16 @@ export async function deliverTokenToSecret(input: TokenSecretInput & { client: G
   });
   const { owner, legacyOwners } = secretOwners(core, clusterId, input.flags, core.describeTarget(input.target));
   const out = await core.deployTokenToSecret({ ...bindingInput(input, owner), legacyOwners, client: input.client, store });
-  return { ...bindingReport(out), name: out.credential!.name, username: out.credential!.username ?? '' };
+  const credential = out.credential!;
+  // A kept token was made by an earlier run, maybe with other scopes, and an old state may not
+  // know its username: report what GitLab holds (one GET), never the flags of this run.
+  let scopes = [...input.spec.scopes];
+  let username = credential.username;
+  if (out.result.action === 'kept' || username === undefined || username === '') {
+    const row = await core.getDeployToken(input.client, { kind: out.target.kind, ref: { kind: 'id', id: out.target.id } }, credential.id);
+    if (row) [scopes, username] = [[...row.scopes], row.username];
+  }
+  return { ...bindingReport(out), name: credential.name, username: username || null, scopes };
 }
 
 function bindingInput(input: TokenSecretInput, owner: string): Omit<DeployTokenSecretInput, 'client' | 'store'> {

@@ -14,6 +14,7 @@ import {
   type StringSchema,
   type ValidationRule,
 } from './schema.js';
+import { DURATION_PATTERN as EXPIRY_DURATION_PATTERN } from '@glkeys/core';
 
 /** Go's time.ParseDuration syntax, unsigned (what metav1.Duration and CEL's duration() read). */
 export const DURATION_PATTERN = '^([0-9]+(\\.[0-9]+)?(ns|us|µs|μs|ms|s|m|h))+$';
@@ -98,8 +99,14 @@ export const expiresAt = string(
   { format: 'date-time', maxLength: 64 },
 );
 
-export const expiresAfter = duration(
-  `Lifetime of each credential from its creation (Go duration, e.g. 720h), at least ${MIN_EXPIRES_AFTER}. Not with expiresAt.`,
+/**
+ * expiresAfter takes core's one duration rule (DURATION_RULE, the CLI's --expires-in): Go's
+ * syntax plus d and w. CEL's duration() reads only Go's, so a value with days or weeks meets
+ * the minimum by having a whole day or week in it.
+ */
+export const expiresAfter = string(
+  `Lifetime of each credential from its creation, at least ${MIN_EXPIRES_AFTER}: a number and a unit, repeated, with units s, m (minutes), h, d (24h) or w (7d), e.g. 720h, 30d, 2w (the rule of the CLI's --expires-in). Not with expiresAt.`,
+  { pattern: EXPIRY_DURATION_PATTERN, maxLength: 64 },
 );
 
 /** refreshInterval, rotateBefore, verifyInterval, gracePeriod: when to rotate, check and revoke. */
@@ -176,7 +183,17 @@ export const rotationRules: ValidationRule[] = [
 ];
 
 export function withMinExpiresAfter(schema: StringSchema): StringSchema {
-  return { ...schema, rules: [atLeast('expiresAfter', MIN_EXPIRES_AFTER)] };
+  const goForm = `${isDuration('self')} ? duration(self) >= duration('${MIN_EXPIRES_AFTER}')`;
+  const wholeDay = "self.matches(r'(^|[^0-9.])0*[1-9][0-9]*(\\.[0-9]+)?[dw]')";
+  return {
+    ...schema,
+    rules: [
+      {
+        rule: `!self.matches(r'${EXPIRY_DURATION_PATTERN}') || (${goForm} : ${wholeDay})`,
+        message: `expiresAfter must be at least ${MIN_EXPIRES_AFTER}`,
+      },
+    ],
+  };
 }
 
 const reservedPrefix = (what: string): ValidationRule => ({

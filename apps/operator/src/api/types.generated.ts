@@ -33,7 +33,7 @@ export interface GitlabDeployTokenSpec {
   scopes: Array<'read_repository' | 'read_registry' | 'write_registry' | 'read_package_registry' | 'write_package_registry' | 'read_virtual_registry' | 'write_virtual_registry'>;
   /** When GitLab expires the credential (RFC 3339). Every credential minted gets this same time. Not with expiresAfter. */
   expiresAt?: string;
-  /** Lifetime of each credential from its creation (Go duration, e.g. 720h), at least 24h. Not with expiresAt. */
+  /** Lifetime of each credential from its creation, at least 24h: a number and a unit, repeated, with units s, m (minutes), h, d (24h) or w (7d), e.g. 720h, 30d, 2w (the rule of the CLI's --expires-in). Not with expiresAt. */
   expiresAfter?: string;
   /** Username of the token. Default: GitLab's gitlab+deploy-token-{n}. */
   username?: string;
@@ -193,7 +193,7 @@ export interface GitlabDeployKeySpec {
   canPush?: boolean;
   /** When GitLab expires the credential (RFC 3339). Every credential minted gets this same time. Not with expiresAfter. */
   expiresAt?: string;
-  /** Lifetime of each credential from its creation (Go duration, e.g. 720h), at least 24h. Not with expiresAt. */
+  /** Lifetime of each credential from its creation, at least 24h: a number and a unit, repeated, with units s, m (minutes), h, d (24h) or w (7d), e.g. 720h, 30d, 2w (the rule of the CLI's --expires-in). Not with expiresAt. */
   expiresAfter?: string;
   /** The key pair to generate; Flux's choices and defaults. Omitted: ECDSA P-384. Default: {"algorithm":"ecdsa","ecdsaCurve":"p384"}. */
   key?: DeployKeyAlgorithm;

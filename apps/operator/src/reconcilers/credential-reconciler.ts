@@ -73,12 +73,21 @@ const DEFAULT_VERIFY_MS = 3_600_000;
 const HANDOVER_POLL_MS = 5_000;
 /** known_hosts of a host is scanned at most this often. */
 const KNOWN_HOSTS_TTL_MS = 3_600_000;
+/**
+ * A referenced Secret or ConfigMap that does not exist is looked for again after 10 s, doubling
+ * up to 10 min: its creation sends no event here (only Secrets glkeys labelled are watched, never
+ * every Secret in the cluster), and an edit of the object still requeues it at once.
+ */
+const MISSING_REF_FIRST_MS = 10_000;
+const MISSING_REF_MAX_MS = 600_000;
+const MISSING_REFS: ReadonlySet<string> = new Set(['AuthSecretNotFound', 'AuthKeyNotFound', 'CABundleNotFound', 'CABundleKeyNotFound']);
 
 export function credentialReconciler<
   S extends CommonSpec & { target: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> } },
 >(adapter: KindAdapter<S>, deps: ReconcilerDeps): (key: string, ctx: { signal: AbortSignal }) => Promise<ReconcileResult> {
   const objects = new CredentialObjects<S>(deps.kubeConfig, adapter);
   const verifiedAt = new Map<string, number>();
+  const missingRefLooks = new Map<string, number>();
   const knownHosts = new Map<string, { value: string; at: number }>();
   const clock = () => deps.now?.() ?? new Date();
 
@@ -87,10 +96,12 @@ export function credentialReconciler<
     const object = await objects.get(namespace, name, signal);
     if (!object) {
       verifiedAt.delete(key);
+      missingRefLooks.delete(key);
       return {};
     }
     if (object.metadata.deletionTimestamp) {
       verifiedAt.delete(key);
+      missingRefLooks.delete(key);
       return finalizeCredential(adapter, objects, object, { ...deps, now: clock }, signal);
     }
     await objects.addFinalizer(object, FINALIZER, signal);
@@ -104,6 +115,7 @@ export function credentialReconciler<
         { url: spec.url ?? 'https://gitlab.com', auth: spec.auth, caBundle: spec.caBundle },
         signal,
       );
+      missingRefLooks.delete(key);
       await holdAuthSecret(deps.kubeConfig, namespace, spec.auth.token.secretRef.name);
       const entry = deps.clients.get(access);
       userKey = entry.userKey;
@@ -206,6 +218,11 @@ export function credentialReconciler<
       const message = messageOf(adapter, error);
       await writeFailure(object!, stalled ? 'stalled' : 'failing', reason, message);
       await deps.events.record(involved, 'Warning', reason, message);
+      if (error instanceof AccessError && MISSING_REFS.has(error.reason)) {
+        const looks = missingRefLooks.get(key) ?? 0;
+        missingRefLooks.set(key, looks + 1);
+        return { requeueAfterMs: Math.min(MISSING_REF_FIRST_MS * 2 ** looks, MISSING_REF_MAX_MS) };
+      }
       if (stalled) return {}; // an edit of the object or of what it references requeues it
       throw error;
     }

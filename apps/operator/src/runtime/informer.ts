@@ -29,7 +29,7 @@ import { resolveCollectionPath } from './resource-path.js';
 
 export type { InformerEvent } from './object-store.js';
 
-export interface InformerOptions {
+export interface InformerOptions<T extends KubernetesObject = KubernetesObject> {
   kubeConfig: KubeConfig;
   /** The resource by apiVersion and kind (`v1`/`Secret`, `glkeys.io/v1alpha1`/`GitlabDeployToken`), found through discovery... */
   apiVersion?: string;
@@ -40,6 +40,13 @@ export interface InformerOptions {
   namespace?: string;
   /** Applied by the apiserver to list and watch: nothing else is ever received or cached. */
   labelSelector?: string;
+  /**
+   * What the cache keeps of each object (controller-runtime's cache transform): applied to every
+   * listed and watched object before it is cached or handed to a handler. Must keep metadata's
+   * name, namespace and resourceVersion. A cache that holds only what routing needs keeps the
+   * operator's memory flat in the number of objects, and no Secret value in memory.
+   */
+  transform?: (obj: T) => T;
   /** Relist and announce everything again this often; 0 turns it off. Default 10 min. */
   resyncMs?: number;
   restartBackoff?: Partial<RestartBackoff>;
@@ -95,7 +102,7 @@ interface WatchEvent<T> {
 /** 410 Gone: our resourceVersion is too old; relist at once, it is not a failure. */
 class Gone extends Error {}
 
-export function createInformer<T extends KubernetesObject>(options: InformerOptions): Informer<T> {
+export function createInformer<T extends KubernetesObject>(options: InformerOptions<T>): Informer<T> {
   return new SupervisedInformer<T>(options);
 }
 
@@ -111,7 +118,7 @@ class SupervisedInformer<T extends KubernetesObject> implements Informer<T> {
   private syncWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
   private readonly emitter: Emitter<T>;
 
-  constructor(private readonly options: InformerOptions) {
+  constructor(private readonly options: InformerOptions<T>) {
     if (!options.path && !(options.apiVersion && options.kind)) throw new TypeError('createInformer: give path, or apiVersion and kind');
     this.log = options.log ?? SILENT_LOG;
     this.backoff = { ...DEFAULT_RESTART_BACKOFF, ...options.restartBackoff };
@@ -254,7 +261,8 @@ class SupervisedInformer<T extends KubernetesObject> implements Informer<T> {
       );
       // Items of a list carry no apiVersion/kind of their own; watch events do. Make them alike.
       const kind = page.kind?.replace(/List$/, '');
-      for (const item of page.items ?? []) items.push({ ...item, apiVersion: item.apiVersion ?? page.apiVersion, kind: item.kind ?? kind });
+      for (const item of page.items ?? [])
+        items.push(this.transform({ ...item, apiVersion: item.apiVersion ?? page.apiVersion, kind: item.kind ?? kind }));
       continueToken = page.metadata?.continue || undefined;
       resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
     } while (continueToken && !signal.aborted);
@@ -309,16 +317,20 @@ class SupervisedInformer<T extends KubernetesObject> implements Informer<T> {
     return last;
   }
 
+  private transform(obj: T): T {
+    return this.options.transform ? this.options.transform(obj) : obj;
+  }
+
   /** One watch event into the cache; returns its resourceVersion. */
   private apply(event: WatchEvent<T>): string | undefined {
     const obj = event.object;
     switch (event.type) {
       case 'ADDED':
       case 'MODIFIED':
-        this.store.upsert(obj, this.emitter);
+        this.store.upsert(this.transform(obj), this.emitter);
         break;
       case 'DELETED':
-        this.store.remove(obj, this.emitter);
+        this.store.remove(this.transform(obj), this.emitter);
         break;
       case 'BOOKMARK':
         break;

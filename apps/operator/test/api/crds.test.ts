@@ -115,7 +115,7 @@ describe('valid objects', () => {
       groupID: '7',
       name: 'ci pulls',
       scopes: ['read_registry', 'read_package_registry'],
-      expiresAfter: '720h',
+      expiresAfter: '30d',
       username: 'puller',
       refreshInterval: '168h',
       rotateBefore: '48h',

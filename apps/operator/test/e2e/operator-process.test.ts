@@ -10,10 +10,12 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { CoordinationV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { ownerKeyOf } from '@glkeys/core';
 import { SEED_PATHS, SEED_TOKENS, start, type GitlabSim } from '@glkeys/gitlab-sim';
 import { createTestNamespace, testEnv, useNamespace } from '@glkeys/kube-testenv/vitest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { applyCrds } from '../../src/api/index.js';
+import { DEFAULT_NODE_OPTIONS } from '../../src/node-options.js';
 
 const BIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 const ns = useNamespace('e2e');
@@ -51,7 +53,7 @@ interface Running {
   probesUrl: string;
 }
 
-async function operator(leaseNamespace: string, extra: string[] = []): Promise<Running> {
+async function operator(leaseNamespace: string, extra: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<Running> {
   const [metrics, probes] = [await freePort(), await freePort()];
   const child = spawn(
     process.execPath,
@@ -67,9 +69,7 @@ async function operator(leaseNamespace: string, extra: string[] = []): Promise<R
       `127.0.0.1:${probes}`,
       ...extra,
     ],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    { stdio: ['ignore', 'pipe', 'pipe'], env },
   );
   children.push(child);
   const logs: string[] = [];
@@ -122,11 +122,7 @@ function ownerMatches(name: string, uid: string): boolean {
   return name.includes(`glkeys:${ownerKey(uid)}/`);
 }
 
-let ownerKey: (uid: string) => string;
-beforeAll(async () => {
-  const { ownerKeyOf } = await import('@glkeys/core');
-  ownerKey = (uid) => ownerKeyOf(`glkeys.io/v1alpha1/GitlabDeployToken/${uid}`);
-});
+const ownerKey = (uid: string) => ownerKeyOf(`glkeys.io/v1alpha1/GitlabDeployToken/${uid}`);
 
 describe('glkeys-operator as a process', () => {
   it('should let a deleted namespace go: every object revokes its credential, then the namespace disappears', async () => {
@@ -227,6 +223,92 @@ describe('glkeys-operator as a process', () => {
     }
     expect(events).toMatch(/"reason":"Created"/);
     expect(events).toMatch(/"reason":"Rotated"/);
+  }, 180_000);
+
+  it('should keep a deploy key in Flux SSH format, rotate it on a key type change and delete it, run as deployed (NODE_OPTIONS)', async () => {
+    const lease = await createTestNamespace(testEnv().kubeConfig, 'lease');
+    const op = await operator(lease.name, [], { ...process.env, NODE_OPTIONS: DEFAULT_NODE_OPTIONS });
+    const knownHosts = 'gitlab.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
+    await core().createNamespacedSecret({
+      namespace: ns.name,
+      body: { metadata: { name: 'key-pat' }, stringData: { token: SEED_TOKENS.owner } },
+    });
+    const KEYS = { ...PLURAL, plural: 'gitlabdeploykeys' };
+    await custom().createNamespacedCustomObject({
+      ...KEYS,
+      namespace: ns.name,
+      body: {
+        apiVersion: 'glkeys.io/v1alpha1',
+        kind: 'GitlabDeployKey',
+        metadata: { name: 'flux' },
+        spec: {
+          url: sim.url,
+          projectID: String(projectId),
+          knownHosts,
+          key: { algorithm: 'ed25519' },
+          auth: { token: { secretRef: { name: 'key-pat', key: 'token' } } },
+          target: { name: 'flux-ssh' },
+        },
+      },
+    });
+    type KeyObject = {
+      metadata: { uid: string; generation: number };
+      status?: { observedGeneration?: number; credential?: { id: number }; conditions?: { type: string; status: string }[] };
+    };
+    const getKey = async () =>
+      (await custom()
+        .getNamespacedCustomObject({ ...KEYS, namespace: ns.name, name: 'flux' })
+        .catch(() => undefined)) as KeyObject | undefined;
+    const readyKey = async (generation: number) => {
+      const object = await getKey();
+      return object?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') &&
+        object.status.observedGeneration === generation
+        ? object
+        : undefined;
+    };
+    const registered = (uid: string) =>
+      sim.state.deployKeys(projectId).filter((k) => k.title.includes(`glkeys:${ownerKeyOf(`glkeys.io/v1alpha1/GitlabDeployKey/${uid}`)}/`));
+    const secretText = async () => {
+      const data = (await core().readNamespacedSecret({ name: 'flux-ssh', namespace: ns.name })).data!;
+      return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+    };
+
+    const first = await eventually(() => readyKey(1), 60_000, op);
+    const data = await secretText();
+    expect(Object.keys(data).sort()).toEqual(['identity', 'identity.pub', 'known_hosts']);
+    expect(data.known_hosts).toBe(`${knownHosts}\n`);
+    expect(data.identity).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----/);
+    expect(registered(first.metadata.uid).map((k) => [k.id, k.key.split(' ').slice(0, 2).join(' ')])).toEqual([
+      [first.status!.credential!.id, data['identity.pub']!.split(' ').slice(0, 2).join(' ')],
+    ]);
+    expect(registered(first.metadata.uid)[0]!.canPush).toBe(false);
+
+    await custom().patchNamespacedCustomObject({
+      ...KEYS,
+      namespace: ns.name,
+      name: 'flux',
+      body: [{ op: 'replace', path: '/spec/key', value: { algorithm: 'ecdsa' } }],
+    });
+    const second = await eventually(() => readyKey(2), 60_000, op);
+    const rotated = await secretText();
+    expect(rotated['identity.pub']).toMatch(/^ecdsa-sha2-nistp384 /);
+    expect(registered(first.metadata.uid).map((k) => k.id)).toEqual([second.status!.credential!.id]);
+
+    await custom().deleteNamespacedCustomObject({ ...KEYS, namespace: ns.name, name: 'flux' });
+    await eventually(async () => ((await getKey()) === undefined ? true : undefined), 60_000, op);
+    expect(registered(first.metadata.uid)).toEqual([]);
+
+    op.child.kill('SIGTERM');
+    const [code] = (await once(op.child, 'exit')) as [number];
+    expect(code).toBe(0);
+    // NODE_OPTIONS took effect: V8's heap limit is the deployed one, not Node's default (GBs here).
+    const started = op.logs.map((line) => JSON.parse(line) as { msg?: string; heapLimitMiB?: number }).find((l) => l.msg === 'started');
+    expect(started?.heapLimitMiB).toBeLessThan(256);
+    const events = JSON.stringify((await core().listNamespacedEvent({ namespace: ns.name })).items);
+    for (const text of [op.logs.join('\n'), events, JSON.stringify(second.status)]) {
+      expect(text).not.toMatch(/BEGIN OPENSSH|PRIVATE KEY/);
+      for (const secret of [data.identity!, rotated.identity!]) expect(text).not.toContain(secret.split('\n')[1]);
+    }
   }, 180_000);
 
   it('should reconcile with the leader only, and hand over within the lease after SIGKILL without a second mint', async () => {

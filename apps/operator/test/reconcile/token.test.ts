@@ -130,10 +130,13 @@ describe('GitlabDeployToken reconcile', () => {
     expect((await liveMarked(ns.name)).map((t) => t.id)).toEqual([status.credential.id]);
   });
 
-  it('should report a missing auth Secret as Stalled with 0 GitLab calls', async () => {
+  it('should report a missing auth Secret as Stalled with 0 GitLab calls, look again with backoff, and go on once it exists', async () => {
     const key = await setUp(ns.name, { auth: { token: { secretRef: { name: 'absent', key: 'token' } } } });
+    const reconcile = reconciler();
     sim.log.clear();
-    expect(await reconciler()(key, { signal })).toEqual({});
+    // Its creation sends no event (only labelled Secrets are watched): the reconcile asks to look again.
+    expect(await reconcile(key, { signal })).toEqual({ requeueAfterMs: 10_000 });
+    expect(await reconcile(key, { signal })).toEqual({ requeueAfterMs: 20_000 });
     expect(sim.log.count()).toBe(0);
     const conditions = (await getObject(ns.name)).status!.conditions.map((c: { type: string; status: string; reason: string }) => [
       c.type,
@@ -144,6 +147,13 @@ describe('GitlabDeployToken reconcile', () => {
       ['Ready', 'False', 'AuthSecretNotFound'],
       ['Stalled', 'True', 'AuthSecretNotFound'],
     ]);
+
+    await core().createNamespacedSecret({
+      namespace: ns.name,
+      body: { metadata: { name: 'absent' }, stringData: { token: SEED_TOKENS.owner } },
+    });
+    expect((await reconcile(key, { signal })).requeueAfterMs).toBeGreaterThan(600_000); // Ready: next look at the verify interval
+    expect((await getObject(ns.name)).status!.conditions.find((c: { type: string }) => c.type === 'Ready').status).toBe('True');
   });
 
   it('should revoke everything on deletion, remove its finalizer and release the auth Secret', async () => {

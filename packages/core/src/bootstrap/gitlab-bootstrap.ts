@@ -19,6 +19,7 @@ import { PreflightError, preflight, type PreflightResult } from './preflight.js'
 import { ensureProject, type Visibility } from './project.js';
 import type { SecretStore } from '../lifecycle/secret-store.js';
 import { gitRepositoryUrl, syncFiles, type SyncFile } from '../flux/sync-manifests.js';
+import { shown } from '../shown.js';
 
 export type BootstrapAuth =
   | {
@@ -95,7 +96,11 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput, options: Gitl
   step('preflight', 'start');
   const check = await preflight(input.client, { projectPath, owner: input.owner, repository: input.repository }, options);
   if (!check.ok) throw new PreflightError(check);
-  step('preflight', 'done', `token "${check.token.name}" [${check.token.scopes.join(', ')}], ${check.role.actual} on ${check.role.where}`);
+  step(
+    'preflight',
+    'done',
+    `token ${shown(check.token.name)} [${check.token.scopes.join(', ')}], ${check.role.actual} on ${check.role.where}`,
+  );
 
   step('project', 'start');
   const { project, created } = await ensureProject(

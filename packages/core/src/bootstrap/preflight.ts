@@ -8,6 +8,7 @@ import { signalOnly, type GitlabApi, type GitlabCallOptions } from '../gitlab/ap
 import { encodeId } from '../ids/gitlab-ref.js';
 import { findNamespace, findProjectIn, type NamespaceInfo, type ProjectInfo } from './project.js';
 import { accessLevelName, getTokenSelf, type TokenSelf } from '../gitlab/token-self.js';
+import { shown } from '../shown.js';
 
 export const MAINTAINER = 40;
 
@@ -48,7 +49,7 @@ export async function preflight(api: GitlabApi, input: PreflightInput, options: 
   const missingScopes = token.scopes.includes('api') ? [] : ['api'];
   if (missingScopes.length > 0) {
     problems.push(
-      `The token "${token.name}" has scopes [${token.scopes.join(', ')}] but bootstrap needs "api" (create the project, the deploy credential and the commit).`,
+      `The token ${shown(token.name)} has scopes [${token.scopes.join(', ')}] but bootstrap needs "api" (create the project, the deploy credential and the commit).`,
     );
   }
   const canRead = token.scopes.includes('api') || token.scopes.includes('read_api');
@@ -74,7 +75,7 @@ export async function preflight(api: GitlabApi, input: PreflightInput, options: 
     } else {
       namespace = await findNamespace(api, input.owner, options);
       if (!namespace) {
-        problems.push(`Namespace "${input.owner}" does not exist or is not visible to this user; check the owner.`);
+        problems.push(`Namespace ${shown(input.owner)} does not exist or is not visible to this user; check the owner.`);
         role = { where: `namespace ${input.owner}`, actual: 'none', required: 'Maintainer', sufficient: false };
       } else if (namespace.kind === 'group') {
         const level = await groupLevel(api, namespace, token.userId, options);

@@ -7,6 +7,7 @@ import { GlkeysError } from '../errors.js';
 import { signalOnly, type GitlabApi, type GitlabCallOptions } from '../gitlab/api.js';
 import { unlessNotFound } from '../gitlab/not-found.js';
 import { encodeId } from '../ids/gitlab-ref.js';
+import { shown } from '../shown.js';
 
 // A search narrowed to one name rarely needs a second page of 100; the cap keeps a
 // pathological namespace from turning one lookup into hundreds of calls.
@@ -34,7 +35,7 @@ export async function findProjectByName(
   if (matches.length > 1) {
     throw new GlkeysError(
       'CONFLICT',
-      `Several projects in ${owner} are named "${name}": ${matches
+      `Several projects in ${owner} are named ${shown(name)}: ${matches
         .map((m) => m.pathWithNamespace)
         .sort()
         .join(', ')}. Pass the path of the one you mean (the last part of its URL) as the repository.`,

@@ -9,6 +9,7 @@ import { signalOnly, type GitlabApi, type GitlabCallOptions } from '../gitlab/ap
 import { encodeId, parseGitlabRef } from '../ids/gitlab-ref.js';
 import { checkPathSegments } from '../ids/path-rules.js';
 import { findProjectByName } from './project-by-name.js';
+import { shown } from '../shown.js';
 
 export type Visibility = 'private' | 'internal' | 'public';
 export const VISIBILITIES: readonly Visibility[] = ['private', 'internal', 'public'];
@@ -85,7 +86,7 @@ export function checkProjectCoordinates(input: { owner: string; repository: stri
     throw new ValidationError(
       'repository',
       'one path segment',
-      `repository: "${input.repository}" must be the project's name or path alone, without its group (the owner names that)`,
+      `repository: ${shown(input.repository)} must be the project's name or path alone, without its group (the owner names that)`,
     );
   }
   if (!isProjectPath(input.repository)) {
@@ -93,7 +94,7 @@ export function checkProjectCoordinates(input: { owner: string; repository: stri
       throw new ValidationError(
         'repository',
         'project path or name',
-        `repository: "${input.repository}" is neither a project path (letters, digits, "_", ".", "-") nor a project name (those, "+" and spaces, starting with a letter, digit or "_")`,
+        `repository: ${shown(input.repository)} is neither a project path (letters, digits, "_", ".", "-") nor a project name (those, "+" and spaces, starting with a letter, digit or "_")`,
       );
     }
   }
@@ -101,7 +102,7 @@ export function checkProjectCoordinates(input: { owner: string; repository: stri
     throw new ValidationError(
       'visibility',
       'private, internal or public',
-      `visibility: "${input.visibility}" is not one of ${VISIBILITIES.join(', ')}`,
+      `visibility: ${shown(input.visibility)} is not one of ${VISIBILITIES.join(', ')}`,
     );
   }
   return `${owner.path}/${input.repository}`;
@@ -183,16 +184,20 @@ export async function ensureProject(
 
   const namespace = lookup?.namespace ?? (await findNamespace(api, input.owner, options));
   if (!namespace) {
-    throw new NotFoundError('NOT_FOUND', `Namespace "${input.owner}" does not exist or is not visible to this token; check the owner.`, {
-      request: { method: 'GET', path: `namespaces/${encodeId(input.owner)}` },
-      status: 404,
-    });
+    throw new NotFoundError(
+      'NOT_FOUND',
+      `Namespace ${shown(input.owner)} does not exist or is not visible to this token; check the owner.`,
+      {
+        request: { method: 'GET', path: `namespaces/${encodeId(input.owner)}` },
+        status: 404,
+      },
+    );
   }
   if (input.personal && namespace.kind !== 'user') {
     throw new ValidationError(
       'personal',
       'a user namespace',
-      `personal: owner "${input.owner}" is a group; a personal project needs a user as owner`,
+      `personal: owner ${shown(input.owner)} is a group; a personal project needs a user as owner`,
     );
   }
   try {
@@ -214,7 +219,7 @@ export async function ensureProject(
     if (error instanceof GitlabValidationError && /(name|path).*already been taken/i.test(error.gitlabMessage ?? '')) {
       throw new GitlabValidationError(
         'GITLAB_VALIDATION',
-        `A project named "${input.repository}" (ignoring letter case) already exists in ${input.owner} but is not visible under that exact name or path to this token. Pass that project's exact name or its path (the last part of its URL) as the repository.`,
+        `A project named ${shown(input.repository)} (ignoring letter case) already exists in ${input.owner} but is not visible under that exact name or path to this token. Pass that project's exact name or its path (the last part of its URL) as the repository.`,
         {
           request: error.request,
           ...(error.status === undefined ? {} : { status: error.status }),

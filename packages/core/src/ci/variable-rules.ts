@@ -4,6 +4,7 @@
  * from `[a-zA-Z0-9_+=/@:.~-]`. The reasons never repeat the value.
  */
 import { ValidationError } from '../errors.js';
+import { shown } from '../shown.js';
 
 export const VARIABLE_KEY_RULE = 'key must match [A-Za-z0-9_] and be 1 to 255 characters';
 const KEY = /^[A-Za-z0-9_]{1,255}$/;
@@ -27,7 +28,7 @@ export function maskingProblem(value: string): string | undefined {
 
 export function checkVariable(input: { key: string; value: string; masked?: boolean }): void {
   const keyProblem = variableKeyProblem(input.key);
-  if (keyProblem) throw new ValidationError('key', VARIABLE_KEY_RULE, `key: "${String(input.key).slice(0, 40)}" ${keyProblem}`);
+  if (keyProblem) throw new ValidationError('key', VARIABLE_KEY_RULE, `key: ${shown(String(input.key).slice(0, 40))} ${keyProblem}`);
   if (typeof input.value !== 'string')
     throw new ValidationError(`variables.${input.key}`, 'string value', `variables.${input.key}: value must be a string`);
   if (input.masked) {
@@ -43,5 +44,5 @@ function describeChar(ch: string): string {
   const code = ch.codePointAt(0) ?? 0;
   if (code < 0x20 || code === 0x7f) return 'a control character';
   if (code > 0x7e) return 'a non-ASCII character';
-  return `"${ch}"`;
+  return `${shown(ch)}`;
 }

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { shown } from '../shown.js';
 
 /** Scopes a group deploy token may carry (GitLab's DeployToken::AVAILABLE_SCOPES for groups). */
 export const GROUP_DEPLOY_TOKEN_SCOPES = [
@@ -28,8 +29,8 @@ export function checkScopes(kind: DeployTokenTargetKind, scopes: readonly string
         field,
         projectOnly ? 'project-only scope' : 'known scope',
         projectOnly
-          ? `${field}: "${scope}" exists only for project deploy tokens, not group ones`
-          : `${field}: "${String(scope)}" is not a deploy token scope; use ${allowed.join(', ')}`,
+          ? `${field}: ${shown(scope)} exists only for project deploy tokens, not group ones`
+          : `${field}: ${shown(String(scope))} is not a deploy token scope; use ${allowed.join(', ')}`,
       );
     }
     seen.add(scope);

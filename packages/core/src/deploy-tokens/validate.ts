@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors.js';
 import { resolveExpiry, type ExpiryInput } from '../expiry.js';
 import { checkScopes, type DeployTokenScope, type DeployTokenTargetKind } from './scopes.js';
+import { shown } from '../shown.js';
 
 export interface CreateDeployTokenInput extends ExpiryInput {
   name: string;
@@ -43,7 +44,7 @@ export function checkDeployTokenUsername(username: unknown, field = 'username'):
     throw new ValidationError(
       field,
       'letters, digits, ".", "+", "_", "-"',
-      `${field}: "${username}" may only contain letters, digits, ".", "+", "_" and "-"`,
+      `${field}: ${shown(username)} may only contain letters, digits, ".", "+", "_" and "-"`,
     );
   }
   return username;

@@ -4,6 +4,7 @@
  * compares file contents sees no change.
  */
 import { ValidationError } from '../errors.js';
+import { shown } from '../shown.js';
 
 // Go's units (time.ParseDuration): ns, us (or µs), ms, s, m, h; fractions allowed.
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
@@ -19,7 +20,7 @@ export function parseGoDuration(input: string, field = 'interval', options: { mi
     throw new ValidationError(
       field,
       'Go duration like 1m, 30s, 1h30m',
-      `${field}: "${input}" is not a duration; use e.g. 1m, 30s or 1h30m`,
+      `${field}: ${shown(input)} is not a duration; use e.g. 1m, 30s or 1h30m`,
     );
   }
   let total = 0;

@@ -3,6 +3,7 @@
  * token or key (`<namespace>-<branch>-<secret-name>[-<path>]`), so users recognise it.
  */
 import { ValidationError } from '../errors.js';
+import { shown } from '../shown.js';
 
 /** The sync path inside the repository, normalised without `./` and slashes at the ends. */
 export function checkSyncPath(value: string | undefined, field = 'path'): string {
@@ -16,7 +17,7 @@ export function checkSyncPath(value: string | undefined, field = 'path'): string
     throw new ValidationError(
       field,
       'relative path without ..',
-      `${field}: "${value}" must be a relative path inside the repository, without ".." or "//"`,
+      `${field}: ${shown(value)} must be a relative path inside the repository, without ".." or "//"`,
     );
   }
   return text;

@@ -7,6 +7,7 @@
 import { stringify } from 'yaml';
 import { ValidationError } from '../errors.js';
 import { formatGoDuration, parseGoDuration } from './duration.js';
+import { shown } from '../shown.js';
 
 export interface SyncManifestInput {
   /** Name of the GitRepository and Kustomization (Flux uses the namespace name). */
@@ -50,7 +51,7 @@ export function gitRepositoryUrl(input: {
 
 export function renderGotkSync(input: SyncManifestInput): string {
   if (!/^(ssh|https?):\/\//.test(input.url)) {
-    throw new ValidationError('url', 'ssh:// or https:// URL', `url: "${input.url}" must start with ssh:// or https://`);
+    throw new ValidationError('url', 'ssh:// or https:// URL', `url: ${shown(input.url)} must start with ssh:// or https://`);
   }
   const interval = formatGoDuration(parseGoDuration(input.interval ?? '1m'));
   const metadata = { name: input.name, namespace: input.namespace };

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { shown } from '../shown.js';
 
 /** A Git branch name by git-check-ref-format's main rules. */
 export function checkBranch(value: string, field = 'branch'): string {
@@ -15,6 +16,6 @@ export function checkBranch(value: string, field = 'branch'): string {
     value.includes('//') ||
     value.includes('@{') ||
     value.startsWith('-');
-  if (bad) throw new ValidationError(field, 'git branch name', `${field}: "${String(value)}" is not a valid Git branch name`);
+  if (bad) throw new ValidationError(field, 'git branch name', `${field}: ${shown(String(value))} is not a valid Git branch name`);
   return value;
 }

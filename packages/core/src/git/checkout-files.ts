@@ -8,6 +8,7 @@ import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ValidationError } from '../errors.js';
 import type { FileOutcome } from '../bootstrap/commit-files.js';
+import { shown } from '../shown.js';
 
 export interface WrittenFile {
   path: string;
@@ -47,7 +48,7 @@ export function checkRelativePath(path: string): void {
     throw new ValidationError(
       'files',
       'relative path inside the repository',
-      `files: "${path.slice(0, 200)}" is not a relative path inside the repository`,
+      `files: ${shown(path.slice(0, 200))} is not a relative path inside the repository`,
     );
   }
 }
@@ -62,7 +63,7 @@ async function refuseLinks(root: string, path: string): Promise<void> {
       throw new ValidationError(
         'files',
         'no symbolic link',
-        `${path}: "${at.slice(root.length + 1)}" is a symbolic link in the repository; glkeys writes no file through a link`,
+        `${path}: ${shown(at.slice(root.length + 1))} is a symbolic link in the repository; glkeys writes no file through a link`,
       );
     }
   }

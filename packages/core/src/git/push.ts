@@ -15,6 +15,7 @@ import { abortableWait, pushAborted, type GitProgress } from './abort.js';
 import { parseGitRemoteUrl, prepareGitAuth, type GitAuth } from './remote.js';
 import { checkBranch } from './branch.js';
 import { checkRelativePath, writeSyncFiles } from './checkout-files.js';
+import { shown } from '../shown.js';
 
 export interface PushFilesInput {
   url: string;
@@ -179,7 +180,11 @@ export function checkCommitAuthor(author: { name: string; email: string }, nameF
     throw new ValidationError(nameField, 'no <, > or line breaks', `${nameField}: must be non-empty, without <, > or line breaks`);
   }
   if (!/^[^\s<>@]+@[^\s<>@]+$/.test(author.email)) {
-    throw new ValidationError(emailField, 'an e-mail address', `${emailField}: "${author.email.slice(0, 100)}" is not an e-mail address`);
+    throw new ValidationError(
+      emailField,
+      'an e-mail address',
+      `${emailField}: ${shown(author.email.slice(0, 100))} is not an e-mail address`,
+    );
   }
 }
 

@@ -8,6 +8,7 @@ import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ValidationError } from '../errors.js';
 import { checkHost, checkPort } from '../ssh/ssh-host.js';
+import { shown } from '../shown.js';
 
 export interface GitRemote {
   transport: 'ssh' | 'https';
@@ -116,7 +117,7 @@ export function sshCommand(keyFile: string, knownHostsFile: string): string {
     'IdentitiesOnly=yes',
     // ssh splits this option's value on spaces unless it is double-quoted.
     '-o',
-    shellQuote(`UserKnownHostsFile="${knownHostsFile}"`),
+    shellQuote(`UserKnownHostsFile=${shown(knownHostsFile)}`),
     '-o',
     'GlobalKnownHostsFile=/dev/null',
     '-o',

@@ -13,6 +13,7 @@ import {
   UnauthorizedError,
   type RequestInfo,
 } from '../errors.js';
+import { shown } from '../shown.js';
 
 export function gitlabMessageOf(body: unknown): string | undefined {
   if (typeof body === 'string') return body.trim() === '' ? undefined : body.trim().slice(0, 500);
@@ -47,7 +48,7 @@ export function errorFromResponse(request: RequestInfo, status: number, body: un
     if (record.error === 'insufficient_scope') {
       const scope = typeof record.scope === 'string' ? record.scope : undefined;
       return new ForbiddenError(
-        `The token lacks the ${scope ? `"${scope}" ` : ''}scope needed for ${where}. Create a token with the ${scope ?? 'api'} scope.`,
+        `The token lacks the ${scope ? `${shown(scope)} ` : ''}scope needed for ${where}. Create a token with the ${scope ?? 'api'} scope.`,
         { ...init, ...(scope === undefined ? {} : { missingScope: scope }) },
       );
     }

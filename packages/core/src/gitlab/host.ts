@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { shown } from '../shown.js';
 
 /**
  * Normalises a GitLab location to its base URL: `gitlab.example.com` becomes
@@ -13,7 +14,7 @@ export function normalizeHost(input: string, field = 'host'): string {
   try {
     url = new URL(withScheme);
   } catch {
-    throw new ValidationError(field, 'URL or hostname', `${field}: "${input}" is not a hostname or URL`);
+    throw new ValidationError(field, 'URL or hostname', `${field}: ${shown(input)} is not a hostname or URL`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ValidationError(field, 'http or https', `${field}: scheme ${url.protocol} is not http or https`);

@@ -30,7 +30,12 @@ export interface HeaderReader {
 }
 
 export type Outcome =
-  { kind: 'response'; status: number; headers: HeaderReader } | { kind: 'refused' } | { kind: 'reset' } | { kind: 'timeout' };
+  | { kind: 'response'; status: number; headers: HeaderReader }
+  | { kind: 'refused' }
+  | { kind: 'reset' }
+  | { kind: 'timeout' }
+  /** An https:// request answered in plain HTTP: asking again cannot help. */
+  | { kind: 'plain-http' };
 
 export function isIdempotent(method: string): boolean {
   return IDEMPOTENT.has(method.toUpperCase());
@@ -40,6 +45,8 @@ export function shouldRetry(method: string, outcome: Outcome): boolean {
   switch (outcome.kind) {
     case 'refused':
       return true;
+    case 'plain-http':
+      return false;
     case 'reset':
     case 'timeout':
       return isIdempotent(method);

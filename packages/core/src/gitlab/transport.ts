@@ -43,6 +43,8 @@ export interface RetryEvent {
   attempt: number;
   delayMs: number;
   reason: string;
+  /** The wait GitLab asked for (Retry-After, RateLimit-Reset), when it did; `delayMs` adds jitter. */
+  askedMs?: number;
 }
 
 export interface AttemptEvent {
@@ -107,7 +109,13 @@ export function createRetryingTransport(options: TransportOptions, sendAttempt: 
         signal: request.signal,
         onRetry: async ({ attempt: n, delayMs, error }) => {
           const failed = error as FailedAttempt;
-          options.onRetry?.({ request: info, attempt: n, delayMs, reason: describe(failed.outcome) });
+          options.onRetry?.({
+            request: info,
+            attempt: n,
+            delayMs,
+            reason: describe(failed.outcome),
+            ...(failed.asked === undefined ? {} : { askedMs: failed.asked }),
+          });
           if (failed.response) await failed.response.discard().catch(() => undefined);
         },
         sleep: options.sleep ?? realSleep,
@@ -154,7 +162,7 @@ async function attempt(
   } catch (error) {
     if (request.signal?.aborted) throw error;
     report(timer.signal.aborted ? 'timeout' : 'network');
-    throw new FailedAttempt(timer.signal.aborted ? { kind: 'timeout' } : classifyFailure(error), undefined, error);
+    throw new FailedAttempt(timer.signal.aborted ? { kind: 'timeout' } : classifyFailure(error, request.url), undefined, error);
   } finally {
     clearTimeout(timeout);
   }
@@ -174,14 +182,33 @@ function decide(error: unknown, attempt: number, method: string, retry: RetryOpt
   return { retry: true, delayMs: asked + Math.round(random() * retry.baseDelayMs) };
 }
 
-function classifyFailure(error: unknown): Outcome {
+function classifyFailure(error: unknown, url: string): Outcome {
   const code = errorCode(error);
+  if (url.startsWith('https:') && answeredPlainHttp(error)) return { kind: 'plain-http' };
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { kind: 'refused' };
   return { kind: 'reset' };
 }
 
+/** OpenSSL's words when the server's first bytes are not TLS (an HTTP answer). */
+function answeredPlainHttp(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 4; depth += 1) {
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_HTTP_REQUEST') return true;
+    if (typeof message === 'string' && /wrong version number|packet length too long|http request/i.test(message)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 function failureError(info: RequestInfo, outcome: Outcome, cause: unknown): Error {
   const where = `${info.method} ${info.path}`;
+  if (outcome.kind === 'plain-http') {
+    return new NetworkError(
+      'NETWORK',
+      `GitLab answered plain HTTP to an HTTPS request on ${where}: a host given without a scheme is reached over https://. If this GitLab serves only HTTP, give its URL with http:// (the token then travels unencrypted).`,
+      { request: info, cause: sanitize(cause) },
+    );
+  }
   if (outcome.kind === 'timeout') {
     const outcomeUnknown = !isIdempotent(info.method);
     return new TimeoutError(`No answer from GitLab within the timeout on ${where}${outcomeUnknown ? '; GitLab may have acted' : ''}.`, {

@@ -5,6 +5,7 @@
  */
 import { ValidationError } from '../errors.js';
 import { checkPathSegments } from './path-rules.js';
+import { shown } from '../shown.js';
 
 export type GitlabRef = { kind: 'id'; id: number } | { kind: 'path'; path: string };
 
@@ -16,7 +17,17 @@ export interface ParseRefOptions {
    * `https://example.com/gitlab`). When given, a pasted web URL on that host is reduced to its path.
    */
   baseUrl?: string;
+  /**
+   * What the reference must name. A project's path has a namespace (`group/project`), a group
+   * URL (`/groups/…`) is refused as a project and a clone URL as a group.
+   */
+  kind?: 'project' | 'group';
 }
+
+/** `user@host:path` as GitLab shows SSH clone URLs (`git@gitlab.example.com:group/app.git`). */
+const SCP_URL = /^[A-Za-z0-9._~-]+@(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(?!\/\/)(.+)$/;
+/** A number that is not a whole one (`1.5`, `1e3`, `0x10`): neither an ID nor a path anyone means. */
+const NOT_WHOLE_NUMBER = /^[-+]?(\d+\.\d*|\.\d+|\d+(\.\d+)?[eE][-+]?\d+|0[xX][0-9a-fA-F]+|\+\d+)$/;
 
 export function parseGitlabRef(input: string | number, options: ParseRefOptions = {}): GitlabRef {
   const field = options.field ?? 'id';
@@ -30,23 +41,34 @@ export function parseGitlabRef(input: string | number, options: ParseRefOptions 
     throw new ValidationError(field, 'not empty', `${field}: must not be empty`);
   }
   if (input !== input.trim() || /\s/.test(input)) {
-    throw new ValidationError(field, 'no whitespace', `${field}: "${input}" must not contain whitespace`);
+    throw new ValidationError(field, 'no whitespace', `${field}: ${shown(input)} must not contain whitespace`);
+  }
+  if (/[\u0000-\u001f\u007f]/.test(input)) {
+    throw new ValidationError(field, 'no control characters', `${field}: ${shown(input)} must not contain control characters`);
   }
   if (/^-?\d+$/.test(input)) {
     return { kind: 'id', id: checkNumericId(field, Number(input)) };
   }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input)) {
-    return { kind: 'path', path: pathFromUrl(field, input, options.baseUrl) };
+  if (NOT_WHOLE_NUMBER.test(input)) {
+    throw new ValidationError(
+      field,
+      'positive integer ID or full path',
+      `${field}: ${shown(input)} is neither an ID (a positive whole number) nor a path (${options.kind === 'group' ? 'group/subgroup' : 'group/project'})`,
+    );
+  }
+  const scp = SCP_URL.exec(input);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input) || scp) {
+    return { kind: 'path', path: checkKind(field, pathFromUrl(field, input, options.baseUrl, scp), options.kind) };
   }
   if (input.includes('%')) {
     throw new ValidationError(
       field,
       'not pre-encoded',
-      `${field}: "${input}" looks URL-encoded; give the plain path (group/project), glkeys escapes it`,
+      `${field}: ${shown(input)} looks URL-encoded; give the plain path (group/project), glkeys escapes it`,
     );
   }
   checkPathSegments(field, input);
-  return { kind: 'path', path: input };
+  return { kind: 'path', path: checkKind(field, { path: input, form: 'path' }, options.kind) };
 }
 
 /** The `:id` form GitLab expects in a URL: the ID, or the path with `/` as `%2F`. */
@@ -76,21 +98,64 @@ export function checkNumericId(field: string, id: number): number {
   return id;
 }
 
-function pathFromUrl(field: string, input: string, baseUrl: string | undefined): string {
+/** Where a path came from: typed, a web page (`/groups/…` for a group), or a clone URL. */
+interface FoundPath {
+  path: string;
+  form: 'path' | 'group-page' | 'web' | 'clone';
+}
+
+function checkKind(field: string, found: FoundPath, kind: ParseRefOptions['kind']): string {
+  if (kind === 'project' && found.form === 'group-page') {
+    throw new ValidationError(
+      field,
+      'a project, not a group',
+      `${field}: this URL is a group's page (/groups/${found.path}); give a project, or use it as a group`,
+    );
+  }
+  if (kind === 'group' && found.form === 'clone') {
+    throw new ValidationError(field, 'a group, not a project', `${field}: a clone URL names a project (${found.path}), not a group`);
+  }
+  if (kind === 'project' && !found.path.includes('/')) {
+    throw new ValidationError(
+      field,
+      'project path with its namespace',
+      `${field}: ${shown(found.path)} is not a project's full path; give namespace/project (e.g. platform/web) or its numeric ID`,
+    );
+  }
+  return found.path;
+}
+
+/**
+ * The path in any URL GitLab shows for a project or group: its web pages (`/-/settings/…`,
+ * `/-/tree/main`), a group's `/groups/<path>` pages, and its clone URLs over HTTPS (`….git`),
+ * SSH (`ssh://git@host:2222/group/app.git`) and scp-style SSH (`git@host:group/app.git`).
+ */
+function pathFromUrl(field: string, input: string, baseUrl: string | undefined, scp: RegExpExecArray | null): FoundPath {
+  if (scp) return fromClonePath(field, input, scp[1]!.replace(/^\[|\]$/g, ''), scp[2]!, baseUrl);
   let url: URL;
   try {
     url = new URL(input);
   } catch {
-    throw new ValidationError(field, 'valid URL', `${field}: "${input}" is not a valid URL`);
+    throw new ValidationError(field, 'valid URL', `${field}: ${shown(input)} is not a valid URL`);
   }
+  if (url.protocol === 'ssh:')
+    return fromClonePath(field, input, url.hostname.replace(/^\[|\]$/g, ''), decodeURIComponent(url.pathname), baseUrl);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ValidationError(field, 'http(s) URL', `${field}: only http(s) URLs can be reduced to a path, got ${url.protocol}`);
+    throw new ValidationError(
+      field,
+      'http(s) or ssh URL',
+      `${field}: only http(s) and ssh URLs can be reduced to a path, got ${shown(url.protocol)}`,
+    );
   }
   let path = decodeURIComponent(url.pathname);
   if (baseUrl !== undefined) {
     const base = new URL(baseUrl);
     if (base.host.toLowerCase() !== url.host.toLowerCase()) {
-      throw new ValidationError(field, 'URL on the configured host', `${field}: URL host ${url.host} is not the GitLab host ${base.host}`);
+      throw new ValidationError(
+        field,
+        'URL on the configured host',
+        `${field}: URL host ${shown(url.host)} is not the GitLab host ${base.host}`,
+      );
     }
     const root = base.pathname.replace(/\/+$/, '');
     if (root && !path.startsWith(`${root}/`)) {
@@ -99,14 +164,39 @@ function pathFromUrl(field: string, input: string, baseUrl: string | undefined):
     path = path.slice(root.length);
   }
   // Web URLs carry extras after `/-/` (tree, blob, settings) and clone URLs end in `.git`.
+  const clone = /\.git\/*$/.test(path);
   path = path
     .split('/-/')[0]!
     .replace(/\/+$/, '')
     .replace(/\.git$/, '')
     .replace(/^\/+/, '');
+  // A group's web_url and its pages are /groups/<path>/…; "groups" is a reserved top-level name.
+  const groupPage = /^groups\//.test(path);
+  if (groupPage) path = path.slice('groups/'.length);
   if (path === '') {
-    throw new ValidationError(field, 'URL with a path', `${field}: URL "${input}" names no group or project`);
+    throw new ValidationError(field, 'URL with a path', `${field}: URL ${shown(input)} names no group or project`);
   }
   checkPathSegments(field, path);
-  return path;
+  return { path, form: groupPage ? 'group-page' : clone ? 'clone' : 'web' };
+}
+
+/** An SSH clone URL: its host must be the GitLab host (when known); its path has no relative root. */
+function fromClonePath(field: string, input: string, host: string, rawPath: string, baseUrl: string | undefined): FoundPath {
+  if (baseUrl !== undefined) {
+    const base = new URL(baseUrl).hostname.replace(/^\[|\]$/g, '');
+    if (base.toLowerCase() !== host.toLowerCase()) {
+      throw new ValidationError(
+        field,
+        'URL on the configured host',
+        `${field}: clone URL host ${shown(host)} is not the GitLab host ${base}; give the path (group/project) or --hostname`,
+      );
+    }
+  }
+  const path = rawPath
+    .replace(/^\/+/, '')
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '');
+  if (path === '') throw new ValidationError(field, 'URL with a path', `${field}: URL ${shown(input)} names no project`);
+  checkPathSegments(field, path);
+  return { path, form: 'clone' };
 }

@@ -5,22 +5,23 @@
  * Checked locally so a bad reference fails with the broken rule instead of a bare 404.
  */
 import { ValidationError } from '../errors.js';
+import { shown } from '../shown.js';
 
 const SEGMENT = /^[a-zA-Z0-9_.][a-zA-Z0-9_.-]*$/;
 const MAX_SEGMENT_LENGTH = 255;
 
 export function checkPathSegments(field: string, path: string): string[] {
   if (path.startsWith('/') || path.endsWith('/')) {
-    throw new ValidationError(field, 'no leading or trailing "/"', `${field}: "${path}" must not start or end with "/"`);
+    throw new ValidationError(field, 'no leading or trailing "/"', `${field}: ${shown(path)} must not start or end with "/"`);
   }
   const segments = path.split('/');
   segments.forEach((segment, index) => {
     const isLast = index === segments.length - 1;
     if (segment === '') {
-      throw new ValidationError(field, 'no empty segment', `${field}: "${path}" has an empty segment ("//")`);
+      throw new ValidationError(field, 'no empty segment', `${field}: ${shown(path)} has an empty segment ("//")`);
     }
     if (segment === '.' || segment === '..') {
-      throw new ValidationError(field, 'no "." or ".." segment', `${field}: "${path}" has a "${segment}" segment`);
+      throw new ValidationError(field, 'no "." or ".." segment', `${field}: ${shown(path)} has a ${shown(segment)} segment`);
     }
     if (segment.length > MAX_SEGMENT_LENGTH) {
       throw new ValidationError(
@@ -33,14 +34,18 @@ export function checkPathSegments(field: string, path: string): string[] {
       throw new ValidationError(
         field,
         'path characters',
-        `${field}: segment "${segment}" may only contain letters, digits, "_", "." and "-", and must not start with "-"`,
+        `${field}: segment ${shown(segment)} may only contain letters, digits, "_", "." and "-", and must not start with "-"`,
       );
     }
     if (/\.(git|atom)$/i.test(segment)) {
-      throw new ValidationError(field, 'no ".git" or ".atom" ending', `${field}: segment "${segment}" must not end in ".git" or ".atom"`);
+      throw new ValidationError(
+        field,
+        'no ".git" or ".atom" ending',
+        `${field}: segment ${shown(segment)} must not end in ".git" or ".atom"`,
+      );
     }
     if (!isLast && segment.endsWith('.')) {
-      throw new ValidationError(field, 'namespace not ending in "."', `${field}: namespace "${segment}" must not end in "."`);
+      throw new ValidationError(field, 'namespace not ending in "."', `${field}: namespace ${shown(segment)} must not end in "."`);
     }
   });
   return segments;

@@ -4,6 +4,7 @@
  * The error classes are also exported by the main entry (they do not need the client).
  */
 export { loadKubeConfig } from './kubeconfig.js';
+export { reuseConnections, type ReuseConnectionsOptions } from './connection-reuse.js';
 export { clusterIdentity } from './cluster-identity.js';
 export { KubernetesSecretStore, type KubernetesSecretStoreOptions } from './secret-store.js';
 export { kubeCall, statusOf, type KubeCallOptions } from './kube-call.js';

@@ -4,6 +4,7 @@
  * No client import: the main entry re-exports these without loading @kubernetes/client-node.
  */
 import { ValidationError } from '../errors.js';
+import { shown } from '../shown.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -13,7 +14,7 @@ export function checkNamespace(value: string, field = 'namespace'): string {
     throw new ValidationError(
       field,
       'DNS label',
-      `${field}: "${String(value)}" must be a lower-case DNS label (a-z, 0-9, "-", at most 63 characters)`,
+      `${field}: ${shown(String(value))} must be a lower-case DNS label (a-z, 0-9, "-", at most 63 characters)`,
     );
   }
   return value;
@@ -21,7 +22,11 @@ export function checkNamespace(value: string, field = 'namespace'): string {
 
 export function checkSecretName(value: string, field = 'secret-name'): string {
   if (typeof value !== 'string' || value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
-    throw new ValidationError(field, 'DNS subdomain', `${field}: "${String(value)}" must be a lower-case DNS name (a-z, 0-9, "-", ".")`);
+    throw new ValidationError(
+      field,
+      'DNS subdomain',
+      `${field}: ${shown(String(value))} must be a lower-case DNS name (a-z, 0-9, "-", ".")`,
+    );
   }
   return value;
 }

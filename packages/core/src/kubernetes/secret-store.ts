@@ -17,6 +17,7 @@ import type { SecretStore, StoredSecret, WritePrecondition } from '../lifecycle/
 import type { SecretManifest } from '../render/secret-manifest.js';
 import { ConflictError, type KubeRequest } from './errors.js';
 import { kubeCall, statusOf } from './kube-call.js';
+import { shown } from '../shown.js';
 
 export const FIELD_MANAGER = 'glkeys';
 
@@ -218,7 +219,7 @@ function missingNamespace(namespace: string): ValidationError {
   return new ValidationError(
     'namespace',
     'existing namespace',
-    `namespace: "${namespace}" does not exist; create it first (or ask glkeys to create it)`,
+    `namespace: ${shown(namespace)} does not exist; create it first (or ask glkeys to create it)`,
   );
 }
 

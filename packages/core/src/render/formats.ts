@@ -7,6 +7,7 @@
  * Annotations record which credential the value is (ID, expiry, fingerprint), never the value.
  */
 import { ValidationError } from '../errors.js';
+import { shown } from '../shown.js';
 
 export const SECRET_FORMATS = ['token', 'flux-https', 'flux-ssh', 'dockerconfigjson'] as const;
 export type SecretFormat = (typeof SECRET_FORMATS)[number];
@@ -39,7 +40,7 @@ export const ANNOTATION_FINGERPRINT = 'glkeys.io/fingerprint-sha256';
 
 export function checkSecretFormat(format: string, field = 'format'): SecretFormat {
   if (!(SECRET_FORMATS as readonly string[]).includes(format)) {
-    throw new ValidationError(field, 'known format', `${field}: "${format}" is not one of ${SECRET_FORMATS.join(', ')}`);
+    throw new ValidationError(field, 'known format', `${field}: ${shown(format)} is not one of ${SECRET_FORMATS.join(', ')}`);
   }
   return format as SecretFormat;
 }

@@ -125,6 +125,17 @@ describe('kubeCall against the apiserver', () => {
     expect(isTerminal(error)).toBe(false);
     expect(everything(error)).not.toContain('not-a-real-token');
   });
+
+  it('should refuse a plain-HTTP apiserver the client would refuse later, saying what to change', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'glkeys-kc-')), 'config');
+    writeFileSync(
+      file,
+      'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "http://127.0.0.1:8080"}\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n',
+    );
+    expect(() => loadKubeConfig({ kubeconfig: file })).toThrow(
+      expect.objectContaining({ field: 'kubeconfig', rule: 'an https:// server' }),
+    );
+  });
 });
 
 describe('loadKubeConfig', () => {
@@ -140,7 +151,7 @@ describe('loadKubeConfig', () => {
     expect(error).toMatchObject({
       code: 'VALIDATION',
       field: 'kubeconfig',
-      message: 'kubeconfig: /nonexistent/kubeconfig cannot be read (ENOENT)',
+      message: 'kubeconfig: "/nonexistent/kubeconfig" cannot be read: no such file (ENOENT); name a kubeconfig file, or set KUBECONFIG',
     });
   });
 
@@ -154,7 +165,22 @@ describe('loadKubeConfig', () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toMatchObject({ code: 'VALIDATION', field: 'kubeconfig', message: `kubeconfig: ${file} is not a valid kubeconfig` });
+    expect(error).toMatchObject({
+      code: 'VALIDATION',
+      field: 'kubeconfig',
+      message: `kubeconfig: "${file}" is not a valid kubeconfig (YAML with clusters, users and contexts); name a kubeconfig file, or set KUBECONFIG`,
+    });
     expect(everything(error as Error)).not.toContain('leaked-kube-token');
+  });
+
+  it('should refuse a plain-HTTP apiserver the client would refuse later, saying what to change', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'glkeys-kc-')), 'config');
+    writeFileSync(
+      file,
+      'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "http://127.0.0.1:8080"}\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n',
+    );
+    expect(() => loadKubeConfig({ kubeconfig: file })).toThrow(
+      expect.objectContaining({ field: 'kubeconfig', rule: 'an https:// server' }),
+    );
   });
 });

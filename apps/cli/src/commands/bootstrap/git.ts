@@ -1,12 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { Flags } from '@oclif/core';
 import type { FileOutcome, GitBootstrapCredential, GitBootstrapResult } from '@glkeys/core/bootstrap';
 import { GlkeysCommand } from '../../lib/base-command.js';
 import { kubeFlags } from '../../lib/flags.js';
 import { keyGenerationFlags } from '../../lib/key-secret.js';
-import { secretTarget } from '../../lib/kube.js';
+import { createsNamespace, secretTarget } from '../../lib/kube.js';
 import { exportYaml } from '../../lib/bootstrap-output.js';
 import { withInterrupt } from '../../lib/interrupt.js';
+import { readUserFile } from '../../lib/files.js';
 
 export interface BootstrapGitResult {
   url: string;
@@ -54,7 +54,11 @@ Ctrl-C (or SIGTERM) stops git, removes the temporary key, writes no Secret and e
     'ca-file': Flags.file({ summary: 'CA bundle for HTTPS: trusted by the push and stored as ca.crt.', exists: true }),
     ...keyGenerationFlags,
     'secret-name': Flags.string({ summary: 'Name of the Secret.', default: 'flux-system' }),
-    namespace: Flags.string({ summary: 'Namespace of the Secret and the Flux objects.', default: 'flux-system' }),
+    namespace: Flags.string({
+      summary: 'Namespace of the Secret and the Flux objects (flux-system is created when missing, as Flux does).',
+      default: 'flux-system',
+    }),
+    'create-namespace': Flags.boolean({ summary: 'Create --namespace when missing (needed for a namespace other than flux-system).' }),
     interval: Flags.string({ summary: 'GitRepository sync interval.', default: '1m' }),
     'allow-insecure-http': Flags.boolean({ summary: 'Allow an http:// URL to another machine (the password travels in clear).' }),
     'author-name': Flags.string({ summary: 'Commit author name (default: Flux).' }),
@@ -71,11 +75,12 @@ Ctrl-C (or SIGTERM) stops git, removes the temporary key, writes no Secret and e
     const core = await import('@glkeys/core');
     const bootstrap = await import('@glkeys/core/bootstrap');
     const transport = flags.url.startsWith('ssh://') ? 'ssh' : 'https';
+    this.refuseNoEffect(transport, flags);
     const credential: GitBootstrapCredential =
       transport === 'ssh'
         ? {
             kind: 'ssh',
-            ...(flags['private-key-file'] ? { privateKey: await readFile(flags['private-key-file'], 'utf8') } : {}),
+            ...(flags['private-key-file'] ? { privateKey: await readUserFile(flags['private-key-file'], '--private-key-file') } : {}),
             ...(flags.password === undefined ? {} : { passphrase: flags.password }),
             generate: {
               algorithm: flags['ssh-key-algorithm'] as 'ecdsa',
@@ -87,7 +92,7 @@ Ctrl-C (or SIGTERM) stops git, removes the temporary key, writes no Secret and e
             kind: 'https',
             username: flags.username,
             password: flags.password ?? '',
-            ...(flags['ca-file'] ? { caCert: await readFile(flags['ca-file'], 'utf8') } : {}),
+            ...(flags['ca-file'] ? { caCert: await readUserFile(flags['ca-file'], '--ca-file') } : {}),
           };
     const input = {
       url: flags.url,
@@ -126,7 +131,7 @@ Ctrl-C (or SIGTERM) stops git, removes the temporary key, writes no Secret and e
         files: done.files.map((f) => ({ path: f.path, outcome: 'printed', written: null })),
       };
     }
-    const { store } = await secretTarget(flags, flags.namespace, flags['secret-name'], { createNamespace: true });
+    const { store } = await secretTarget(flags, flags.namespace, flags['secret-name'], { createNamespace: createsNamespace(flags) });
     const outputDir = flags['output-dir'];
     // Ctrl-C or SIGTERM stops git and removes its temp folder (the decrypted key) before exit 130.
     const done = await withInterrupt((signal) =>
@@ -153,6 +158,31 @@ Ctrl-C (or SIGTERM) stops git, removes the temporary key, writes no Secret and e
     }
     if (!done.push) this.note(outputDir ? `Commit and push the files under ${outputDir}.` : 'Commit the files above to the repository.');
     return result;
+  }
+
+  /** Flags the chosen transport, key source or output would ignore. */
+  private refuseNoEffect(
+    transport: 'ssh' | 'https',
+    flags: { 'private-key-file'?: string | undefined; 'ssh-key-algorithm': string; export?: boolean; 'output-dir'?: string | undefined },
+  ): void {
+    const keyFlags = ['ssh-key-algorithm', 'ssh-ecdsa-curve', 'ssh-rsa-bits'];
+    if (transport === 'https') {
+      this.refuseGiven(keyFlags, 'with an https:// URL (no SSH key)');
+    } else {
+      this.refuseGiven(['username', 'allow-insecure-http'], 'with an ssh:// URL (HTTPS only)');
+      if (flags['private-key-file']) this.refuseGiven(keyFlags, 'with --private-key-file (your key is stored as it is)');
+      else {
+        this.refuseUnusedKeyFlags(flags['ssh-key-algorithm']);
+        this.refuseGiven(['password'], 'with an ssh:// URL and no --private-key-file (it is the passphrase of that key)');
+      }
+    }
+    if (flags.export || flags['output-dir']) {
+      this.refuseGiven(
+        ['author-name', 'author-email', 'commit-message'],
+        `with --${flags.export ? 'export' : 'output-dir'} (glkeys makes no commit)`,
+      );
+    }
+    if (flags.export) this.refuseGiven(['kubeconfig', 'context', 'create-namespace'], 'with --export (no cluster is used)');
   }
 
   private report(done: GitBootstrapResult, flags: { url: string; namespace: string; 'secret-name': string }): BootstrapGitResult {

@@ -5,7 +5,7 @@ import { hostFlags, kubeFlags } from '../../lib/flags.js';
 import { gitlabClient } from '../../lib/gitlab-client.js';
 import { resolveHost } from '../../lib/gitlab.js';
 import { knownHostsFor, sshHostOf } from '../../lib/key-secret.js';
-import { secretTarget } from '../../lib/kube.js';
+import { createsNamespace, secretTarget } from '../../lib/kube.js';
 import { createProgress } from '../../lib/progress.js';
 import { exportYaml, stepLabels } from '../../lib/bootstrap-output.js';
 
@@ -59,9 +59,8 @@ Token: GITLAB_TOKEN, a no-echo prompt on a terminal, or one line on stdin.`;
     branch: Flags.string({ summary: 'Git branch.', default: 'main' }),
     path: Flags.string({ summary: 'Path in the repository Flux syncs (e.g. clusters/my-cluster).', default: '' }),
     visibility: Flags.string({
-      summary: 'Visibility of a created project.',
+      summary: 'Visibility of a created project (default private).',
       options: ['private', 'internal', 'public'],
-      default: 'private',
     }),
     private: Flags.boolean({ summary: 'Deprecated by Flux; --private=false means --visibility public.', allowNo: true, hidden: false }),
     'token-auth': Flags.boolean({ summary: 'Store the GitLab token itself in the Secret (username git); HTTPS.', allowNo: true }),
@@ -72,7 +71,11 @@ Token: GITLAB_TOKEN, a no-echo prompt on a terminal, or one line on stdin.`;
     'ssh-hostname': Flags.string({ summary: 'SSH host[:port] for the Git URL and known_hosts (default: the GitLab host, port 22).' }),
     'read-write-key': Flags.boolean({ summary: 'Give the deploy key write access (image automation).', allowNo: true }),
     'secret-name': Flags.string({ summary: 'Name of the Secret.', default: 'flux-system' }),
-    namespace: Flags.string({ summary: 'Namespace of the Secret and the Flux objects.', default: 'flux-system' }),
+    namespace: Flags.string({
+      summary: 'Namespace of the Secret and the Flux objects (flux-system is created when missing, as Flux does).',
+      default: 'flux-system',
+    }),
+    'create-namespace': Flags.boolean({ summary: 'Create --namespace when missing (needed for a namespace other than flux-system).' }),
     interval: Flags.string({ summary: 'GitRepository sync interval.', default: '1m' }),
     rotate: Flags.boolean({ summary: 'Replace the credential now (lifecycle protocol: create, write Secret, revoke old).' }),
     export: Flags.boolean({ summary: 'Print the Secret (with its values) and sync manifests as YAML; no cluster, no commit.' }),
@@ -87,7 +90,16 @@ Token: GITLAB_TOKEN, a no-echo prompt on a terminal, or one line on stdin.`;
     const bootstrap = await import('@glkeys/core/bootstrap');
 
     // Everything is validated before the token prompt and before any GitLab call.
-    const visibility = (flags.private === false ? 'public' : flags.visibility) as 'private' | 'internal' | 'public';
+    const visibility = this.visibility(flags.visibility, flags.private);
+    if (flags['token-auth'] || flags['deploy-token-auth']) {
+      this.refuseGiven(
+        ['ssh-key-algorithm', 'ssh-ecdsa-curve', 'ssh-rsa-bits', 'ssh-hostname'],
+        `with --${flags['token-auth'] ? 'token-auth' : 'deploy-token-auth'} (HTTPS: no SSH key)`,
+      );
+    } else {
+      this.refuseUnusedKeyFlags(flags['ssh-key-algorithm']);
+    }
+    if (flags.export) this.refuseGiven(['kubeconfig', 'context', 'create-namespace'], 'with --export (no cluster is used)');
     bootstrap.checkProjectCoordinates({ owner: flags.owner, repository: flags.repository, visibility });
     bootstrap.checkBootstrapAuthFlags({
       tokenAuth: flags['token-auth'] === true,
@@ -107,7 +119,9 @@ Token: GITLAB_TOKEN, a no-echo prompt on a terminal, or one line on stdin.`;
 
     const { client, token, caCert } = await gitlabClient(flags);
     // Bootstrap creates its namespace, as `flux bootstrap` does; other commands do not.
-    const kube = flags.export ? undefined : await secretTarget(flags, flags.namespace, flags['secret-name'], { createNamespace: true });
+    const kube = flags.export
+      ? undefined
+      : await secretTarget(flags, flags.namespace, flags['secret-name'], { createNamespace: createsNamespace(flags) });
     const store = kube?.store ?? new core.MemorySecretStore();
     const progress = createProgress(!this.jsonEnabled() && !flags.export);
     const onStep = (s: BootstrapStep) =>
@@ -166,5 +180,17 @@ Token: GITLAB_TOKEN, a no-echo prompt on a terminal, or one line on stdin.`;
       `Manifests  ${result.commit?.commit ? `committed ${result.commit.commit.id.slice(0, 8)}` : 'unchanged'} (${result.commit?.files.map((f) => `${f.path} ${f.outcome}`).join(', ')})`,
     );
     return json;
+  }
+
+  /** Flux's deprecated --private and --visibility: one answer, or a refusal when they disagree. */
+  private visibility(visibility: string | undefined, isPrivate: boolean | undefined): 'private' | 'internal' | 'public' {
+    const implied = isPrivate === undefined ? undefined : isPrivate ? 'private' : 'public';
+    if (visibility !== undefined && implied !== undefined && visibility !== implied) {
+      this.conflict(
+        '--visibility',
+        `--visibility ${visibility} contradicts --private${isPrivate ? '' : '=false'} (which means ${implied}); give --visibility only`,
+      );
+    }
+    return (visibility ?? implied ?? 'private') as 'private' | 'internal' | 'public';
   }
 }

@@ -54,6 +54,7 @@ resource_group and takes secrets only as $VARIABLE references. \`glkeys ci setup
 
   async run(): Promise<CiGenerateResult> {
     const { flags } = await this.parse(CiGenerate);
+    if (!flags['include-file']) this.refuseGiven(['ci-file'], 'without --include-file (only the include form edits it)');
     const generated = await generateFromFlags(flags);
     const needs = needsJson(generated.needs);
     const base = { preset: generated.preset, needs };

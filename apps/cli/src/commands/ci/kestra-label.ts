@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { GlkeysCommand } from '../../lib/base-command.js';
 import { UsageError } from '../../lib/ci-preset.js';
+import { shown } from '@glkeys/core/read';
 
 export interface CiKestraLabelResult {
   dir: string;
@@ -34,7 +35,7 @@ byte-identical); existing labels (map or {key, value} list) are edited with comm
       (s) => s.isDirectory(),
       () => false,
     );
-    if (!isDir) throw new UsageError('dir', `${args.dir} is not a directory`);
+    if (!isDir) throw new UsageError('DIR', `${shown(args.dir)} is not a directory`);
     const dryRun = flags['dry-run'] === true;
     const { ensureReadOnlyLabelInDirectory } = await import('@glkeys/ci-gen');
     // Absolute, because ci-gen derives relative names by the length of the dir string ('.' misnames them).

@@ -2,6 +2,8 @@ import { Args, Flags } from '@oclif/core';
 import { readFile } from 'node:fs/promises';
 import { GlkeysCommand } from '../../lib/base-command.js';
 import { UsageError } from '../../lib/ci-preset.js';
+import { fileErrorMessage } from '../../lib/errors.js';
+import { shown } from '@glkeys/core/read';
 import { hostFlags } from '../../lib/flags.js';
 import { gitlabClient } from '../../lib/gitlab-client.js';
 import { targetJson, type TargetJson } from '../../lib/present.js';
@@ -44,15 +46,16 @@ Exit code 0 when the pipeline is valid, 1 when it is invalid (errors printed as 
 
   async run(): Promise<CiLintResult> {
     const { args, flags } = await this.parse(CiLint);
+    if (flags.project === undefined) this.refuseGiven(['hostname', 'ca-file'], 'without --project (the offline lint makes no call)');
     let text: string;
     try {
       text = await readFile(args.file, 'utf8');
     } catch (error) {
-      throw new UsageError('file', `cannot read ${args.file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new UsageError('FILE', fileErrorMessage(error, 'cannot read') ?? `cannot read ${shown(args.file)}`);
     }
     const ciGen = await import('@glkeys/ci-gen');
     let result: CiLintResult;
-    if (flags.project) {
+    if (flags.project !== undefined) {
       const project = await parseProject({ project: flags.project, hostname: flags.hostname });
       const { client } = await gitlabClient(flags);
       const answer = await ciGen.lintRemote(client, project, text, flags.ref ? { ref: flags.ref } : {});

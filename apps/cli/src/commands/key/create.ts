@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { Flags } from '@oclif/core';
 import { GlkeysCommand } from '../../lib/base-command.js';
 import { expiryFlags, hostFlags, projectFlag, secretFlags } from '../../lib/flags.js';
@@ -15,6 +14,7 @@ import {
   sshHostOf,
 } from '../../lib/key-secret.js';
 import { bindingFlags } from '../../lib/kube.js';
+import { readUserFile } from '../../lib/files.js';
 import { writeSecretFile } from '../../lib/output.js';
 import { keyJson, type DeployKeyJson } from '../../lib/present.js';
 import { parseProject } from '../../lib/targets.js';
@@ -60,6 +60,20 @@ export default class KeyCreate extends GlkeysCommand<KeyCreateResult> {
 
   async run(): Promise<KeyCreateResult> {
     const { flags } = await this.parse(KeyCreate);
+    if (flags['private-key-file']) {
+      this.refuseGiven(
+        ['ssh-key-algorithm', 'ssh-ecdsa-curve', 'ssh-rsa-bits'],
+        'with --private-key-file (your key is registered as it is)',
+      );
+    } else {
+      this.refuseUnusedKeyFlags(flags['ssh-key-algorithm']);
+    }
+    if (!flags.secret) {
+      this.refuseGiven(
+        ['namespace', 'take-over', 'create-namespace', 'kubeconfig', 'context', 'ssh-hostname'],
+        'without --secret (it describes the Secret the key would be written to)',
+      );
+    }
     const core = await import('@glkeys/core');
     const project = await parseProject(flags);
     core.checkDeployKeyTitle(flags.title, '--title');
@@ -68,7 +82,7 @@ export default class KeyCreate extends GlkeysCommand<KeyCreateResult> {
     const where = core.formatRef(project);
 
     if (flags['private-key-file']) {
-      const parsed = await core.parsePrivateKey(await readFile(flags['private-key-file'], 'utf8'), flags.passphrase);
+      const parsed = await core.parsePrivateKey(await readUserFile(flags['private-key-file'], '--private-key-file'), flags.passphrase);
       const { client } = await gitlabClient(flags);
       const key = keyJson(
         await core.registerDeployKey(client, project, {

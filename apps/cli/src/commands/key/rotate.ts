@@ -48,6 +48,7 @@ export default class KeyRotate extends GlkeysCommand<KeyRotateResult> {
 
   async run(): Promise<KeyRotateResult> {
     const { flags } = await this.parse(KeyRotate);
+    this.refuseUnusedKeyFlags(flags['ssh-key-algorithm']);
     const core = await import('@glkeys/core');
     const project = await parseProject(flags);
     const bound = { flags, project, spec: keySpec(flags, flags['read-write']), title: flags.title, mode: 'rotate' as const };

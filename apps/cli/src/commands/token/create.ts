@@ -12,7 +12,8 @@ export interface TokenCreateResult {
   target: TargetJson;
   id: number;
   name: string;
-  username: string;
+  /** GitLab's username of the token; null only when GitLab did not say. */
+  username: string | null;
   scopes: string[];
   expiresAt: string | null;
   /** Where the value went: printed (`stdout`), a `file`, or a Kubernetes `secret`. */
@@ -51,6 +52,11 @@ export default class TokenCreate extends GlkeysCommand<TokenCreateResult> {
 
   async run(): Promise<TokenCreateResult> {
     const { flags } = await this.parse(TokenCreate);
+    if (!flags.secret) {
+      this.refuseGiven(SECRET_ONLY, 'without --secret (it describes the Secret the token would be written to)');
+    } else if (flags.format !== 'dockerconfigjson') {
+      this.refuseGiven(['registry-host'], `with --format ${flags.format} (only dockerconfigjson names a registry)`);
+    }
     const core = await import('@glkeys/core');
     const target = await parseTarget(flags);
     const expiry = { expiresAt: flags['expires-at'], expiresAfter: flags['expires-in'] };
@@ -81,7 +87,7 @@ export default class TokenCreate extends GlkeysCommand<TokenCreateResult> {
         id: out.id,
         name: out.name,
         username: out.username,
-        scopes: flags.scopes,
+        scopes: out.scopes,
         expiresAt: out.expiresAt,
         delivered: 'secret',
         secret: { namespace: flags.namespace, name: flags.secret!, format: flags.format, action: out.action },
@@ -115,6 +121,9 @@ export default class TokenCreate extends GlkeysCommand<TokenCreateResult> {
     return { ...base, delivered: 'stdout', token: created.token };
   }
 }
+
+/** Flags that only describe the --secret destination. */
+const SECRET_ONLY = ['format', 'registry-host', 'namespace', 'take-over', 'create-namespace', 'kubeconfig', 'context'];
 
 /** What happened to the Secret's credential, in words. */
 function describeAction(action: string): string {

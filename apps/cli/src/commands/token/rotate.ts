@@ -44,6 +44,9 @@ export default class TokenRotate extends GlkeysCommand<TokenRotateResult> {
 
   async run(): Promise<TokenRotateResult> {
     const { flags } = await this.parse(TokenRotate);
+    if (flags.format !== 'dockerconfigjson') {
+      this.refuseGiven(['registry-host'], `with --format ${flags.format} (only dockerconfigjson names a registry)`);
+    }
     const target = await parseTarget(flags);
     const spec = { scopes: flags.scopes, username: flags.username, expiresAfter: flags['expires-in'] };
     const bound = { flags, target, mode: 'rotate' as const, name: flags.name, spec, caCert: undefined };
