@@ -57,7 +57,7 @@ describe('glkeys eso convert', () => {
   });
 
   it.each([
-    [['eso', 'convert', '/nonexistent/eso.yaml'], undefined, 'files: cannot read /nonexistent/eso.yaml (ENOENT)'],
+    [['eso', 'convert', '/nonexistent/eso.yaml'], undefined, 'cannot read "/nonexistent/eso.yaml"'],
     [['eso', 'convert'], 'kind: [unclosed\n', 'stdin#1: not valid YAML'],
     [['eso', 'convert'], '- just\n- a list\n', 'stdin#1: not a Kubernetes object'],
     [['eso', 'convert', FIXTURE, '--target-suffix', '_Bad'], undefined, '--target-suffix: lower-case letters'],

@@ -1,7 +1,9 @@
 import { Args, Flags } from '@oclif/core';
 import { readFile } from 'node:fs/promises';
 import { GlkeysCommand } from '../../lib/base-command.js';
-import { UsageError } from '../../lib/ci-preset.js';
+import { shown } from '@glkeys/core/read';
+import { fileErrorMessage } from '../../lib/errors.js';
+import { FlagError } from '../../lib/usage.js';
 
 export interface EsoConvertResult {
   objects: unknown[];
@@ -41,7 +43,7 @@ which field), 2 for unreadable input.`;
     const { argv, flags } = await this.parse(EsoConvert);
     const suffix = flags['target-suffix'];
     if (suffix !== undefined && !/^[-.a-z0-9]{1,63}$/.test(suffix)) {
-      throw new UsageError('--target-suffix', 'lower-case letters, digits, "-" and "." (it becomes part of a Secret name)');
+      throw new FlagError('--target-suffix', 'lower-case letters, digits, "-" and "." (it becomes part of a Secret name)');
     }
     const files = (argv as string[]).length > 0 ? (argv as string[]) : ['-'];
     const eso = await import('@glkeys/core/eso');
@@ -61,7 +63,7 @@ which field), 2 for unreadable input.`;
 
 async function read(file: string): Promise<string> {
   if (file === '-') {
-    if (process.stdin.isTTY) throw new UsageError('files', 'give YAML files, or pipe YAML into stdin');
+    if (process.stdin.isTTY) throw new FlagError('FILES', 'give YAML files, or pipe YAML into stdin');
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks).toString('utf8');
@@ -69,6 +71,6 @@ async function read(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    throw new UsageError('files', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new FlagError('FILES', fileErrorMessage(error, 'cannot read') ?? `cannot read ${shown(file)}`);
   }
 }
