@@ -18,7 +18,7 @@ import {
   type CredentialSecretResult,
   type GlkeysError,
 } from '@glkeys/core';
-import { KubernetesSecretStore, kubeCall, statusOf } from '@glkeys/core/kubernetes';
+import { KubernetesApiError, KubernetesSecretStore, kubeCall, statusOf } from '@glkeys/core/kubernetes';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { AccessError, readAccess } from '../auth/access.js';
 import { holdAuthSecret } from '../auth/in-use.js';
@@ -206,9 +206,13 @@ export function credentialReconciler<
         deps.gate.pause(userKey, wait);
         return { requeueAfterMs: wait };
       }
-      const stalled = error instanceof AccessError || error instanceof ForeignStateError || isTerminal(error);
-      const reason =
-        error instanceof AccessError
+      // The apiserver refusing the operator itself (its RBAC) is no fault of the object: fixing the
+      // Role sends no event here, so it is an error, logged and retried with backoff.
+      const forbidden = error instanceof KubernetesApiError && (error.status === 401 || error.status === 403);
+      const stalled = !forbidden && (error instanceof AccessError || error instanceof ForeignStateError || isTerminal(error));
+      const reason = forbidden
+        ? 'OperatorForbidden'
+        : error instanceof AccessError
           ? error.reason
           : error instanceof ForeignStateError
             ? 'SecretOwnedElsewhere'

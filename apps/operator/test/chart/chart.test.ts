@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { DEFAULT_MEMORY_LIMIT, DEFAULT_NODE_OPTIONS } from '../../src/node-options.js';
 import { chartDir, documents, helm, helmFailure, helmTemplate, operatorDir, setArgs, templateArgs } from '../support/helm.js';
 
 const ns = 'glkeys-system';
@@ -81,6 +82,14 @@ describe('the glkeys-operator chart', () => {
       '--concurrency=1',
       '--log-level=info',
     ]);
+  });
+
+  it('sets NODE_OPTIONS to the heap sizing the operator is measured with, under the memory limit it is sized for', async () => {
+    const [container] = one(await render(), 'Deployment').spec.template.spec.containers;
+    expect(container.env).toContainEqual({ name: 'NODE_OPTIONS', value: DEFAULT_NODE_OPTIONS });
+    expect(container.resources.limits.memory).toBe(DEFAULT_MEMORY_LIMIT);
+    const [plain] = one(await render({ nodeOptions: '' }), 'Deployment').spec.template.spec.containers;
+    expect(plain.env.map((e: { name: string }) => e.name)).not.toContain('NODE_OPTIONS');
   });
 
   it('renders the rules of config/rbac/role.yaml: a ClusterRole by default, a Role in the watched namespace with watchNamespace', async () => {

@@ -204,9 +204,8 @@ describe("the operator under the chart's RBAC", () => {
 
   it('without the status rule: refused on the status subresource, never Ready', async () => {
     const running = await install({ watchNamespace: true, edit: withoutRule('reconcile', 'gitlabdeploytokens/status') });
-    // The reconciler reports the refused status write (its request label is `update`) as a Warning
-    // Event on the object, not in its log: the Event is the evidence here. Its reason today is
-    // InvalidSpec and the reconcile counts as a success (reported to the lead as an operator bug).
+    // The refused status write (its request label is `update`) is the operator's fault, not the
+    // object's: a Warning Event with reason OperatorForbidden, and a logged, retried error.
     const event = await eventually(
       async () =>
         (await testEnv().kubeConfig.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: running.objects })).items.find(
@@ -216,6 +215,8 @@ describe("the operator under the chart's RBAC", () => {
       running,
     );
     expect(event.involvedObject).toMatchObject({ kind: 'GitlabDeployToken', name: 'registry' });
+    expect(event.reason).toBe('OperatorForbidden');
+    await eventually(forbidden(running, /gitlabdeploytokens\/status|update GitlabDeployToken/i), 30_000, running);
     expect(await readyCondition(running.objects)).toBeUndefined();
   });
 
