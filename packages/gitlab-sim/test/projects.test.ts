@@ -83,11 +83,18 @@ describe('projects', () => {
     expect(get.status).toBe(301);
     const id = h.sim.state.projects().find((p) => p.pathWithNamespace === SEED_PATHS.project)!.id;
     expect(get.headers.get('location')).toBe(`${h.sim.apiUrl}/projects/${id}/deploy_tokens?active=true`);
+    expect(get.text).toBe(`This resource has been moved permanently to ${h.sim.apiUrl}/projects/${id}/deploy_tokens?active=true`);
     const post = await call(h.sim, 'POST', `/projects/${moved}/deploy_tokens`, {
       token: SEED_TOKENS.owner,
       body: { name: 'x', scopes: ['read_repository'] },
     });
     expect(post.status).toBe(405);
+    expect(post.body).toEqual({ message: 'Non GET methods are not allowed for moved projects' });
+    for (const method of ['PUT', 'DELETE']) {
+      const write = await call(h.sim, method, `/projects/${moved}/variables/X`, { token: SEED_TOKENS.owner, body: { value: 'v' } });
+      expect(write.status, method).toBe(405);
+      expect(write.body, method).toEqual({ message: 'Non GET methods are not allowed for moved projects' });
+    }
     // An outsider must not learn where a private project went.
     const outsider = await call(h.sim, 'GET', `/projects/${moved}`, { token: SEED_TOKENS.outsider });
     expect(outsider.status).toBe(404);
