@@ -91,8 +91,8 @@ export class SimState {
     return out;
   }
 
-  addProject(p: Omit<Project, 'id' | 'branches' | 'commits'>): Project {
-    const project: Project = { ...p, id: this.seq.project.take(), branches: new Map(), commits: new Map() };
+  addProject(p: Omit<Project, 'id' | 'branches' | 'commits' | 'settings'> & { settings?: Record<string, unknown> }): Project {
+    const project: Project = { settings: {}, ...p, id: this.seq.project.take(), branches: new Map(), commits: new Map() };
     this.projectTable.set(project.id, project);
     return project;
   }
