@@ -62,11 +62,14 @@ function routeMatches(ruleRoute: string, method: string, template: string | null
   return ruleRoute.slice(0, space).toUpperCase() === method && ruleRoute.slice(space + 1) === template;
 }
 
+/** Gitlab::Throttle.rate_limiting_response_text: the default text and a newline. */
+export const RETRY_LATER = 'Retry later\n';
+
 /** Error bodies shaped like what GitLab (or the Workhorse/NGINX in front of it) sends. */
 export function faultResponse(rule: FaultRule): SimResponse {
   const status = rule.status ?? 500;
   if (status === 429) {
-    const res = text(429, 'Retry later');
+    const res = text(429, RETRY_LATER);
     res.headers['Retry-After'] = String(rule.retryAfterSeconds ?? 1);
     return res;
   }

@@ -14,8 +14,8 @@ import { authenticate } from './auth.js';
 import { parseParams, readBody } from './http/params.js';
 import { HttpError, json, text, type SimResponse } from './http/response.js';
 import { RequestLog, redactQuery, type FaultApplied } from './request-log.js';
-import { FaultInjector, faultResponse, seededRandom, type FaultRule } from './faults.js';
-import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { FaultInjector, RETRY_LATER, faultResponse, seededRandom, type FaultRule } from './faults.js';
+import { GITLAB_COM_API_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-limit.js';
 
 export interface StartOptions {
   seed?: Seed;
@@ -25,7 +25,8 @@ export interface StartOptions {
   host?: string;
   /** Added to every request before it is handled. */
   latencyMs?: number;
-  rateLimit?: RateLimitOptions;
+  /** Default GitLab.com's authenticated API limit, 2,000 requests a minute; `false` turns it off. */
+  rateLimit?: RateLimitOptions | false;
   faults?: FaultRule[];
   /** Seed of the PRNG behind FaultRule.probability (default 1). */
   faultSeed?: number;
@@ -42,7 +43,8 @@ export interface GitlabSim {
   log: RequestLog;
   state: SimState;
   setFaults(rules: FaultRule[]): void;
-  setRateLimit(rl?: RateLimitOptions): void;
+  /** `undefined` or `false` turns rate limiting off. */
+  setRateLimit(rl?: RateLimitOptions | false): void;
   setLatency(ms: number): void;
 }
 
@@ -54,7 +56,8 @@ export async function start(opts: StartOptions = {}): Promise<GitlabSim> {
   const log = new RequestLog();
   const faults = new FaultInjector(seededRandom(opts.faultSeed ?? 1));
   faults.set(opts.faults ?? []);
-  let limiter = opts.rateLimit ? new RateLimiter(opts.rateLimit) : undefined;
+  const initialRateLimit = opts.rateLimit === undefined ? { ...GITLAB_COM_API_RATE_LIMIT } : opts.rateLimit;
+  let limiter = initialRateLimit ? new RateLimiter(initialRateLimit) : undefined;
   let latencyMs = opts.latencyMs ?? 0;
   const hung = new Set<ServerResponse>();
   let baseUrl = '';
@@ -95,7 +98,7 @@ export async function start(opts: StartOptions = {}): Promise<GitlabSim> {
         if (limiter) {
           const decision = limiter.take();
           extraHeaders = decision.headers;
-          if (!decision.allowed) throw new HttpError(text(429, 'Retry later'));
+          if (!decision.allowed) throw new HttpError(text(429, RETRY_LATER));
         }
         const rule = faults.pick(method, match && match !== 'method' ? match.route.template : null);
         if (rule && (rule.when ?? 'before') === 'before') {
