@@ -16,6 +16,7 @@ import { HttpError, json, text, type SimResponse } from './http/response.js';
 import { RequestLog, redactQuery, type FaultApplied } from './request-log.js';
 import { FaultInjector, RETRY_LATER, faultResponse, seededRandom, type FaultRule } from './faults.js';
 import { GITLAB_COM_API_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { ADMIN_PREFIX, handleAdmin, type SimControl } from './admin.js';
 
 export interface StartOptions {
   seed?: Seed;
@@ -32,6 +33,11 @@ export interface StartOptions {
   faultSeed?: number;
   /** Serve HTTPS with this PEM key and certificate, like a self-managed GitLab with a private CA. */
   tls?: { key: string; cert: string };
+  /**
+   * Token of the admin API under /-/glkeys-sim/. Without it, a valid PAT of a seeded instance
+   * administrator opens the admin API.
+   */
+  adminToken?: string;
 }
 
 export interface GitlabSim {
@@ -46,6 +52,8 @@ export interface GitlabSim {
   /** `undefined` or `false` turns rate limiting off. */
   setRateLimit(rl?: RateLimitOptions | false): void;
   setLatency(ms: number): void;
+  /** Back to the seeded world with an empty log and the faults, limit and latency given to start(). */
+  reset(): void;
 }
 
 const API_PREFIX = '/api/v4';
@@ -61,6 +69,26 @@ export async function start(opts: StartOptions = {}): Promise<GitlabSim> {
   let latencyMs = opts.latencyMs ?? 0;
   const hung = new Set<ServerResponse>();
   let baseUrl = '';
+  const control: SimControl = {
+    state,
+    log,
+    adminToken: opts.adminToken,
+    config: () => ({ latencyMs, rateLimit: limiter ? { ...limiter.opts } : false, faults: faults.current() }),
+    setFaults: (rules) => faults.set(rules),
+    setRateLimit: (rl) => {
+      limiter = rl ? new RateLimiter(rl) : undefined;
+    },
+    setLatency: (ms) => {
+      latencyMs = ms;
+    },
+    reset: () => {
+      state.reset();
+      log.clear();
+      faults.set(opts.faults ?? []);
+      limiter = initialRateLimit ? new RateLimiter(initialRateLimit) : undefined;
+      latencyMs = opts.latencyMs ?? 0;
+    },
+  };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedAt = Date.now();
@@ -84,6 +112,9 @@ export async function start(opts: StartOptions = {}): Promise<GitlabSim> {
       });
 
     const body = await readBody(req);
+    if (rawPathname === ADMIN_PREFIX || rawPathname.startsWith(`${ADMIN_PREFIX}/`)) {
+      return send(res, method, handleAdmin(control, method, rawPathname, url.searchParams, req.headers, body), {});
+    }
     if (latencyMs > 0) await sleep(latencyMs);
 
     let response: SimResponse;
@@ -137,6 +168,11 @@ export async function start(opts: StartOptions = {}): Promise<GitlabSim> {
       if (e instanceof HttpError) response = e.response;
       else response = json(500, { message: '500 Internal Server Error' });
     }
+    send(res, method, response, extraHeaders);
+    finish(response.status);
+  }
+
+  function send(res: ServerResponse, method: string, response: SimResponse, extraHeaders: Record<string, string>): void {
     const headers: Record<string, string> = {
       'X-Request-Id': randomUUID(),
       'Cache-Control': 'no-cache',
@@ -147,7 +183,6 @@ export async function start(opts: StartOptions = {}): Promise<GitlabSim> {
     headers['Content-Length'] = String(payload.length);
     res.writeHead(response.status, headers);
     res.end(method === 'HEAD' ? undefined : payload);
-    finish(response.status);
   }
 
   function drop(rule: FaultRule, req: IncomingMessage, res: ServerResponse, finish: (status: number) => void): void {
@@ -183,13 +218,10 @@ export async function start(opts: StartOptions = {}): Promise<GitlabSim> {
     apiUrl: `${baseUrl}${API_PREFIX}`,
     log,
     state,
-    setFaults: (rules) => faults.set(rules),
-    setRateLimit: (rl) => {
-      limiter = rl ? new RateLimiter(rl) : undefined;
-    },
-    setLatency: (ms) => {
-      latencyMs = ms;
-    },
+    setFaults: (rules) => control.setFaults(rules),
+    setRateLimit: (rl) => control.setRateLimit(rl ?? false),
+    setLatency: (ms) => control.setLatency(ms),
+    reset: () => control.reset(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const res of hung) res.socket?.destroy();
