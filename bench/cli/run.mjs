@@ -48,7 +48,8 @@ async function pythonGitlab() {
   return undefined;
 }
 
-const sim = await start();
+// Measures glkeys' own cost: no rate limit in the way.
+const sim = await start({ rateLimit: false });
 const dir = mkdtempSync(join(tmpdir(), 'glkeys-bench-cli-'));
 try {
   const project = sim.state.projects().find((p) => p.pathWithNamespace === 'platform/apps/web');

@@ -18,7 +18,8 @@ const ROTATIONS = Number(values.rotations);
 const LATENCY = Number(values['latency-ms']);
 const SAMPLES = Number(values.samples);
 
-const sim = await start({ latencyMs: LATENCY });
+// Measures glkeys' own cost: no rate limit in the way.
+const sim = await start({ latencyMs: LATENCY, rateLimit: false });
 const client = createGitlabClient({ host: sim.url, token: SEED_TOKENS.owner });
 // Drivers take the numeric target; the path is resolved once here, outside every measured step.
 const target = await resolveTargetRef(client, resolveTarget({ project: SEED_PATHS.project }));

@@ -118,7 +118,8 @@ kc.loadFromFile(kube.kubeconfigPath);
 const core = kc.makeApiClient(CoreV1Api);
 const custom = kc.makeApiClient(CustomObjectsApi);
 await applyCrds(kc);
-const sim = await startSim({ latencyMs: LATENCY });
+// No limit unless a run sets one (convergence under GitLab.com's limit sets it itself).
+const sim = await startSim({ latencyMs: LATENCY, rateLimit: false });
 const projectId = sim.state.projects().find((p) => p.pathWithNamespace === SEED_PATHS.project).id;
 const children = new Set();
 process.on('exit', () => {

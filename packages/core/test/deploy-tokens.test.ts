@@ -4,6 +4,7 @@ import {
   ForbiddenError,
   NotFoundError,
   UnauthorizedError,
+  ValidationError,
   createDeployToken,
   createGitlabClient,
   getDeployToken,
@@ -80,6 +81,26 @@ describe('group deploy tokens', () => {
     const created = await createDeployToken(env.client, group, { name: 'g', scopes: ['read_package_registry'] });
     expect((await listDeployTokens(env.client, group)).map((t) => t.id)).toContain(created.id);
     expect(await revokeDeployToken(env.client, group, created.id)).toBe(true);
+  });
+
+  it('should refuse the virtual-registry scopes for a group before any call, although GitLab (and the simulator) would take them', async () => {
+    env = await startSim();
+    for (const scope of ['read_virtual_registry', 'write_virtual_registry']) {
+      const refused = createDeployToken(env.client, group, { name: 'v', scopes: ['read_repository', scope] });
+      await expect(refused).rejects.toBeInstanceOf(ValidationError);
+      await expect(refused).rejects.toMatchObject({ field: 'scopes', rule: 'project-only scope' });
+      await expect(refused).rejects.toThrow(
+        `scopes: "${scope}" exists only for project deploy tokens, not group ones: glkeys refuses it for a group (group scopes: read_repository, read_registry, write_registry, read_package_registry, write_package_registry)`,
+      );
+    }
+    expect(env.sim.log.count()).toBe(0);
+    // The refusal is glkeys' own rule: GitLab's group endpoint validates against all seven scopes.
+    const direct = await fetch(`${env.sim.apiUrl}/groups/${SEED_PATHS.group}/deploy_tokens`, {
+      method: 'POST',
+      headers: { 'PRIVATE-TOKEN': SEED_TOKENS.owner, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'v', scopes: ['read_virtual_registry'] }),
+    });
+    expect(direct.status).toBe(201);
   });
 
   it('should refuse a Maintainer creating a group token with a ForbiddenError', async () => {

@@ -41,6 +41,11 @@ export class FaultInjector {
     this.rules = rules.map((r) => ({ ...r, remaining: r.count ?? Number.POSITIVE_INFINITY }));
   }
 
+  /** The rules in force; a `count` rule shows how many of its requests are left. */
+  current(): FaultRule[] {
+    return this.rules.map(({ remaining, ...rule }) => (rule.count === undefined ? rule : { ...rule, count: remaining }));
+  }
+
   /** The first rule that fires for this request, if any (consumes one of its `count`). */
   pick(method: string, template: string | null): FaultRule | undefined {
     for (const rule of this.rules) {
@@ -62,11 +67,14 @@ function routeMatches(ruleRoute: string, method: string, template: string | null
   return ruleRoute.slice(0, space).toUpperCase() === method && ruleRoute.slice(space + 1) === template;
 }
 
+/** Gitlab::Throttle.rate_limiting_response_text: the default text and a newline. */
+export const RETRY_LATER = 'Retry later\n';
+
 /** Error bodies shaped like what GitLab (or the Workhorse/NGINX in front of it) sends. */
 export function faultResponse(rule: FaultRule): SimResponse {
   const status = rule.status ?? 500;
   if (status === 429) {
-    const res = text(429, 'Retry later');
+    const res = text(429, RETRY_LATER);
     res.headers['Retry-After'] = String(rule.retryAfterSeconds ?? 1);
     return res;
   }
@@ -74,4 +82,38 @@ export function faultResponse(rule: FaultRule): SimResponse {
   if (status === 502 || status === 504) return text(status, 'GitLab is not responding');
   const reasons: Record<number, string> = { 500: 'Internal Server Error', 503: 'Service Unavailable' };
   return json(status, { message: `${status} ${reasons[status] ?? 'Error'}` });
+}
+
+const KINDS = ['status', 'reset', 'hang'];
+const RULE_KEYS = new Set(['route', 'method', 'kind', 'status', 'when', 'probability', 'count', 'retryAfterSeconds']);
+
+/**
+ * Fault rules from outside (a --faults file, the admin API): a list of rules, or `{ "faults": [...] }`.
+ * Throws an Error naming the rule and the field that breaks a rule.
+ */
+export function parseFaultRules(value: unknown): FaultRule[] {
+  const list = value !== null && typeof value === 'object' && !Array.isArray(value) && 'faults' in value ? value.faults : value;
+  if (!Array.isArray(list)) throw new Error('faults: give a list of fault rules (or an object with a "faults" list)');
+  return list.map((raw: unknown, i) => {
+    const at = `faults[${i}]`;
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${at}: a rule is an object`);
+    const r = raw as Record<string, unknown>;
+    for (const key of Object.keys(r))
+      if (!RULE_KEYS.has(key)) throw new Error(`${at}.${key}: unknown field; use ${[...RULE_KEYS].join(', ')}`);
+    if (typeof r['kind'] !== 'string' || !KINDS.includes(r['kind'])) throw new Error(`${at}.kind: one of ${KINDS.join(', ')}`);
+    for (const key of ['route', 'method']) {
+      if (r[key] !== undefined && typeof r[key] !== 'string') throw new Error(`${at}.${key}: a string`);
+    }
+    if (r['when'] !== undefined && r['when'] !== 'before' && r['when'] !== 'after') throw new Error(`${at}.when: "before" or "after"`);
+    if (r['status'] !== undefined && !(Number.isInteger(r['status']) && (r['status'] as number) >= 400 && (r['status'] as number) <= 599)) {
+      throw new Error(`${at}.status: an integer 400..599`);
+    }
+    const p = r['probability'];
+    if (p !== undefined && !(typeof p === 'number' && p >= 0 && p <= 1)) throw new Error(`${at}.probability: a number 0..1`);
+    for (const key of ['count', 'retryAfterSeconds']) {
+      const n = r[key];
+      if (n !== undefined && !(Number.isInteger(n) && (n as number) >= 0)) throw new Error(`${at}.${key}: an integer >= 0`);
+    }
+    return { ...r } as unknown as FaultRule;
+  });
 }

@@ -2,6 +2,7 @@ export { start } from './server.js';
 export { createTestCertificates, type TestCertificates } from './test-certificates.js';
 export type { GitlabSim, StartOptions } from './server.js';
 export type { FaultRule } from './faults.js';
+export { GITLAB_COM_API_RATE_LIMIT, parseRateLimit } from './rate-limit.js';
 export type { RateLimitOptions } from './rate-limit.js';
 export { RequestLog } from './request-log.js';
 export type { RequestLogEntry, RequestLogFilter, FaultApplied } from './request-log.js';

@@ -34,9 +34,20 @@ const SECRET_PARAMS = new Set(['private_token', 'access_token', 'job_token']);
 
 export class RequestLog {
   private list: RequestLogEntry[] = [];
+  private readonly listeners: Array<(entry: RequestLogEntry) => void> = [];
 
   add(entry: RequestLogEntry): void {
     this.list.push(entry);
+    for (const listener of this.listeners) listener(entry);
+  }
+
+  /** Calls `listener` with every entry added from now on (the CLI's --request-log file). */
+  subscribe(listener: (entry: RequestLogEntry) => void): void {
+    this.listeners.push(listener);
+  }
+
+  matches(entry: RequestLogEntry, filter: RequestLogFilter): boolean {
+    return matches(entry, filter);
   }
 
   entries(): RequestLogEntry[] {

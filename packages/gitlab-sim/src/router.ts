@@ -47,6 +47,11 @@ export class Router {
     this.routes.push({ ...route, segments: route.template.split('/').filter((s) => s !== '') });
   }
 
+  /** Every route as `METHOD /template`, in registration order (what the contract suite must drive). */
+  list(): string[] {
+    return this.routes.map((r) => `${r.method} ${r.template}`);
+  }
+
   /** `undefined` = no template matches; `'method'` = the path exists with other methods. */
   match(method: string, rawPath: string): RouteMatch | 'method' | undefined {
     const parts = rawPath.split('/').filter((s) => s !== '');

@@ -14,8 +14,9 @@ import { authenticate } from './auth.js';
 import { parseParams, readBody } from './http/params.js';
 import { HttpError, json, text, type SimResponse } from './http/response.js';
 import { RequestLog, redactQuery, type FaultApplied } from './request-log.js';
-import { FaultInjector, faultResponse, seededRandom, type FaultRule } from './faults.js';
-import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { FaultInjector, RETRY_LATER, faultResponse, seededRandom, type FaultRule } from './faults.js';
+import { GITLAB_COM_API_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { ADMIN_PREFIX, handleAdmin, type SimControl } from './admin.js';
 
 export interface StartOptions {
   seed?: Seed;
@@ -25,12 +26,18 @@ export interface StartOptions {
   host?: string;
   /** Added to every request before it is handled. */
   latencyMs?: number;
-  rateLimit?: RateLimitOptions;
+  /** Default GitLab.com's authenticated API limit, 2,000 requests a minute; `false` turns it off. */
+  rateLimit?: RateLimitOptions | false;
   faults?: FaultRule[];
   /** Seed of the PRNG behind FaultRule.probability (default 1). */
   faultSeed?: number;
   /** Serve HTTPS with this PEM key and certificate, like a self-managed GitLab with a private CA. */
   tls?: { key: string; cert: string };
+  /**
+   * Token of the admin API under /-/glkeys-sim/. Without it, a valid PAT of a seeded instance
+   * administrator opens the admin API.
+   */
+  adminToken?: string;
 }
 
 export interface GitlabSim {
@@ -42,8 +49,11 @@ export interface GitlabSim {
   log: RequestLog;
   state: SimState;
   setFaults(rules: FaultRule[]): void;
-  setRateLimit(rl?: RateLimitOptions): void;
+  /** `undefined` or `false` turns rate limiting off. */
+  setRateLimit(rl?: RateLimitOptions | false): void;
   setLatency(ms: number): void;
+  /** Back to the seeded world with an empty log and the faults, limit and latency given to start(). */
+  reset(): void;
 }
 
 const API_PREFIX = '/api/v4';
@@ -54,10 +64,31 @@ export async function start(opts: StartOptions = {}): Promise<GitlabSim> {
   const log = new RequestLog();
   const faults = new FaultInjector(seededRandom(opts.faultSeed ?? 1));
   faults.set(opts.faults ?? []);
-  let limiter = opts.rateLimit ? new RateLimiter(opts.rateLimit) : undefined;
+  const initialRateLimit = opts.rateLimit === undefined ? { ...GITLAB_COM_API_RATE_LIMIT } : opts.rateLimit;
+  let limiter = initialRateLimit ? new RateLimiter(initialRateLimit) : undefined;
   let latencyMs = opts.latencyMs ?? 0;
   const hung = new Set<ServerResponse>();
   let baseUrl = '';
+  const control: SimControl = {
+    state,
+    log,
+    adminToken: opts.adminToken,
+    config: () => ({ latencyMs, rateLimit: limiter ? { ...limiter.opts } : false, faults: faults.current() }),
+    setFaults: (rules) => faults.set(rules),
+    setRateLimit: (rl) => {
+      limiter = rl ? new RateLimiter(rl) : undefined;
+    },
+    setLatency: (ms) => {
+      latencyMs = ms;
+    },
+    reset: () => {
+      state.reset();
+      log.clear();
+      faults.set(opts.faults ?? []);
+      limiter = initialRateLimit ? new RateLimiter(initialRateLimit) : undefined;
+      latencyMs = opts.latencyMs ?? 0;
+    },
+  };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedAt = Date.now();
@@ -81,6 +112,9 @@ export async function start(opts: StartOptions = {}): Promise<GitlabSim> {
       });
 
     const body = await readBody(req);
+    if (rawPathname === ADMIN_PREFIX || rawPathname.startsWith(`${ADMIN_PREFIX}/`)) {
+      return send(res, method, handleAdmin(control, method, rawPathname, url.searchParams, req.headers, body), {});
+    }
     if (latencyMs > 0) await sleep(latencyMs);
 
     let response: SimResponse;
@@ -95,7 +129,7 @@ export async function start(opts: StartOptions = {}): Promise<GitlabSim> {
         if (limiter) {
           const decision = limiter.take();
           extraHeaders = decision.headers;
-          if (!decision.allowed) throw new HttpError(text(429, 'Retry later'));
+          if (!decision.allowed) throw new HttpError(text(429, RETRY_LATER));
         }
         const rule = faults.pick(method, match && match !== 'method' ? match.route.template : null);
         if (rule && (rule.when ?? 'before') === 'before') {
@@ -134,6 +168,11 @@ export async function start(opts: StartOptions = {}): Promise<GitlabSim> {
       if (e instanceof HttpError) response = e.response;
       else response = json(500, { message: '500 Internal Server Error' });
     }
+    send(res, method, response, extraHeaders);
+    finish(response.status);
+  }
+
+  function send(res: ServerResponse, method: string, response: SimResponse, extraHeaders: Record<string, string>): void {
     const headers: Record<string, string> = {
       'X-Request-Id': randomUUID(),
       'Cache-Control': 'no-cache',
@@ -144,7 +183,6 @@ export async function start(opts: StartOptions = {}): Promise<GitlabSim> {
     headers['Content-Length'] = String(payload.length);
     res.writeHead(response.status, headers);
     res.end(method === 'HEAD' ? undefined : payload);
-    finish(response.status);
   }
 
   function drop(rule: FaultRule, req: IncomingMessage, res: ServerResponse, finish: (status: number) => void): void {
@@ -180,13 +218,10 @@ export async function start(opts: StartOptions = {}): Promise<GitlabSim> {
     apiUrl: `${baseUrl}${API_PREFIX}`,
     log,
     state,
-    setFaults: (rules) => faults.set(rules),
-    setRateLimit: (rl) => {
-      limiter = rl ? new RateLimiter(rl) : undefined;
-    },
-    setLatency: (ms) => {
-      latencyMs = ms;
-    },
+    setFaults: (rules) => control.setFaults(rules),
+    setRateLimit: (rl) => control.setRateLimit(rl ?? false),
+    setLatency: (ms) => control.setLatency(ms),
+    reset: () => control.reset(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const res of hung) res.socket?.destroy();

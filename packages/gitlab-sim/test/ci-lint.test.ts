@@ -33,6 +33,10 @@ describe('POST /projects/:id/ci/lint', () => {
     expect(r.body.valid).toBe(true);
     expect(r.body.errors).toEqual([]);
     expect(r.body.merged_yaml).toContain('validate');
+    // Psych's layout: a document header, sequences flush with their key.
+    expect(r.body.merged_yaml.startsWith('---\n')).toBe(true);
+    expect(r.body.merged_yaml).toContain('\nstages:\n- validate\n- deploy\n');
+    expect(r.body.merged_yaml).toContain('\n  script:\n  - echo deploy\n');
     expect(r.body.jobs.map((j: { name: string; stage: string }) => `${j.name}@${j.stage}`)).toEqual(['validate@validate', 'deploy@deploy']);
   });
 

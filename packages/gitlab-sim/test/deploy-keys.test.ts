@@ -79,13 +79,30 @@ describe('project deploy keys', () => {
     expect(longKey.body.message['deploy_key.key']).toContain('is too long (maximum is 5000 characters)');
   });
 
-  it('posting a key already on the project returns the existing record with 201', async () => {
+  it('posting the same key text again returns the existing record with 201; another comment is a new key, refused by fingerprint', async () => {
     const line = keys.generate('ed25519');
     const first = await add(web, { title: 'dup', key: line });
-    const again = await add(web, { title: 'other title', key: `${line.split(' ').slice(0, 2).join(' ')} different-comment` });
+    const again = await add(web, { title: 'other title', key: `  ${line}\n` });
     expect(again.status).toBe(201);
     expect(again.body.id).toBe(first.body.id);
     expect(again.body.title).toBe('dup');
+    // GitLab looks keys up by their exact text, so the same blob with another comment is not found.
+    const recommented = await add(web, { title: 'other', key: `${line.split(' ').slice(0, 2).join(' ')} different-comment` });
+    expect(recommented.status).toBe(400);
+    expect(recommented.body).toEqual({ message: { 'deploy_key.fingerprint_sha256': ['has already been taken'] } });
+    expect(
+      h.sim.state
+        .deployKeys(SEED_PATHS.project)
+        .filter((k) => k.fingerprintSha256 === h.sim.state.deployKeyTable.get(first.body.id)!.fingerprintSha256),
+    ).toHaveLength(1);
+  });
+
+  it('refuses a past expires_at with 400 deploy_key.key has expired, and creates nothing', async () => {
+    const before = h.sim.state.deployKeyTable.size;
+    const r = await add(web, { title: 'old', key: keys.generate('ed25519'), expires_at: '2020-01-01T00:00:00Z' });
+    expect(r.status).toBe(400);
+    expect(r.body).toEqual({ message: { 'deploy_key.key': ['has expired'] } });
+    expect(h.sim.state.deployKeyTable.size).toBe(before);
   });
 
   it('a key on another project the caller maintains is shared, not duplicated', async () => {
@@ -118,6 +135,8 @@ describe('project deploy keys', () => {
     expect(put.status).toBe(200);
     expect(put.body.title).toBe('renamed');
     for (const f of KEY_FIELDS) expect(put.body).toHaveProperty(f);
+    // The answer is the join row (Entities::DeployKeysProject), with can_push.
+    expect(put.body.can_push).toBe(true);
     expect((await call(h.sim, 'GET', `${web}/${id}`, { token: SEED_TOKENS.maintainer })).body.can_push).toBe(true);
     const emptyPut = await call(h.sim, 'PUT', `${web}/${id}`, { token: SEED_TOKENS.maintainer, body: {} });
     expect(emptyPut.status).toBe(400);
@@ -132,11 +151,17 @@ describe('project deploy keys', () => {
     expect(h.sim.state.deployKeyTable.has(id)).toBe(true); // still used by the other project
     expect((await call(h.sim, 'DELETE', `${api}/${id}`, { token: SEED_TOKENS.maintainer })).status).toBe(204);
     expect(h.sim.state.deployKeyTable.has(id)).toBe(false);
-    expect((await call(h.sim, 'DELETE', `${api}/${id}`, { token: SEED_TOKENS.maintainer })).status).toBe(404);
+    const again = await call(h.sim, 'DELETE', `${api}/${id}`, { token: SEED_TOKENS.maintainer });
+    expect(again.status).toBe(404);
+    expect(again.body).toEqual({ message: '404 Deploy key Not Found' });
+    // GET and PUT find the join row with find_by!, so their 404 is the generic one.
+    expect((await call(h.sim, 'GET', `${api}/${id}`, { token: SEED_TOKENS.maintainer })).body).toEqual({ message: '404 Not found' });
   });
 
-  it('enable of an unknown or unreachable key is 404', async () => {
-    expect((await call(h.sim, 'POST', `${api}/999999/enable`, { token: SEED_TOKENS.maintainer })).status).toBe(404);
+  it('enable of an unknown or unreachable key is 404 Deploy key Not Found', async () => {
+    const r = await call(h.sim, 'POST', `${api}/999999/enable`, { token: SEED_TOKENS.maintainer });
+    expect(r.status).toBe(404);
+    expect(r.body).toEqual({ message: '404 Deploy key Not Found' });
   });
 
   it('Developer gets 403, outsider 404', async () => {

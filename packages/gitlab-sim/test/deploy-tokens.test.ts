@@ -198,13 +198,17 @@ describe('group deploy tokens', () => {
     expect(h.sim.state.deployTokens(SEED_PATHS.subgroup)).toHaveLength(0);
   });
 
-  it('refuses the virtual registry scopes for groups', async () => {
+  it("accepts the virtual registry scopes for groups, as GitLab's endpoint does (its prose docs list five)", async () => {
     const r = await call(h.sim, 'POST', base, {
       token: SEED_TOKENS.owner,
-      body: { name: 'x', scopes: ['read_virtual_registry'] },
+      body: { name: 'virtual', scopes: ['read_virtual_registry', 'write_virtual_registry'] },
     });
-    expect(r.status).toBe(400);
-    expect(r.body).toEqual({ error: 'scopes does not have a valid value' });
+    expect(r.status).toBe(201);
+    expect(r.body.scopes).toEqual(['read_virtual_registry', 'write_virtual_registry']);
+    const bad = await call(h.sim, 'POST', base, { token: SEED_TOKENS.owner, body: { name: 'x', scopes: ['api'] } });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toEqual({ error: 'scopes does not have a valid value' });
+    await call(h.sim, 'DELETE', `${base}/${r.body.id}`, { token: SEED_TOKENS.owner });
   });
 
   it('hides a private group from outsiders with 404 Group Not Found', async () => {
@@ -216,5 +220,34 @@ describe('group deploy tokens', () => {
   it('GET /deploy_tokens lists every token for admins only', async () => {
     expect((await call(h.sim, 'GET', '/deploy_tokens', { token: SEED_TOKENS.admin })).status).toBe(200);
     expect((await call(h.sim, 'GET', '/deploy_tokens', { token: SEED_TOKENS.owner })).status).toBe(403);
+  });
+});
+
+describe('Boolean parameters, coerced like Grape', () => {
+  const h = useSim();
+  const base = `/projects/${enc(SEED_PATHS.project)}/deploy_tokens`;
+
+  it('reads True/yes/on/t/y and their negatives in any case; anything else is 400 "active is invalid"', async () => {
+    const live = await call(h.sim, 'POST', base, { token: SEED_TOKENS.maintainer, body: { name: 'live', scopes: ['read_repository'] } });
+    const gone = await call(h.sim, 'POST', base, { token: SEED_TOKENS.maintainer, body: { name: 'gone', scopes: ['read_repository'] } });
+    h.sim.state.revokeDeployToken(gone.body.id);
+    const ids = async (query: string, token: string = SEED_TOKENS.maintainer, path = base) => {
+      const r = await call(h.sim, 'GET', `${path}?${query}&per_page=100`, { token });
+      expect(r.status, query).toBe(200);
+      return r.body.map((t: { id: number }) => t.id);
+    };
+    for (const yes of ['true', 'True', 'TRUE', '1', 't', 'T', 'yes', 'Yes', 'y', 'on', 'ON']) {
+      const active = await ids(`active=${yes}`);
+      expect(active, yes).toContain(live.body.id);
+      expect(active, yes).not.toContain(gone.body.id);
+    }
+    for (const no of ['false', 'False', '0', 'f', 'no', 'NO', 'n', 'off']) expect(await ids(`active=${no}`), no).toContain(gone.body.id);
+    // The instance-wide list (admins) coerces the same way.
+    expect(await ids('active=True', SEED_TOKENS.admin, '/deploy_tokens')).not.toContain(gone.body.id);
+    for (const path of [base, '/deploy_tokens']) {
+      const r = await call(h.sim, 'GET', `${path}?active=maybe`, { token: SEED_TOKENS.admin });
+      expect(r.status, path).toBe(400);
+      expect(r.body).toEqual({ error: 'active is invalid' });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SEED_PATHS, SEED_TOKENS, start, type FaultRule } from '../src/index.js';
+import { GITLAB_COM_API_RATE_LIMIT, SEED_PATHS, SEED_TOKENS, parseRateLimit, start, type FaultRule } from '../src/index.js';
 import { call, enc } from './helpers.js';
 
 const tokens = `/projects/${enc(SEED_PATHS.project)}/deploy_tokens`;
@@ -106,7 +106,7 @@ describe('fault injection', () => {
       sim.setFaults([{ kind: 'status', status: 429, retryAfterSeconds: 7, count: 1 }]);
       const r = await call(sim, 'GET', '/user', { token: SEED_TOKENS.owner });
       expect(r.status).toBe(429);
-      expect(r.text).toBe('Retry later');
+      expect(r.text).toBe('Retry later\n');
       expect(r.headers.get('retry-after')).toBe('7');
       expect((await call(sim, 'GET', '/user', { token: SEED_TOKENS.owner })).status).toBe(200);
       sim.setFaults([{ kind: 'status', status: 500 }]);
@@ -120,7 +120,7 @@ describe('fault injection', () => {
 });
 
 describe('rate limit', () => {
-  it('answers 429 "Retry later" past the limit with Retry-After and RateLimit-* headers', async () => {
+  it('answers 429 "Retry later\\n" past the limit; passing answers carry five RateLimit-* headers, 429s add ResetTime and Retry-After', async () => {
     const sim = await start({ rateLimit: { limit: 3, windowMs: 60_000 } });
     try {
       const ok: string[] = [];
@@ -128,12 +128,18 @@ describe('rate limit', () => {
         const r = await call(sim, 'GET', '/user', { token: SEED_TOKENS.owner });
         expect(r.status).toBe(200);
         expect(r.headers.get('ratelimit-limit')).toBe('3');
+        expect(r.headers.get('ratelimit-name')).toBe('throttle_authenticated_api');
+        expect(r.headers.get('ratelimit-observed')).toBe(String(i + 1));
+        expect(Number(r.headers.get('ratelimit-reset'))).toBeGreaterThan(Date.now() / 1000);
+        expect(r.headers.get('ratelimit-resettime')).toBeNull();
+        expect(r.headers.get('retry-after')).toBeNull();
         ok.push(r.headers.get('ratelimit-remaining') ?? '');
       }
       expect(ok).toEqual(['2', '1', '0']);
       const limited = await call(sim, 'GET', '/user', { token: SEED_TOKENS.owner });
       expect(limited.status).toBe(429);
-      expect(limited.text).toBe('Retry later');
+      expect(limited.text).toBe('Retry later\n');
+      expect(limited.headers.get('content-type')).toMatch(/^text\/plain/);
       const retryAfter = Number(limited.headers.get('retry-after'));
       expect(retryAfter).toBeGreaterThanOrEqual(1);
       expect(retryAfter).toBeLessThanOrEqual(60);
@@ -142,6 +148,7 @@ describe('rate limit', () => {
       expect(limited.headers.get('ratelimit-name')).toBe('throttle_authenticated_api');
       const reset = Number(limited.headers.get('ratelimit-reset'));
       expect(reset).toBeGreaterThan(Date.now() / 1000);
+      expect(Date.parse(limited.headers.get('ratelimit-resettime') ?? '')).toBe(reset * 1000);
       sim.setRateLimit(undefined);
       const free = await call(sim, 'GET', '/user', { token: SEED_TOKENS.owner });
       expect(free.status).toBe(200);
@@ -149,6 +156,43 @@ describe('rate limit', () => {
     } finally {
       await sim.close();
     }
+  });
+
+  it('reports RateLimit-Limit as a quota per 60 seconds, whatever the window', async () => {
+    const sim = await start({ rateLimit: { limit: 10, windowMs: 1_000 } });
+    try {
+      const r = await call(sim, 'GET', '/user', { token: SEED_TOKENS.owner });
+      expect(r.headers.get('ratelimit-limit')).toBe('600');
+      expect(r.headers.get('ratelimit-remaining')).toBe('9');
+      sim.setRateLimit({ limit: 7, windowMs: 3_600_000 });
+      expect((await call(sim, 'GET', '/user', { token: SEED_TOKENS.owner })).headers.get('ratelimit-limit')).toBe('1');
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it("defaults to GitLab.com's authenticated API limit, 2,000 a minute; rateLimit: false turns it off", async () => {
+    expect(GITLAB_COM_API_RATE_LIMIT).toEqual({ limit: 2000, windowMs: 60_000 });
+    const sim = await start();
+    const off = await start({ rateLimit: false });
+    try {
+      const r = await call(sim, 'GET', '/user', { token: SEED_TOKENS.owner });
+      expect(r.headers.get('ratelimit-limit')).toBe('2000');
+      expect(r.headers.get('ratelimit-remaining')).toBe('1999');
+      expect((await call(off, 'GET', '/user', { token: SEED_TOKENS.owner })).headers.get('ratelimit-limit')).toBeNull();
+    } finally {
+      await Promise.all([sim.close(), off.close()]);
+    }
+  });
+
+  it('parses N/PERIOD and off', () => {
+    expect(parseRateLimit('2000/60s')).toEqual({ limit: 2000, windowMs: 60_000 });
+    expect(parseRateLimit('600/1m')).toEqual({ limit: 600, windowMs: 60_000 });
+    expect(parseRateLimit('5/500ms')).toEqual({ limit: 5, windowMs: 500 });
+    expect(parseRateLimit('10/1h')).toEqual({ limit: 10, windowMs: 3_600_000 });
+    expect(parseRateLimit('3/2')).toEqual({ limit: 3, windowMs: 2_000 });
+    expect(parseRateLimit('off')).toBe(false);
+    for (const bad of ['', '0/60s', '10', 'ten/1m', '10/0s', '10/1d', '-1/1s']) expect(parseRateLimit(bad), bad).toBeNull();
   });
 });
 

@@ -83,11 +83,18 @@ describe('projects', () => {
     expect(get.status).toBe(301);
     const id = h.sim.state.projects().find((p) => p.pathWithNamespace === SEED_PATHS.project)!.id;
     expect(get.headers.get('location')).toBe(`${h.sim.apiUrl}/projects/${id}/deploy_tokens?active=true`);
+    expect(get.text).toBe(`This resource has been moved permanently to ${h.sim.apiUrl}/projects/${id}/deploy_tokens?active=true`);
     const post = await call(h.sim, 'POST', `/projects/${moved}/deploy_tokens`, {
       token: SEED_TOKENS.owner,
       body: { name: 'x', scopes: ['read_repository'] },
     });
     expect(post.status).toBe(405);
+    expect(post.body).toEqual({ message: 'Non GET methods are not allowed for moved projects' });
+    for (const method of ['PUT', 'DELETE']) {
+      const write = await call(h.sim, method, `/projects/${moved}/variables/X`, { token: SEED_TOKENS.owner, body: { value: 'v' } });
+      expect(write.status, method).toBe(405);
+      expect(write.body, method).toEqual({ message: 'Non GET methods are not allowed for moved projects' });
+    }
     // An outsider must not learn where a private project went.
     const outsider = await call(h.sim, 'GET', `/projects/${moved}`, { token: SEED_TOKENS.outsider });
     expect(outsider.status).toBe(404);
@@ -125,14 +132,22 @@ describe('projects', () => {
     expect(r.body.empty_repo).toBe(true);
   });
 
-  it('POST /projects refuses a Developer in a group namespace and bad input', async () => {
+  it('POST /projects lets a Developer create in a group (GitLab\'s default level, reported as "developer"); refuses a Reporter and bad input', async () => {
     const group = await call(h.sim, 'GET', `/groups/${enc(SEED_PATHS.subgroup)}`, { token: SEED_TOKENS.developer });
+    expect(group.body.project_creation_level).toBe('developer');
     const dev = await call(h.sim, 'POST', '/projects', {
       token: SEED_TOKENS.developer,
       body: { path: 'dev-proj', namespace_id: group.body.id },
     });
-    expect(dev.status).toBe(400);
-    expect(dev.body).toEqual({ message: { namespace: ['is not valid'] } });
+    expect(dev.status).toBe(201);
+    expect(dev.body.path_with_namespace).toBe('platform/apps/dev-proj');
+    // dave is a member of nothing: the group is no namespace he may create in.
+    const outsider = await call(h.sim, 'POST', '/projects', {
+      token: SEED_TOKENS.outsider,
+      body: { path: 'outsider-proj', namespace_id: group.body.id },
+    });
+    expect(outsider.status).toBe(400);
+    expect(outsider.body).toEqual({ message: { namespace: ['is not valid'] } });
     const none = await call(h.sim, 'POST', '/projects', { token: SEED_TOKENS.owner, body: {} });
     expect(none.body).toEqual({ error: 'name, path are missing, at least one parameter must be provided' });
     const vis = await call(h.sim, 'POST', '/projects', { token: SEED_TOKENS.owner, body: { path: 'v', visibility: 'secret' } });
@@ -140,6 +155,80 @@ describe('projects', () => {
     const badPath = await call(h.sim, 'POST', '/projects', { token: SEED_TOKENS.owner, body: { path: '-bad.git' } });
     expect(badPath.status).toBe(400);
     expect(badPath.body.message.path[0]).toContain("can contain only letters, digits, '_', '-' and '.'");
+  });
+
+  it('POST /projects stores its settings and reports them back without acting on them; bad values are 400', async () => {
+    const r = await call(h.sim, 'POST', '/projects', {
+      token: SEED_TOKENS.owner,
+      body: {
+        path: 'settings',
+        issues_enabled: 'no',
+        merge_method: 'ff',
+        squash_option: 'always',
+        only_allow_merge_if_pipeline_succeeds: true,
+        ci_config_path: 'ci/main.yml',
+        topics: ['infra', 'k8s'],
+        wiki_access_level: 'private',
+      },
+    });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({
+      issues_enabled: false,
+      issues_access_level: 'disabled',
+      merge_method: 'ff',
+      squash_option: 'always',
+      only_allow_merge_if_pipeline_succeeds: true,
+      ci_config_path: 'ci/main.yml',
+      topics: ['infra', 'k8s'],
+      tag_list: ['infra', 'k8s'],
+      wiki_access_level: 'private',
+      wiki_enabled: true,
+    });
+    const get = await call(h.sim, 'GET', `/projects/${r.body.id}`, { token: SEED_TOKENS.owner });
+    expect(get.body).toMatchObject({ merge_method: 'ff', ci_config_path: 'ci/main.yml' });
+    const bad = await call(h.sim, 'POST', '/projects', {
+      token: SEED_TOKENS.owner,
+      body: { path: 'bad-settings', merge_method: 'squash', lfs_enabled: 'maybe' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toEqual({ error: 'lfs_enabled is invalid, merge_method does not have a valid value' });
+  });
+
+  it('GET /projects/:id?statistics=true for Reporters and above; ?license=true reads the license file', async () => {
+    const stats = await call(h.sim, 'GET', `/projects/${web}?statistics=true`, { token: SEED_TOKENS.developer });
+    expect(stats.body.statistics).toMatchObject({ commit_count: 1, wiki_size: 0 });
+    const files = h.sim.state.files(SEED_PATHS.project);
+    const size = Object.values(files).reduce((n, f) => n + Buffer.byteLength(f), 0);
+    expect(stats.body.statistics.repository_size).toBe(size);
+    expect(stats.body.statistics.storage_size).toBe(size);
+    expect((await call(h.sim, 'GET', `/projects/${web}`, { token: SEED_TOKENS.developer })).body).not.toHaveProperty('statistics');
+    // Anonymous readers of a public project are no Reporters: no statistics.
+    const anon = await call(h.sim, 'GET', `/projects/${enc(SEED_PATHS.publicProject)}?statistics=true`);
+    expect(anon.body).not.toHaveProperty('statistics');
+
+    const none = await call(h.sim, 'GET', `/projects/${web}?license=true`, { token: SEED_TOKENS.developer });
+    expect(none.body).toMatchObject({ license_url: null, license: null });
+    const commit = await call(h.sim, 'POST', `/projects/${web}/repository/commits`, {
+      token: SEED_TOKENS.developer,
+      body: {
+        branch: 'main',
+        commit_message: 'license',
+        actions: [
+          {
+            action: 'create',
+            file_path: 'LICENSE',
+            content: 'MIT License\n\nPermission is hereby granted, free of charge, to any person\n',
+          },
+        ],
+      },
+    });
+    expect(commit.status).toBe(201);
+    const mit = await call(h.sim, 'GET', `/projects/${web}?license=true`, { token: SEED_TOKENS.developer });
+    expect(mit.body.license_url).toBe(`${h.sim.url}/${SEED_PATHS.project}/-/blob/main/LICENSE`);
+    expect(mit.body.license).toMatchObject({ key: 'mit', name: 'MIT License' });
+    expect((await call(h.sim, 'GET', `/projects/${web}`, { token: SEED_TOKENS.developer })).body).not.toHaveProperty('license');
+    const bad = await call(h.sim, 'GET', `/projects/${web}?statistics=maybe`, { token: SEED_TOKENS.developer });
+    expect(bad.body).toEqual({ error: 'statistics is invalid' });
   });
 
   it('GET /projects/:id/members/all/:user_id includes inherited members', async () => {

@@ -162,3 +162,48 @@ describe('commits and repository files', () => {
     expect(outsider.status).toBe(404);
   });
 });
+
+describe('commit list parameters', () => {
+  const h = useSim();
+  const p = `/projects/${enc(SEED_PATHS.otherProject)}`;
+  const list = (query: string) => call(h.sim, 'GET', `${p}/repository/commits?${query}`, { token: SEED_TOKENS.developer });
+
+  it('honours path, with_stats and trailers', async () => {
+    const commit = (message: string, actions: unknown[]) =>
+      call(h.sim, 'POST', `${p}/repository/commits`, {
+        token: SEED_TOKENS.developer,
+        body: { branch: 'main', commit_message: message, actions },
+      });
+    const a = await commit(
+      'Add chart\n\nSigned-off-by: Carol <carol@example.com>\nReviewed-by: Bob <bob@example.com>\nSigned-off-by: Dave <dave@example.com>',
+      [{ action: 'create', file_path: 'deploy/chart.yaml', content: 'a: 1\nb: 2\n' }],
+    );
+    const b = await commit('Touch docs\n\nNot: a trailer paragraph\nbecause this line is prose', [
+      { action: 'update', file_path: 'README.md', content: '# api\nmore\n' },
+    ]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+
+    const byFile = await list('path=deploy/chart.yaml');
+    expect(byFile.body.map((c: { id: string }) => c.id)).toEqual([a.body.id]);
+    expect((await list('path=deploy')).body.map((c: { id: string }) => c.id)).toEqual([a.body.id]);
+    const readme = (await list('path=README.md')).body.map((c: { id: string }) => c.id);
+    expect(readme[0]).toBe(b.body.id);
+    expect(readme).not.toContain(a.body.id);
+    expect((await list('path=nowhere')).body).toEqual([]);
+
+    const plain = await list('per_page=1');
+    expect(plain.body[0]).not.toHaveProperty('stats');
+    expect(plain.body[0].trailers).toEqual({});
+    const stats = await list('with_stats=true&per_page=1');
+    expect(stats.body[0].stats).toEqual({ additions: 2, deletions: 1, total: 3 });
+
+    const trailers = await list('trailers=true&path=deploy/chart.yaml');
+    expect(trailers.body[0].trailers).toEqual({ 'Signed-off-by': 'Dave <dave@example.com>', 'Reviewed-by': 'Bob <bob@example.com>' });
+    expect(trailers.body[0].extended_trailers).toEqual({
+      'Signed-off-by': ['Carol <carol@example.com>', 'Dave <dave@example.com>'],
+      'Reviewed-by': ['Bob <bob@example.com>'],
+    });
+    expect((await list('trailers=true&path=README.md')).body[0].trailers).toEqual({});
+    expect((await list('with_stats=maybe')).body).toEqual({ error: 'with_stats is invalid' });
+  });
+});

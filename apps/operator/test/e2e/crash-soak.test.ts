@@ -28,7 +28,8 @@ let projectId: number;
 let namespace: string;
 beforeAll(async () => {
   await applyCrds(testEnv().kubeConfig);
-  sim = await start({ faultSeed: 20261130 });
+  // The soak measures crashes and injected faults; GitLab.com's rate limit (the simulator's default) stays out of it.
+  sim = await start({ faultSeed: 20261130, rateLimit: false });
   projectId = sim.state.projects().find((p) => p.pathWithNamespace === SEED_PATHS.project)!.id;
   namespace = (await createTestNamespace(testEnv().kubeConfig, 'soak')).name;
 });

@@ -29,7 +29,8 @@ export function checkScopes(kind: DeployTokenTargetKind, scopes: readonly string
         field,
         projectOnly ? 'project-only scope' : 'known scope',
         projectOnly
-          ? `${field}: ${shown(scope)} exists only for project deploy tokens, not group ones`
+          ? // GitLab's group endpoint would take it (its docs list only five group scopes); glkeys keeps to the docs.
+            `${field}: ${shown(scope)} exists only for project deploy tokens, not group ones: glkeys refuses it for a group (group scopes: ${GROUP_DEPLOY_TOKEN_SCOPES.join(', ')})`
           : `${field}: ${shown(String(scope))} is not a deploy token scope; use ${allowed.join(', ')}`,
       );
     }

@@ -144,7 +144,8 @@ export function lintCiConfig(content: string): LintResult {
     result.errors.push('Invalid configuration format');
     return result;
   }
-  result.merged_yaml = stringify(root);
+  // Ruby's Psych writes the merged config: a `---` header and sequences not indented under their key.
+  result.merged_yaml = `---\n${stringify(root, { indentSeq: false })}`;
   const errors = result.errors;
 
   const stagesRaw = root['stages'] ?? root['types'];

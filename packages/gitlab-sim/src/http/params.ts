@@ -46,11 +46,20 @@ export function parseParams(query: URLSearchParams, body: Buffer, contentType: s
   return params;
 }
 
+// Grape's Boolean coercion (dry-types Params::Bool), which GitLab's `type: Boolean` parameters use:
+// python-gitlab sends `active=True`, curl users write `yes` or `on`.
+const TRUE_WORDS = new Set(['true', '1', 't', 'yes', 'y', 'on']);
+const FALSE_WORDS = new Set(['false', '0', 'f', 'no', 'n', 'off']);
+
 /** Grape's Boolean coercion. Returns undefined when absent, null when not a boolean. */
 export function toBool(v: unknown): boolean | undefined | null {
   if (v === undefined) return undefined;
-  if (v === true || v === 'true' || v === '1' || v === 1) return true;
-  if (v === false || v === 'false' || v === '0' || v === 0) return false;
+  if (v === true || v === 1) return true;
+  if (v === false || v === 0) return false;
+  if (typeof v !== 'string') return null;
+  const word = v.trim().toLowerCase();
+  if (TRUE_WORDS.has(word)) return true;
+  if (FALSE_WORDS.has(word)) return false;
   return null;
 }
 

@@ -77,22 +77,23 @@ function create(ctx: RouteContext) {
   if (paramErrors.length > 0) throw gitlabError.invalidParams(paramErrors);
   const project = requireProject(ctx, ACCESS_LEVEL.maintainer);
 
-  const keyLine = sanitizeKeyLine(String(input['key']));
+  // GitLab strips the parameter, then looks keys up by that exact text (keys.key), while the
+  // model stores the sanitized line: the same blob with another comment is a new key.
+  const keyText = String(input['key']).trim();
+  const keyLine = sanitizeKeyLine(keyText);
   const title = scalarText(input['title']);
   const parsed = parseSshPublicKey(keyLine);
 
-  if (parsed) {
-    // The same key already on this project: GitLab answers with the existing record.
-    const sameKey = (k: DeployKey | undefined) => k?.fingerprintSha256 === parsed.fingerprintSha256;
-    const own = state.deployKeyProjects.find((l) => l.projectId === project.id && sameKey(state.deployKeyTable.get(l.keyId)));
-    if (own) return json(201, presentLink(ctx, own));
-    // A key the caller can already reach elsewhere is shared, not duplicated.
-    for (const id of accessibleKeys(ctx, ctx.user!)) {
-      if (sameKey(state.deployKeyTable.get(id))) {
-        const link: DeployKeyProject = { keyId: id, projectId: project.id, canPush: canPush === true };
-        state.deployKeyProjects.push(link);
-        return json(201, presentLink(ctx, link));
-      }
+  const sameText = (k: DeployKey | undefined) => k?.key === keyText;
+  // The same key already on this project: GitLab answers with the existing record.
+  const own = state.deployKeyProjects.find((l) => l.projectId === project.id && sameText(state.deployKeyTable.get(l.keyId)));
+  if (own) return json(201, presentLink(ctx, own));
+  // A key the caller can already reach elsewhere is shared, not duplicated.
+  for (const id of accessibleKeys(ctx, ctx.user!)) {
+    if (sameText(state.deployKeyTable.get(id))) {
+      const link: DeployKeyProject = { keyId: id, projectId: project.id, canPush: canPush === true };
+      state.deployKeyProjects.push(link);
+      return json(201, presentLink(ctx, link));
     }
   }
 
@@ -112,6 +113,8 @@ function create(ctx: RouteContext) {
     const taken = [...state.deployKeyTable.values()].some((k) => k.fingerprintSha256 === parsed.fingerprintSha256);
     if (taken) add('fingerprint_sha256', 'has already been taken');
   }
+  // Key#expiration, checked on create only.
+  if (expiresAt !== null && Date.parse(expiresAt) < Date.now()) add('key', 'has expired');
   if (Object.keys(errors).length > 0 || !parsed) throw gitlabError.badRequest(errors);
 
   const key: DeployKey = {
@@ -172,7 +175,8 @@ export function registerDeployKeyRoutes(router: Router): void {
         key.title = title;
       }
       if (canPush !== undefined) link.canPush = canPush;
-      return json(200, presentDeployKey(key));
+      // GitLab presents the join row (Entities::DeployKeysProject), so can_push is in the answer.
+      return json(200, presentLink(ctx, link));
     },
   });
   router.add({
@@ -181,7 +185,9 @@ export function registerDeployKeyRoutes(router: Router): void {
     auth: 'required',
     handler: (ctx) => {
       const project = requireProject(ctx, ACCESS_LEVEL.maintainer);
-      const link = findLink(ctx, project.id);
+      const keyId = intParam(ctx, 'key_id');
+      const link = ctx.state.deployKeyProjects.find((l) => l.projectId === project.id && l.keyId === keyId);
+      if (!link) throw gitlabError.notFound('Deploy key');
       const { state } = ctx;
       state.deployKeyProjects = state.deployKeyProjects.filter((l) => l !== link);
       // The key itself goes once no project uses it any more.
@@ -197,7 +203,7 @@ export function registerDeployKeyRoutes(router: Router): void {
       const project = requireProject(ctx, ACCESS_LEVEL.maintainer);
       const keyId = intParam(ctx, 'key_id');
       const key = ctx.state.deployKeyTable.get(keyId);
-      if (!key || !(ctx.user!.admin || accessibleKeys(ctx, ctx.user!).has(keyId))) throw gitlabError.notFound();
+      if (!key || !(ctx.user!.admin || accessibleKeys(ctx, ctx.user!).has(keyId))) throw gitlabError.notFound('Deploy key');
       if (!ctx.state.deployKeyProjects.some((l) => l.projectId === project.id && l.keyId === keyId)) {
         ctx.state.deployKeyProjects.push({ keyId, projectId: project.id, canPush: false });
       }

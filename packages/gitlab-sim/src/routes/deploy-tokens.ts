@@ -11,8 +11,17 @@ import { isPresentString, toBool, toStringArray, scalarText } from '../http/para
 import { parseIsoDate, toSentence } from '../http/validation.js';
 import { intParam, requireGroup, requireProject } from './lookup.js';
 
-const GROUP_SCOPES = ['read_repository', 'read_registry', 'write_registry', 'read_package_registry', 'write_package_registry'];
-const PROJECT_SCOPES = [...GROUP_SCOPES, 'read_virtual_registry', 'write_virtual_registry'];
+// GitLab's group endpoint validates against the same list as the project one
+// (DeployToken::AVAILABLE_SCOPES), although its prose docs list five scopes for groups.
+const SCOPES = [
+  'read_repository',
+  'read_registry',
+  'write_registry',
+  'read_package_registry',
+  'write_package_registry',
+  'read_virtual_registry',
+  'write_virtual_registry',
+];
 const USERNAME = /^[a-zA-Z0-9.+_-]+$/;
 
 /** DeployToken#expired?: compares with today's date, so it flips at day granularity. */
@@ -105,9 +114,9 @@ export function registerDeployTokenRoutes(router: Router): void {
   const groupRead = (ctx: RouteContext): Owner => ({ kind: 'group', id: requireGroup(ctx, ACCESS_LEVEL.maintainer).id });
   const groupWrite = (ctx: RouteContext): Owner => ({ kind: 'group', id: requireGroup(ctx, ACCESS_LEVEL.owner).id });
 
-  for (const [base, read, write, scopes] of [
-    ['/projects/:id', project, project, PROJECT_SCOPES],
-    ['/groups/:id', groupRead, groupWrite, GROUP_SCOPES],
+  for (const [base, read, write] of [
+    ['/projects/:id', project, project],
+    ['/groups/:id', groupRead, groupWrite],
   ] as const) {
     router.add({ method: 'GET', template: `${base}/deploy_tokens`, auth: 'required', handler: (ctx) => list(ctx, read(ctx)) });
     router.add({
@@ -120,7 +129,7 @@ export function registerDeployTokenRoutes(router: Router): void {
       method: 'POST',
       template: `${base}/deploy_tokens`,
       auth: 'required',
-      handler: (ctx) => create(ctx, write, [...scopes]),
+      handler: (ctx) => create(ctx, write, SCOPES),
     });
     router.add({
       method: 'DELETE',
@@ -140,8 +149,10 @@ export function registerDeployTokenRoutes(router: Router): void {
     template: '/deploy_tokens',
     auth: 'required',
     handler: (ctx) => {
-      if (!ctx.user?.admin) throw gitlabError.forbidden();
       const active = toBool(ctx.query.get('active') ?? undefined);
+      // Grape validates parameters before the endpoint's admin check runs.
+      if (active === null) throw gitlabError.invalidParams(['active is invalid']);
+      if (!ctx.user?.admin) throw gitlabError.forbidden();
       const tokens = [...ctx.state.deployTokenTable.values()].filter((t) => (active ? isActive(t) : true));
       return paginate(ctx, tokens, present);
     },

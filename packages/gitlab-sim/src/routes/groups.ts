@@ -3,6 +3,7 @@ import type { Router } from '../router.js';
 import { json, gitlabError } from '../http/response.js';
 import { canReadProject, namespaceAccess } from '../state/access.js';
 import { memberEntity, projectEntity } from './present.js';
+import { toBool } from '../http/params.js';
 import { intParam, requireGroup } from './lookup.js';
 
 export function registerGroupRoutes(router: Router): void {
@@ -11,8 +12,10 @@ export function registerGroupRoutes(router: Router): void {
     template: '/groups/:id',
     auth: 'optional',
     handler: (ctx) => {
+      const withProjectsParam = toBool(ctx.query.get('with_projects') ?? undefined);
+      if (withProjectsParam === null) throw gitlabError.invalidParams(['with_projects is invalid']);
       const g = requireGroup(ctx);
-      const withProjects = ctx.query.get('with_projects') !== 'false';
+      const withProjects = withProjectsParam !== false;
       const projects = [...ctx.state.projectTable.values()].filter((p) => p.namespaceId === g.id && canReadProject(ctx.state, ctx.user, p));
       const parentNames = ctx.state
         .ancestry(g.id)
@@ -28,7 +31,8 @@ export function registerGroupRoutes(router: Router): void {
         share_with_group_lock: false,
         require_two_factor_authentication: false,
         two_factor_grace_period: 48,
-        project_creation_level: 'maintainer',
+        // Neither the group nor the instance changed it: GitLab's default, Developers and above.
+        project_creation_level: 'developer',
         auto_devops_enabled: null,
         subgroup_creation_level: 'maintainer',
         emails_disabled: false,

@@ -3,7 +3,7 @@
 import type { RouteContext } from '../router.js';
 import type { Namespace, Project } from '../state/model.js';
 import { canReadGroup, canReadProject, groupLevel, projectLevel } from '../state/access.js';
-import { HttpError, gitlabError } from '../http/response.js';
+import { HttpError, gitlabError, json, text } from '../http/response.js';
 
 /** The project named by `:id`, readable by the caller, with at least `minLevel` (else 403). */
 export function requireProject(ctx: RouteContext, minLevel = 0): Project {
@@ -22,7 +22,9 @@ export function requireProject(ctx: RouteContext, minLevel = 0): Project {
 // GitLab answers GET on an old path with 301 to the project's canonical URL and
 // refuses to write through a redirect (405), so clients notice the move.
 function redirect(ctx: RouteContext, project: Project): HttpError {
-  if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return gitlabError.methodNotAllowed();
+  if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
+    return new HttpError(json(405, { message: 'Non GET methods are not allowed for moved projects' }));
+  }
   const rest = ctx.rawPath
     .split('/')
     .filter((s) => s !== '')
@@ -30,11 +32,10 @@ function redirect(ctx: RouteContext, project: Project): HttpError {
     .join('/');
   const query = ctx.query.toString();
   const location = `${ctx.baseUrl}/api/v4/projects/${project.id}${rest ? `/${rest}` : ''}${query ? `?${query}` : ''}`;
-  return new HttpError({
-    status: 301,
-    headers: { Location: location, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ message: '301 Moved Permanently' }),
-  });
+  // API::API::MovedPermanentlyError: a plain sentence, not JSON.
+  const res = text(301, `This resource has been moved permanently to ${location}`);
+  res.headers['Location'] = location;
+  return new HttpError(res);
 }
 
 export function requireGroup(ctx: RouteContext, minLevel = 0): Namespace {

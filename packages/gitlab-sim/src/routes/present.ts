@@ -2,7 +2,11 @@
 // shapes of GitLab's API entities (API::Entities::UserBasic, NamespaceBasic, Project).
 import type { RouteContext } from '../router.js';
 import type { Namespace, Project, User } from '../state/model.js';
-import { projectPermissions } from '../state/access.js';
+import { ACCESS_LEVEL } from '../state/model.js';
+import { projectLevel, projectPermissions } from '../state/access.js';
+import { toBool } from '../http/params.js';
+import { branchHistory } from '../state/repository.js';
+import { detectLicense } from './license.js';
 
 export function userBasic(ctx: RouteContext, u: User): Record<string, unknown> {
   return {
@@ -122,13 +126,51 @@ export function projectEntity(ctx: RouteContext, p: Project, withPermissions: bo
     request_access_enabled: true,
     merge_method: 'merge',
     squash_option: 'default_off',
+    only_allow_merge_if_all_discussions_are_resolved: false,
+    allow_merge_on_skipped_pipeline: null,
+    remove_source_branch_after_merge: true,
+    printing_merge_request_link_enabled: true,
+    autoclose_referenced_issues: true,
+    build_timeout: 3600,
+    ...p.settings,
   };
+  // `statistics=true`: only for callers who may read them (read_statistics, Reporter and above).
+  if (toBool(ctx.query.get('statistics') ?? undefined) === true && projectLevel(ctx.state, ctx.user, p) >= ACCESS_LEVEL.reporter) {
+    entity['statistics'] = projectStatistics(p);
+  }
+  // `license=true` on GET /projects/:id: the license file of the default branch, as GitLab detects it.
+  if (withPermissions && toBool(ctx.query.get('license') ?? undefined) === true) {
+    const found = p.branches.size > 0 ? detectLicense(p.branches.get(p.defaultBranch ?? '')?.files) : null;
+    entity['license_url'] = found ? `${ctx.baseUrl}/${fullPath}/-/blob/${p.defaultBranch}/${found.path}` : null;
+    entity['license'] = found ? found.license : null;
+  }
   if (owner) entity['owner'] = userBasic(ctx, owner);
   if (withPermissions) {
     const perms = projectPermissions(ctx.state, ctx.user, p);
     entity['permissions'] = { project_access: accessEntity(perms.project), group_access: accessEntity(perms.group) };
   }
   return entity;
+}
+
+/** API::Entities::ProjectStatistics: the repository is the only storage the simulator has. */
+function projectStatistics(p: Project): Record<string, number> {
+  const blobs = new Map<string, number>();
+  for (const b of p.branches.values()) for (const [path, f] of b.files) blobs.set(`${path}\0${f.lastCommitId}`, f.content.length);
+  const repositorySize = [...blobs.values()].reduce((a, b) => a + b, 0);
+  const branch = p.branches.get(p.defaultBranch ?? '');
+  return {
+    commit_count: branch ? branchHistory(p, branch).length : 0,
+    storage_size: repositorySize,
+    repository_size: repositorySize,
+    wiki_size: 0,
+    lfs_objects_size: 0,
+    job_artifacts_size: 0,
+    pipeline_artifacts_size: 0,
+    packages_size: 0,
+    snippets_size: 0,
+    uploads_size: 0,
+    container_registry_size: 0,
+  };
 }
 
 /** Member entity for /members/all/:user_id. */

@@ -8,6 +8,7 @@ import { createCommit } from '../state/repository.js';
 import { nowIso } from '../state/ids.js';
 import { intParam, requireProject } from './lookup.js';
 import { memberEntity, projectEntity } from './present.js';
+import { readProjectSettings } from './project-settings.js';
 
 // Project::path validation (Gitlab::PathRegex.project_path_format_regex).
 const PROJECT_PATH = /^[a-zA-Z0-9_.][a-zA-Z0-9_.-]*$/;
@@ -36,6 +37,8 @@ function createProject(ctx: RouteContext) {
   if (nsRaw !== undefined && !/^\d+$/.test(scalarText(nsRaw))) paramErrors.push('namespace_id is invalid');
   const readme = toBool(input['initialize_with_readme']);
   if (readme === null) paramErrors.push('initialize_with_readme is invalid');
+  const { settings, errors: settingErrors } = readProjectSettings(input);
+  paramErrors.push(...settingErrors);
   if (paramErrors.length > 0) throw gitlabError.invalidParams(paramErrors);
 
   const name = hasName ? String(input['name']) : String(input['path']);
@@ -47,7 +50,8 @@ function createProject(ctx: RouteContext) {
     namespace !== undefined &&
     (namespace.kind === 'user'
       ? namespace.ownerId === user.id || user.admin
-      : groupLevel(state, user, namespace) >= ACCESS_LEVEL.maintainer);
+      : // GitLab's default project creation level: Developers and above (DEVELOPER_PROJECT_ACCESS).
+        groupLevel(state, user, namespace) >= ACCESS_LEVEL.developer);
   if (!canCreate) errors['namespace'] = ['is not valid'];
   if (!PROJECT_PATH.test(path) || /\.(git|atom)$/.test(path)) errors['path'] = [PROJECT_PATH_MESSAGE];
   if (name.length > 255) errors['name'] = ['is too long (maximum is 255 characters)'];
@@ -72,6 +76,7 @@ function createProject(ctx: RouteContext) {
     // namespace ownership already comes from the namespace.
     members: new Map(namespace.kind === 'group' ? [[user.id, ACCESS_LEVEL.maintainer]] : []),
     previousPaths: [],
+    settings,
   });
   if (readme === true) {
     createCommit(project, {
@@ -90,7 +95,14 @@ export function registerProjectRoutes(router: Router): void {
     method: 'GET',
     template: '/projects/:id',
     auth: 'optional',
-    handler: (ctx) => json(200, projectEntity(ctx, requireProject(ctx), true)),
+    handler: (ctx) => {
+      const errors: string[] = [];
+      for (const name of ['statistics', 'license', 'with_custom_attributes']) {
+        if (toBool(ctx.query.get(name) ?? undefined) === null) errors.push(`${name} is invalid`);
+      }
+      if (errors.length > 0) throw gitlabError.invalidParams(errors);
+      return json(200, projectEntity(ctx, requireProject(ctx), true));
+    },
   });
 
   router.add({ method: 'POST', template: '/projects', auth: 'required', handler: createProject });

@@ -12,7 +12,29 @@ import { requireProject } from './lookup.js';
 
 const ACTIONS = ['create', 'delete', 'move', 'update', 'chmod'];
 
-function presentCommit(ctx: RouteContext, p: Project, c: Commit): Record<string, unknown> {
+/**
+ * Git trailers of a message (`git interpret-trailers --parse`): the last paragraph, when every
+ * line of it is `Key: value`. GitLab gives `trailers` (last value wins) and `extended_trailers`.
+ */
+export function parseTrailers(message: string): { trailers: Record<string, string>; extended: Record<string, string[]> } {
+  const paragraphs = message.trim().split(/\n\s*\n/);
+  const last = paragraphs.length > 1 ? (paragraphs[paragraphs.length - 1] ?? '') : '';
+  const trailers: Record<string, string> = {};
+  const extended: Record<string, string[]> = {};
+  const lines = last.split('\n').filter((l) => l.trim() !== '');
+  if (lines.length === 0 || !lines.every((l) => /^[A-Za-z0-9-]+:\s*\S/.test(l))) return { trailers, extended };
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    const key = line.slice(0, colon);
+    const value = line.slice(colon + 1).trim();
+    trailers[key] = value;
+    (extended[key] ??= []).push(value);
+  }
+  return { trailers, extended };
+}
+
+function presentCommit(ctx: RouteContext, p: Project, c: Commit, withTrailers = false): Record<string, unknown> {
+  const parsed = withTrailers ? parseTrailers(c.message) : { trailers: {}, extended: {} };
   return {
     id: c.id,
     short_id: c.id.slice(0, 8),
@@ -26,8 +48,8 @@ function presentCommit(ctx: RouteContext, p: Project, c: Commit): Record<string,
     committer_name: c.authorName,
     committer_email: c.authorEmail,
     committed_date: c.createdAt,
-    trailers: {},
-    extended_trailers: {},
+    trailers: parsed.trailers,
+    extended_trailers: parsed.extended,
     web_url: `${ctx.baseUrl}/${ctx.state.projectFullPath(p)}/-/commit/${c.id}`,
   };
 }
@@ -110,11 +132,25 @@ export function registerRepositoryRoutes(router: Router): void {
     template: '/projects/:id/repository/commits',
     auth: 'optional',
     handler: (ctx) => {
+      const errors: string[] = [];
+      const withStats = toBool(ctx.query.get('with_stats') ?? undefined);
+      const trailers = toBool(ctx.query.get('trailers') ?? undefined);
+      const firstParent = toBool(ctx.query.get('first_parent') ?? undefined);
+      if (withStats === null) errors.push('with_stats is invalid');
+      if (trailers === null) errors.push('trailers is invalid');
+      if (firstParent === null) errors.push('first_parent is invalid');
+      if (errors.length > 0) throw gitlabError.invalidParams(errors);
       const project = readableProject(ctx);
       const refName = ctx.query.get('ref_name') ?? project.defaultBranch ?? '';
       const branch = resolveRef(project, refName);
-      const commits = branch ? branchHistory(project, branch) : [];
-      return paginate(ctx, commits, (c) => presentCommit(ctx, project, c));
+      const path = ctx.query.get('path');
+      // `path`: commits that touched the file, or anything below the directory.
+      const touches = (c: Commit) => path === null || c.paths.some((f) => f === path || f.startsWith(`${path.replace(/\/$/, '')}/`));
+      const commits = branch ? branchHistory(project, branch).filter(touches) : [];
+      return paginate(ctx, commits, (c) => ({
+        ...presentCommit(ctx, project, c, trailers === true),
+        ...(withStats ? { stats: { additions: c.additions, deletions: c.deletions, total: c.additions + c.deletions } } : {}),
+      }));
     },
   });
 

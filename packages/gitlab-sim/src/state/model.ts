@@ -71,6 +71,8 @@ export interface Commit {
   createdAt: string;
   additions: number;
   deletions: number;
+  /** Paths the commit created, changed or removed (both sides of a move), for `?path=`. */
+  paths: string[];
 }
 
 export interface Branch {
@@ -94,6 +96,8 @@ export interface Project {
   previousPaths: string[];
   branches: Map<string, Branch>;
   commits: Map<string, Commit>;
+  /** Settings given to POST /projects, reported back in the Project entity and not acted on. */
+  settings: Record<string, unknown>;
 }
 
 export interface DeployToken {

@@ -65,10 +65,13 @@ export function createCommit(project: Project, input: CommitInput): Commit {
   const id = commitSha(project.id, input.message);
   let additions = 0;
   let deletions = 0;
+  const paths = new Set<string>();
   for (const a of input.actions) {
     const path = a.file_path ?? '';
     if (path === '') throw new CommitError('You must provide a file path');
     const current = files.get(path);
+    paths.add(path);
+    if (a.action === 'move' && a.previous_path) paths.add(a.previous_path);
     switch (a.action) {
       case 'create': {
         if (current) throw new CommitError('A file with this name already exists');
@@ -119,6 +122,7 @@ export function createCommit(project: Project, input: CommitInput): Commit {
     createdAt: nowIso(),
     additions,
     deletions,
+    paths: [...paths],
   };
   project.commits.set(id, commit);
   project.branches.set(input.branch, { name: input.branch, head: id, files });

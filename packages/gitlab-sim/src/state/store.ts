@@ -7,6 +7,17 @@ import type { CiVariable, DeployKey, DeployKeyProject, DeployToken, Namespace, P
 import { Sequence, nowIso, randomTokenBody } from './ids.js';
 import { createCommit } from './repository.js';
 
+function newSequences() {
+  return {
+    user: new Sequence(),
+    pat: new Sequence(),
+    namespace: new Sequence(),
+    project: new Sequence(),
+    deployToken: new Sequence(),
+    deployKey: new Sequence(),
+  };
+}
+
 export class SimState {
   readonly users = new Map<number, User>();
   readonly pats = new Map<number, PersonalAccessToken>();
@@ -17,17 +28,25 @@ export class SimState {
   deployKeyProjects: DeployKeyProject[] = [];
   variableTable: CiVariable[] = [];
 
-  readonly seq = {
-    user: new Sequence(),
-    pat: new Sequence(),
-    namespace: new Sequence(),
-    project: new Sequence(),
-    deployToken: new Sequence(),
-    deployKey: new Sequence(),
-  };
+  readonly seq = newSequences();
+
+  private readonly seed: Seed;
 
   constructor(seed: Seed) {
+    // A copy, so a reset brings back the world as it was given, whatever the caller did since.
+    this.seed = structuredClone(seed);
     this.load(seed);
+  }
+
+  /** Back to the seeded world: every table emptied and reloaded, IDs counting from 1 again. */
+  reset(): void {
+    for (const table of [this.users, this.pats, this.namespaceTable, this.projectTable, this.deployTokenTable, this.deployKeyTable]) {
+      table.clear();
+    }
+    this.deployKeyProjects = [];
+    this.variableTable = [];
+    Object.assign(this.seq, newSequences());
+    this.load(this.seed);
   }
 
   // ---- lookups used by routes ----
@@ -91,8 +110,8 @@ export class SimState {
     return out;
   }
 
-  addProject(p: Omit<Project, 'id' | 'branches' | 'commits'>): Project {
-    const project: Project = { ...p, id: this.seq.project.take(), branches: new Map(), commits: new Map() };
+  addProject(p: Omit<Project, 'id' | 'branches' | 'commits' | 'settings'> & { settings?: Record<string, unknown> }): Project {
+    const project: Project = { settings: {}, ...p, id: this.seq.project.take(), branches: new Map(), commits: new Map() };
     this.projectTable.set(project.id, project);
     return project;
   }
