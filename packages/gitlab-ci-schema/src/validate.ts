@@ -1,28 +1,33 @@
 /**
- * GitLab's CI JSON schema, as the pinned gitlab-ci-local ships it, applied to pipeline YAML.
- * One place for the schema check: ci-gen lints generated pipelines with it and the GitLab
- * simulator answers POST /projects/:id/ci/lint with it.
+ * GitLab's CI JSON schema, as the pinned gitlab-ci-local ships it, applied to pipeline YAML,
+ * then the checks GitLab's config parser makes beyond it (config-checks.ts). One place for
+ * both: ci-gen lints pipelines with it and the GitLab simulator answers
+ * POST /projects/:id/ci/lint with it.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { isMap, parseDocument, type CollectionTag, type ScalarTag } from 'yaml';
+import { isMap, parseDocument } from 'yaml';
+import { checkConfig, type Hash } from './config-checks.js';
+import { mergeIncludes, PARSE_OPTIONS, withReferences, type ReadLocalFile } from './includes.js';
 
 export interface LintError {
   /** Where in the pipeline, as a JSON pointer (`/kestra-validate/script`); empty for the whole file. */
   path: string;
   message: string;
+  /** `config`: a check of GitLab's config parser beyond the schema; `message` is GitLab's own sentence. */
+  check?: 'config';
 }
 
 export interface LintResult {
   valid: boolean;
   errors: LintError[];
+  /** What could not be checked offline (an include that is not a local file); absent when none. */
+  warnings?: string[];
 }
 
-// GitLab's `!reference [job, key]` tag: read as its list so the schema sees a sequence.
-const referenceTag: CollectionTag = {
-  tag: '!reference',
-  collection: 'seq',
-  resolve: (value) => value,
-};
+export interface ValidateOptions {
+  /** Reads `include: local` files (paths from the repository root); without it, includes are not followed. */
+  readLocal?: ReadLocalFile;
+}
 
 let compiled: Promise<ValidateFunction> | undefined;
 
@@ -78,9 +83,13 @@ function summarize(errors: ErrorObject[]): LintError[] {
   return out;
 }
 
-/** Validates pipeline YAML text against GitLab's CI JSON schema, offline. */
-export async function validateCiYaml(yamlText: string): Promise<LintResult> {
-  const doc = parseDocument(yamlText, { customTags: [referenceTag as unknown as ScalarTag], merge: true });
+/**
+ * Validates pipeline YAML text offline: GitLab's CI JSON schema on the file, then GitLab's
+ * config checks (stages, needs, dependencies, extends, !reference, on_stop) on the file with
+ * its local includes merged in.
+ */
+export async function validateCiYaml(yamlText: string, options: ValidateOptions = {}): Promise<LintResult> {
+  const doc = parseDocument(yamlText, PARSE_OPTIONS);
   if (doc.errors.length > 0) {
     return { valid: false, errors: doc.errors.map((e) => ({ path: '', message: e.message.split('\n')[0] ?? e.message })) };
   }
@@ -89,6 +98,9 @@ export async function validateCiYaml(yamlText: string): Promise<LintResult> {
   }
   const data: unknown = doc.toJS({ maxAliasCount: 1000 });
   const validate = await validator();
-  if (validate(data)) return { valid: true, errors: [] };
-  return { valid: false, errors: summarize(validate.errors ?? []) };
+  const errors = validate(data) ? [] : summarize(validate.errors ?? []);
+  const merged = await mergeIncludes(withReferences(doc) as Hash, options.readLocal);
+  errors.push(...merged.errors);
+  if (merged.errors.length === 0) errors.push(...checkConfig(merged.config, { incomplete: merged.incomplete }));
+  return { valid: errors.length === 0, errors, ...(merged.warnings.length > 0 ? { warnings: merged.warnings } : {}) };
 }

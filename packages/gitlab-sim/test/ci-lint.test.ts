@@ -51,6 +51,13 @@ describe('POST /projects/:id/ci/lint', () => {
     ['.hidden:\n  script: [x]\n', 'jobs config should contain at least one visible job'],
     ['foo: bar\na:\n  script: [x]\n', 'jobs:foo config should be a hash'],
     ['a:\n  extends: .nope\n  script: [x]\n', 'a: unknown keys in `extends` (.nope)'],
+    // The same checks as ci-gen's offline lint (@glkeys/gitlab-ci-schema's checkConfig).
+    [
+      'a:\n  stage: build\n  script: [x]\n  needs: [b]\nb:\n  stage: deploy\n  script: [x]\n',
+      'a job: need b is not defined in current or prior stages',
+    ],
+    ['a:\n  script:\n    - !reference [.nope, script]\n', '!reference [".nope", "script"] could not be found'],
+    ['a:\n  extends: b\n  script: [x]\nb:\n  extends: a\n  script: [x]\n', 'a: circular dependency detected in `extends`'],
   ])('reports %j as invalid: %s', async (content, message) => {
     const r = await lint({ content });
     expect(r.status).toBe(200);

@@ -1,5 +1,7 @@
 // The checks GitLab's CI config parser (Gitlab::Ci::Config) makes, with GitLab's error
-// wordings. The route adds GitLab's CI JSON schema check (@glkeys/gitlab-ci-schema) on top.
+// wordings. Stages, needs, extends and !reference are checked by @glkeys/gitlab-ci-schema's
+// checkConfig (the same checks as ci-gen's offline lint); the route adds the JSON schema on top.
+import { checkConfig, withReferences } from '@glkeys/gitlab-ci-schema';
 import { parseDocument, stringify } from 'yaml';
 import { scalarText } from '../http/params.js';
 
@@ -81,7 +83,6 @@ const JOB_KEYWORDS = new Set([
   'variables',
   'when',
 ]);
-const DEFAULT_STAGES = ['build', 'test', 'deploy'];
 const WHEN = ['on_success', 'on_failure', 'always', 'manual', 'delayed', 'never'];
 
 type Hash = Record<string, unknown>;
@@ -107,22 +108,15 @@ function deepMerge(base: Hash, over: Hash): Hash {
   return out;
 }
 
-function resolveExtends(name: string, all: Hash, errors: string[], seen: string[] = []): Hash {
+/** The job as `extends` makes it, for the job list; checkConfig reports what is wrong with its bases. */
+function resolveExtends(name: string, all: Hash, seen: string[] = []): Hash {
   const job = all[name] as Hash;
-  if (job['extends'] === undefined) return job;
-  if (seen.includes(name)) {
-    errors.push(`${name}: circular dependency detected in \`extends\``);
-    return job;
-  }
+  if (job['extends'] === undefined || seen.includes(name)) return job;
   const parents = Array.isArray(job['extends']) ? job['extends'] : [job['extends']];
   let merged: Hash = {};
   for (const parent of parents) {
     const p = String(parent);
-    if (!isHash(all[p])) {
-      errors.push(`${name}: unknown keys in \`extends\` (${p})`);
-      continue;
-    }
-    merged = deepMerge(merged, resolveExtends(p, all, errors, [...seen, name]));
+    if (isHash(all[p])) merged = deepMerge(merged, resolveExtends(p, all, [...seen, name]));
   }
   const { extends: _ignored, ...own } = job;
   return deepMerge(merged, own);
@@ -149,24 +143,21 @@ export function lintCiConfig(content: string): LintResult {
   const errors = result.errors;
 
   const stagesRaw = root['stages'] ?? root['types'];
-  let stages = DEFAULT_STAGES;
-  if (stagesRaw !== undefined) {
-    if (!Array.isArray(stagesRaw) || !stagesRaw.every((s) => typeof s === 'string')) {
-      errors.push('stages config should be an array of strings');
-    } else stages = stagesRaw;
+  if (stagesRaw !== undefined && (!Array.isArray(stagesRaw) || !stagesRaw.every((s) => typeof s === 'string'))) {
+    errors.push('stages config should be an array of strings');
   }
-  const allStages = ['.pre', ...stages.filter((s) => s !== '.pre' && s !== '.post'), '.post'];
 
   const jobNames = Object.keys(root).filter((k) => !GLOBAL_KEYWORDS.has(k));
   const visible = jobNames.filter((k) => !k.startsWith('.'));
   for (const name of jobNames) {
     if (!isHash(root[name])) errors.push(`jobs:${name} config should be a hash`);
   }
-  if (visible.length === 0) errors.push('jobs config should contain at least one visible job');
+  // Includes are not resolved by the simulator: the content is checked as the whole pipeline.
+  for (const e of checkConfig(withReferences(doc) as Hash)) if (!errors.includes(e.message)) errors.push(e.message);
 
   for (const name of visible) {
     if (!isHash(root[name])) continue;
-    const job = resolveExtends(name, root, errors);
+    const job = resolveExtends(name, root);
     const where = `jobs:${name}`;
     const unknown = Object.keys(job).filter((k) => !JOB_KEYWORDS.has(k));
     if (unknown.length > 0) errors.push(`${where} config contains unknown keys: ${unknown.join(', ')}`);
@@ -176,9 +167,6 @@ export function lintCiConfig(content: string): LintResult {
     const script = job['script'] === undefined ? [] : flattenScript(job['script']);
     if (script === null) errors.push(`${where}:script config should be a string or a nested array of strings up to 10 levels deep`);
     const stage = job['stage'] === undefined ? 'test' : scalarText(job['stage']);
-    if (!allStages.includes(stage)) {
-      errors.push(`${name} job: chosen stage ${stage} does not exist; available stages are ${allStages.join(', ')}`);
-    }
     if (job['when'] !== undefined && !WHEN.includes(scalarText(job['when']))) {
       errors.push(`${where} when should be one of: ${WHEN.join(', ')}`);
     }
@@ -190,7 +178,6 @@ export function lintCiConfig(content: string): LintResult {
         const needName = isHash(n) ? scalarText(n['job'] ?? n['pipeline'] ?? '') : String(n);
         if (isHash(n) && (n['pipeline'] !== undefined || n['project'] !== undefined)) continue;
         needs.push({ name: needName });
-        if (!visible.includes(needName)) errors.push(`${name} job: undefined need: ${needName}`);
       }
     }
     const scripts = (k: string) => flattenScript(job[k] ?? []) ?? [];
