@@ -6,8 +6,8 @@ export { secretLiteralReason, isVariableReference } from './model/secrets.js';
 export { parseImage, unpinnedReason, type ImageReference } from './model/image.js';
 export type { Needs, NeededVariable, NeededDeployToken, DeployTokenScope } from './presets/needs.js';
 export type { PresetResult } from './presets/result.js';
-export { WORKFLOW, deployRules, type DeployOn } from './presets/common.js';
-export { kestraPreset, KESTRACTL_IMAGE, type KestraPresetOptions, type KestraNamespace } from './presets/kestra.js';
+export { WORKFLOW, deployRules, checkRunnerTags, type DeployOn } from './presets/common.js';
+export { kestraPreset, KESTRACTL_REPOSITORY, type KestraPresetOptions, type KestraNamespace } from './presets/kestra.js';
 export { fluxPreset, type FluxPresetOptions } from './presets/flux.js';
 export { registryPullPreset, type RegistryPullPresetOptions } from './presets/registry-pull.js';
 export {
@@ -21,7 +21,9 @@ export {
 } from './presets/index.js';
 export { addLocalInclude, type TextEdit } from './include/add-local-include.js';
 export { writeInclude, type WriteIncludeOptions, type WriteIncludeResult } from './include/write-include.js';
-export { validateCiYaml as lint, type LintError, type LintResult } from '@glkeys/gitlab-ci-schema';
+export { includeForm, renderInclude } from './include/include-form.js';
+export { mergeStages, mergeStageLists, type StagesEdit } from './include/merge-stages.js';
+export { validateCiYaml as lint, type LintError, type LintResult, type ValidateOptions } from '@glkeys/gitlab-ci-schema';
 export {
   ensureReadOnlyLabel,
   ensureReadOnlyLabelInDirectory,

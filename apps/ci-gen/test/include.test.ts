@@ -3,9 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { addLocalInclude, lint, writeInclude } from '../src/index.js';
+import { addLocalInclude, generate, lint, mergeStageLists, mergeStages, renderInclude, writeInclude } from '../src/index.js';
 
 const PATH = '.gitlab/ci/kestra.yml';
+const KESTRA = generate({
+  preset: 'kestra',
+  options: { kestraVersion: '2.0.2', host: 'https://kestra.example.com', namespaces: ['prod'] },
+});
 
 /** The edit is an insertion: removing the inserted text gives back the original, byte for byte. */
 function expectOnlyInsertion(before: string, after: string, inserted: string): void {
@@ -100,12 +104,19 @@ describe('writeInclude', () => {
     try {
       const ciFilePath = join(dir, '.gitlab-ci.yml');
       await writeFile(ciFilePath, BODY);
-      const first = await writeInclude({ ciFilePath, includePath: PATH, content: 'stages: [validate]\n' });
-      expect(first).toEqual({ includeFile: join(dir, PATH), ciFileChanged: true, ciFileCreated: false });
-      expect(await readFile(join(dir, PATH), 'utf8')).toBe('stages: [validate]\n');
+      const first = await writeInclude({ ciFilePath, includePath: PATH, pipeline: KESTRA.pipeline });
+      expect(first).toEqual({
+        includeFile: join(dir, PATH),
+        ciFileChanged: true,
+        ciFileCreated: false,
+        stagesAdded: ['validate', 'deploy'],
+      });
+      expect(await readFile(join(dir, PATH), 'utf8')).toBe(renderInclude(KESTRA.pipeline));
       const afterFirst = await readFile(ciFilePath, 'utf8');
-      expectOnlyInsertion(BODY, afterFirst, '\ninclude:\n  - local: /.gitlab/ci/kestra.yml\n');
-      const second = await writeInclude({ ciFilePath, includePath: PATH, content: 'stages: [validate]\n' });
+      expect(afterFirst).toBe(
+        `${BODY.replace('stages: [build, test]', 'stages: [build, test, validate, deploy]')}\ninclude:\n  - local: /.gitlab/ci/kestra.yml\n`,
+      );
+      const second = await writeInclude({ ciFilePath, includePath: PATH, pipeline: KESTRA.pipeline });
       expect(second.ciFileChanged).toBe(false);
       expect(await readFile(ciFilePath, 'utf8')).toBe(afterFirst);
     } finally {
@@ -117,11 +128,44 @@ describe('writeInclude', () => {
     const dir = await mkdtemp(join(tmpdir(), 'ci-gen-include-'));
     try {
       const ciFilePath = join(dir, '.gitlab-ci.yml');
-      const result = await writeInclude({ ciFilePath, includePath: PATH, content: 'x: 1\n' });
+      const result = await writeInclude({ ciFilePath, includePath: PATH, pipeline: KESTRA.pipeline });
       expect(result.ciFileCreated).toBe(true);
-      expect(await readFile(ciFilePath, 'utf8')).toBe('include:\n  - local: /.gitlab/ci/kestra.yml\n');
+      // GitLab's default stages stay, with the preset's added where they belong.
+      expect(await readFile(ciFilePath, 'utf8')).toBe(
+        'include:\n  - local: /.gitlab/ci/kestra.yml\n\nstages:\n  - build\n  - test\n  - validate\n  - deploy\n',
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the include form', () => {
+  it('sets no stages, workflow, default or global variables; each job carries its image and variables', () => {
+    const text = renderInclude(KESTRA.pipeline);
+    const data = parse(text) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(data).sort()).toEqual(['kestra-deploy-prod', 'kestra-validate']);
+    for (const job of Object.values(data)) {
+      expect(job).toMatchObject({
+        inherit: { default: false },
+        image: { name: 'kestra/kestractl:2.0.2', entrypoint: [''] },
+        variables: { KESTRA_HOST: 'https://kestra.example.com', KESTRACTL_HOST: '$KESTRA_HOST' },
+      });
+    }
+  });
+
+  it('merges stage lists keeping both orders, and refuses an order the preset cannot run in', () => {
+    expect(mergeStageLists(['build', 'test', 'deploy'], ['validate', 'deploy'])).toEqual(['build', 'test', 'validate', 'deploy']);
+    expect(mergeStageLists(['build', 'test', 'deploy'], ['build', 'validate'])).toEqual(['build', 'validate', 'test', 'deploy']);
+    expect(mergeStageLists(['a', '.post'], ['pull'])).toEqual(['a', 'pull', '.post']);
+    expect(() => mergeStageLists(['deploy', 'validate'], ['validate', 'deploy'])).toThrow(/ciFile: its stages list deploy, validate/);
+  });
+
+  it('adds stages to a block list line by line, comments kept', () => {
+    const before = 'stages:\n  - build   # first\n  - deploy\n\njob:\n  script: [x]\n';
+    const edit = mergeStages(before, ['validate', 'deploy'], []);
+    expect(edit).toMatchObject({ changed: true, added: ['validate'], stages: ['build', 'validate', 'deploy'] });
+    expectOnlyInsertion(before, edit.text, '  - validate\n');
+    expect(mergeStages(edit.text, ['validate', 'deploy'], [])).toMatchObject({ changed: false, added: [] });
   });
 });

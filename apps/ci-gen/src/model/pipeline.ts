@@ -74,6 +74,8 @@ export interface Job {
   script: string[];
   after_script?: string[];
   artifacts?: Artifacts;
+  /** Which global `default:` keys and `variables:` the job takes; `default: false` shields it from the including pipeline's. */
+  inherit?: { default?: boolean | string[]; variables?: boolean | string[] };
 }
 
 export interface Defaults {

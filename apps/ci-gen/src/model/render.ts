@@ -6,6 +6,7 @@ import { validatePipeline } from './validate.js';
 // where a job runs and when first, then what it touches, then what it does.
 const JOB_KEYS: (keyof Job)[] = [
   'stage',
+  'inherit',
   'image',
   'tags',
   'needs',
@@ -52,6 +53,11 @@ function setKeyComment(map: YAMLMap, key: string, comment: string): void {
 export interface RenderOptions {
   /** Skip model validation (only for tests of the renderer itself). */
   skipValidation?: boolean;
+  /**
+   * The file another pipeline includes (see include/include-form.ts): no `stages`, `workflow`,
+   * `default` or global `variables`, which would merge into the including pipeline's.
+   */
+  asInclude?: boolean;
 }
 
 /**
@@ -61,11 +67,12 @@ export interface RenderOptions {
 export function renderPipeline(pipeline: Pipeline, options: RenderOptions = {}): string {
   if (!options.skipValidation) validatePipeline(pipeline);
   const top: Record<string, unknown> = {};
-  if (pipeline.workflow) top.workflow = pipeline.workflow;
+  const whole = !options.asInclude;
+  if (whole && pipeline.workflow) top.workflow = pipeline.workflow;
   if (pipeline.include && pipeline.include.length > 0) top.include = pipeline.include;
-  top.stages = pipeline.stages;
-  if (pipeline.default) top.default = pick(pipeline.default, DEFAULT_KEYS);
-  if (pipeline.variables && Object.keys(pipeline.variables).length > 0) top.variables = pipeline.variables;
+  if (whole) top.stages = pipeline.stages;
+  if (whole && pipeline.default) top.default = pick(pipeline.default, DEFAULT_KEYS);
+  if (whole && pipeline.variables && Object.keys(pipeline.variables).length > 0) top.variables = pipeline.variables;
   const jobs = orderedJobs(pipeline);
   for (const [name, job] of jobs) top[name] = pick(job, JOB_KEYS);
 
@@ -80,7 +87,7 @@ export function renderPipeline(pipeline: Pipeline, options: RenderOptions = {}):
   if (pipeline.header) doc.commentBefore = commentLines(pipeline.header);
   const root = doc.contents;
   if (isMap(root)) {
-    if (pipeline.workflow) {
+    if (whole && pipeline.workflow) {
       setKeyComment(root, 'workflow', 'Merge request pipelines for open MRs, branch pipelines otherwise: never both for one push.');
     }
     for (const [name, job] of jobs) {

@@ -37,6 +37,16 @@ export function checkPinned(field: string, image: string, force: boolean | undef
   if (reason && !force) throw invalid(field, `${reason} (pass force: true to accept a moving image)`);
 }
 
+/** Runner tags pick the runner: an empty one matches no runner and leaves the job pending forever. */
+export function checkRunnerTags(tags: unknown): void {
+  if (tags === undefined) return;
+  if (!Array.isArray(tags)) throw invalid('runnerTags', 'must be a list of tags');
+  tags.forEach((tag: unknown, i) => {
+    if (typeof tag !== 'string' || tag.trim() === '') throw invalid(`runnerTags[${i}]`, 'a runner tag must not be empty');
+    if (tag !== tag.trim()) throw invalid(`runnerTags[${i}]`, 'a runner tag must not start or end with spaces');
+  });
+}
+
 export function checkNonEmpty(field: string, value: string | undefined): string {
   if (value === undefined || value.trim() === '') throw invalid(field, 'must not be empty');
   return value;

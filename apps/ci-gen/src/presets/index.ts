@@ -1,6 +1,7 @@
 import { invalid } from '../model/errors.js';
 import type { Pipeline } from '../model/pipeline.js';
 import { renderPipeline } from '../model/render.js';
+import { checkRunnerTags } from './common.js';
 import { fluxPreset, type FluxPresetOptions } from './flux.js';
 import { kestraPreset, type KestraPresetOptions } from './kestra.js';
 import type { Needs } from './needs.js';
@@ -46,6 +47,7 @@ export function generate(input: GenerateInput): GenerateResult {
     throw invalid('preset', `must be one of ${PRESET_NAMES.join(', ')}`);
   }
   if (typeof input.options !== 'object' || input.options === null) throw invalid('options', 'must be an object');
+  checkRunnerTags((input.options as { runnerTags?: unknown }).runnerTags);
   const build = BUILDERS[input.preset] as (options: unknown) => PresetResult;
   const { pipeline, needs } = build(input.options);
   return {

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { invalid } from '../model/errors.js';
 import { parseImage } from '../model/image.js';
 import type { Environment, Job, Pipeline, VariableValue } from '../model/pipeline.js';
@@ -37,7 +38,7 @@ export interface KestraPresetOptions {
   local?: boolean;
   /** Tenant id (multi-tenant Enterprise). */
   tenant?: string;
-  /** Override the image; default `kestra/kestra:v<version>` (1.x) or `kestra/kestractl:2.0.0` (2.x). */
+  /** Override the image; default `kestra/kestra:v<version>` (1.x) or `kestra/kestractl:<version>` (2.x). */
   image?: string;
   /** Path of the CLI inside the image; default `/app/kestra` (1.x) or `kestractl` (2.x). */
   kestraCli?: string;
@@ -56,8 +57,8 @@ const NAMESPACE = /^[a-z0-9][a-z0-9._-]*$/;
 const TENANT = /^[a-z0-9][a-z0-9_-]*$/;
 const VERSION = /^v?(\d+)\.\d+(\.\d+)?$/;
 const CLI = /^[A-Za-z0-9_./-]+$/;
-/** kestractl's image line for Kestra 2.x; a documented, fixed tag. */
-export const KESTRACTL_IMAGE = 'kestra/kestractl:2.0.0';
+/** kestractl's image for Kestra 2.x: released with the server, under the same version tags. */
+export const KESTRACTL_REPOSITORY = 'kestra/kestractl';
 
 interface Credentials {
   /** Shell words appended to a 1.x command line. */
@@ -109,9 +110,25 @@ function normalizeNamespaces(options: KestraPresetOptions, flowsDir: string): Re
     if (seen.has(ns.namespace)) throw invalid(field, `namespace "${ns.namespace}" is listed twice`);
     seen.add(ns.namespace);
     const dir = ns.dir ?? `${flowsDir.replace(/\/+$/, '')}/${ns.namespace}`;
-    if (dir.trim() === '' || /\s/.test(dir)) throw invalid(`${field}.dir`, 'must be a path without spaces');
+    checkRepositoryPath(`${field}.dir`, dir);
     return { namespace: ns.namespace, dir };
   });
+}
+
+/** The pipeline runs in the repository's checkout: a flows folder must be a relative path inside it. */
+function checkRepositoryPath(field: string, path: string): string {
+  if (path.trim() === '' || /\s/.test(path)) throw invalid(field, 'must be a path without spaces');
+  const normal = posix.normalize(path);
+  if (posix.isAbsolute(path) || normal === '..' || normal.startsWith('../')) {
+    throw invalid(field, `"${path}" is outside the repository; give a path relative to the repository root (e.g. ./kestra/flows)`);
+  }
+  return normal.replace(/\/+$/, '');
+}
+
+/** Whether `dir` is `root` or inside it (both checked by checkRepositoryPath). */
+function isInside(dir: string, root: string): boolean {
+  const [d, r] = [posix.normalize(dir).replace(/\/+$/, ''), posix.normalize(root).replace(/\/+$/, '')];
+  return r === '.' || d === r || d.startsWith(`${r}/`);
 }
 
 /** Major version (1 or 2) from a pinned version; undefined when unpinned. */
@@ -142,15 +159,21 @@ export function kestraPreset(options: KestraPresetOptions): PresetResult {
   const host = checkNonEmpty('host', options.host);
   if (!/^https?:\/\/[^\s'"]+$/.test(host)) throw invalid('host', 'must be an http(s) URL');
   const flowsDir = options.flowsDir ?? './kestra/flows';
-  if (flowsDir.trim() === '' || /\s/.test(flowsDir)) throw invalid('flowsDir', 'must be a path without spaces');
+  checkRepositoryPath('flowsDir', flowsDir);
   const namespaces = normalizeNamespaces(options, flowsDir);
+  // Every folder that is deployed is validated first: the flows dir, and each namespace folder outside it.
+  const validated = [flowsDir, ...namespaces.map((n) => n.dir).filter((dir) => !isInside(dir, flowsDir))].filter(
+    (dir, i, all) => all.findIndex((other) => isInside(dir, other)) === i,
+  );
   const auth = options.auth ?? 'api-token';
   if (auth !== 'api-token' && auth !== 'basic') throw invalid('auth', 'must be "api-token" or "basic"');
   if (options.local && v2) throw invalid('local', 'kestractl (Kestra 2.x) validates on the server only; --local exists in the 1.x CLI');
   if (options.tenant !== undefined && !TENANT.test(options.tenant)) {
     throw invalid('tenant', 'must match ^[a-z0-9][a-z0-9_-]*$, as Kestra requires');
   }
-  const image = options.image ?? (v2 ? KESTRACTL_IMAGE : `kestra/kestra:v${version.replace(/^v/, '')}`);
+  // The CLI matches the server it talks to: kestractl is tagged like Kestra (2.0.2, not v2.0.2).
+  const image =
+    options.image ?? (v2 ? `${KESTRACTL_REPOSITORY}:${version.replace(/^v/, '')}` : `kestra/kestra:v${version.replace(/^v/, '')}`);
   checkPinned('image', image, options.force);
   if (options.image && !options.force && !v2 && parseImage(image).repository.endsWith('kestractl')) {
     throw invalid('image', 'kestractl images do not contain the 1.x /app/kestra CLI; use a kestra/kestra image');
@@ -188,16 +211,16 @@ export function kestraPreset(options: KestraPresetOptions): PresetResult {
         : 'Validates every flow on the Kestra server before anything is deployed.',
     stage: 'validate',
     interruptible: true,
-    script: [
+    script: validated.map((dir) =>
       v2
-        ? `${cli} flows validate ${shellWord(flowsDir)}`
+        ? `${cli} flows validate ${shellWord(dir)}`
         : [
             cli,
             'flow validate',
-            shellWord(flowsDir),
+            shellWord(dir),
             ...(options.local ? ['--local'] : [...server, ...(validateCreds?.flags ?? []), ...tenantFlag]),
           ].join(' '),
-    ],
+    ),
   };
   if (v2 && validateCreds) validate.variables = validateCreds.env;
   if (options.runnerTags) validate.tags = options.runnerTags;

@@ -18,7 +18,10 @@ export default class CiGenerate extends GlkeysCommand<CiGenerateResult> {
   static override description = `Without --output or --include-file the YAML is printed on stdout.
 --output writes it as a whole file (an existing, different file is kept unless --overwrite).
 --include-file writes the preset to its own file (a path relative to the repository root, e.g. .gitlab/ci/kestra.yml) \
-and adds \`include: - local: /<path>\` to --ci-file, leaving the rest of that file byte-identical (comments and key order kept).
+and adds \`include: - local: /<path>\` to --ci-file. That file keeps its pipeline: the included file sets no stages, \
+workflow, default or global variables (its jobs carry their own image and variables and do not inherit default:), and the \
+preset's stages are added to --ci-file's stages list (written there from GitLab's defaults or the included list when it has \
+none). The rest of --ci-file stays byte-identical (comments and key order kept).
 
 Every preset pins its images, deploys only from the default branch (or protected refs), serialises deploys with \
 resource_group and takes secrets only as $VARIABLE references. \`glkeys ci setup\` creates the variables and tokens it needs.`;
@@ -62,7 +65,7 @@ resource_group and takes secrets only as $VARIABLE references. \`glkeys ci setup
 
     if (flags['include-file']) {
       const { writeInclude } = await import('@glkeys/ci-gen');
-      const out = await writeInclude({ ciFilePath: flags['ci-file'], includePath: flags['include-file'], content: generated.yaml });
+      const out = await writeInclude({ ciFilePath: flags['ci-file'], includePath: flags['include-file'], pipeline: generated.pipeline });
       files = [
         { path: out.includeFile, action: 'written' },
         { path: flags['ci-file'], action: out.ciFileCreated ? 'created' : out.ciFileChanged ? 'include-added' : 'unchanged' },
@@ -70,6 +73,7 @@ resource_group and takes secrets only as $VARIABLE references. \`glkeys ci setup
       this.note(
         `Wrote ${out.includeFile}; ${flags['ci-file']} ${out.ciFileCreated ? 'created with' : out.ciFileChanged ? 'now has' : 'already had'} include local /${flags['include-file'].replace(/^\.?\/+/, '')}.`,
       );
+      if (out.stagesAdded.length > 0) this.note(`Added stage(s) ${out.stagesAdded.join(', ')} to the stages of ${flags['ci-file']}.`);
     } else if (flags.output) {
       files = [{ path: flags.output, action: await writeOutput(flags.output, generated.yaml, flags.overwrite) }];
       this.note(`Wrote ${flags.output}.`);
