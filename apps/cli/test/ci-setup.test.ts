@@ -250,7 +250,7 @@ describe('ci lint', () => {
     sim.log.clear();
     const ok = await runCli(['ci', 'lint', write('valid.yml', valid)]);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/valid\.yml: valid \(GitLab's CI schema\)/);
+    expect(ok.stdout).toMatch(/valid\.yml: valid \(GitLab's CI schema and config checks, offline\)/);
 
     const bad = await runCli(['ci', 'lint', write('invalid.yml', invalid)]);
     expect(bad.code).toBe(1);

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generate, type GenerateInput } from '@glkeys/ci-gen';
+import { generate, renderInclude, type GenerateInput } from '@glkeys/ci-gen';
 import { runCli } from './support/run-cli.js';
 
 let dir: string;
@@ -199,7 +199,7 @@ describe('ci generate', () => {
     expect(readFileSync(join(cwd, '.gitlab-ci.yml'), 'utf8')).toBe(expected);
   });
 
-  it('--include-file writes the preset and leaves .gitlab-ci.yml byte-identical apart from the include', async () => {
+  it('--include-file writes the include form and leaves .gitlab-ci.yml byte-identical apart from the include and stages', async () => {
     const cwd = repo('include');
     const original =
       '# Team pipeline: keep this comment\nstages: [test, build]\n\nunit:\n  stage: test   # trailing comment\n  script:\n    - make test\n';
@@ -215,17 +215,18 @@ describe('ci generate', () => {
       ],
     });
     const preset = generate({ preset: 'kestra', options: { kestraVersion: '1.0.4', host: HOST, namespaces: ['prod'] } });
-    expect(readFileSync(join(cwd, '.gitlab/ci/kestra.yml'), 'utf8')).toBe(preset.yaml);
+    expect(readFileSync(join(cwd, '.gitlab/ci/kestra.yml'), 'utf8')).toBe(renderInclude(preset.pipeline));
     const after = readFileSync(join(cwd, '.gitlab-ci.yml'), 'utf8');
-    expect(after.startsWith(original)).toBe(true);
-    expect(after.slice(original.length)).toBe('\ninclude:\n  - local: /.gitlab/ci/kestra.yml\n');
+    const withStages = original.replace('stages: [test, build]', 'stages: [test, build, validate, deploy]');
+    expect(after.startsWith(withStages)).toBe(true);
+    expect(after.slice(withStages.length)).toBe('\ninclude:\n  - local: /.gitlab/ci/kestra.yml\n');
 
     // Again: nothing to add, the file does not change at all.
     expect((await runCli(args, { cwd })).json()).toMatchObject({ files: [{}, { action: 'unchanged' }] });
     expect(readFileSync(join(cwd, '.gitlab-ci.yml'), 'utf8')).toBe(after);
   });
 
-  it('--include-file adds one line to an existing include list, in a --ci-file elsewhere', async () => {
+  it('--include-file adds one line to an existing include list and one stage, in a --ci-file elsewhere', async () => {
     const cwd = repo('include-list');
     const original =
       'include:\n  - local: /ci/other.yml   # shared jobs\n\n# build first\nstages: [build]\nbuild:\n  stage: build\n  script: [make]\n';
@@ -248,10 +249,10 @@ describe('ci generate', () => {
     expect(run.code).toBe(0);
     const after = readFileSync(join(cwd, 'pipeline.yml'), 'utf8');
     const added = '  - local: /ci/pull.yml\n';
-    expect(after.replace(added, '')).toBe(original);
+    expect(after.replace(added, '')).toBe(original.replace('stages: [build]', 'stages: [build, pull]'));
     expect(after.split('\n').length).toBe(original.split('\n').length + 1);
     expect(readFileSync(join(cwd, 'ci/pull.yml'), 'utf8')).toBe(
-      generate({ preset: 'registry-pull', options: { image: '$CI_REGISTRY_IMAGE/app:1.0.0' } }).yaml,
+      renderInclude(generate({ preset: 'registry-pull', options: { image: '$CI_REGISTRY_IMAGE/app:1.0.0' } }).pipeline),
     );
   });
 

@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { readFile } from 'node:fs/promises';
 import type { Plan, PlanAction, SetupStep } from '@glkeys/ci-gen';
 import { GlkeysCommand } from '../../lib/base-command.js';
+import { errorLines, reportError } from '../../lib/errors.js';
 import { generateFromFlags, needsJson, presetFlags, UsageError } from '../../lib/ci-preset.js';
 import { hostFlags, projectFlag } from '../../lib/flags.js';
 import { gitlabClient } from '../../lib/gitlab-client.js';
@@ -70,6 +71,11 @@ non-secrets such as KESTRA_USER. No value is ever printed.`;
     ...hostFlags,
   };
 
+  /** Set once the project's variables and deploy tokens were read: a refusal then is no longer "nothing was sent". */
+  private readProject = false;
+  /** Set once the plan's writes started: a refusal then may follow some writes. */
+  private writing = false;
+
   async run(): Promise<CiSetupResult> {
     const { flags } = await this.parse(CiSetup);
     const generated = await generateFromFlags(flags);
@@ -84,6 +90,7 @@ non-secrets such as KESTRA_USER. No value is ever printed.`;
     const project = await parseProject(flags);
     const { client } = await gitlabClient(flags);
 
+    this.readProject = true;
     const current = await ciGen.readSetupState(client, project);
     const plan = ciGen.planSetup(generated.needs, current, provided);
     refuse(ciGen, plan, () => true);
@@ -107,12 +114,30 @@ non-secrets such as KESTRA_USER. No value is ever printed.`;
       );
       return result;
     }
+    this.writing = true;
     const executed = await ciGen.executeSetupPlan(client, project, plan, current);
     for (const step of executed.steps) this.say(describeStep(step, plan.actions));
     this.say(plan.upToDate ? `Up to date: nothing to change (${executed.writes} writes).` : `Done: ${executed.writes} write(s).`);
     return { ...result, steps: executed.steps, writes: executed.writes };
   }
+
+  override async catch(error: Error & { exitCode?: number }): Promise<void> {
+    const report = reportError(error);
+    // The shared hint says "Nothing was sent to GitLab.", untrue once the project was read.
+    if (!this.readProject || report.code !== 'VALIDATION') return super.catch(error);
+    const truthful = { ...report, hint: this.writing ? AFTER_WRITES_HINT : READ_ONLY_HINT };
+    process.exitCode = truthful.exitCode;
+    if (this.jsonEnabled()) this.logJson({ error: truthful });
+    else process.stderr.write(errorLines(truthful));
+  }
 }
+
+/** A refusal decided on what the project holds (a deploy token lacking a scope, a hidden value to mask) comes after reading it. */
+const READ_ONLY_HINT =
+  "GitLab was only read (the project's variables and deploy tokens); nothing was written. `--help` lists the flags with examples.";
+
+const AFTER_WRITES_HINT =
+  'Earlier steps of the plan may have been written to GitLab; `glkeys ci setup --dry-run` with the same flags shows what is left.';
 
 /** KEY=value pairs from --value and --value-from-env; duplicates and unreadable sources are usage errors. */
 async function collectValues(
