@@ -44,7 +44,9 @@ describe('Kubernetes failures from the binary', () => {
       code: 'VALIDATION',
       field: '--kubeconfig',
       retryable: false,
-      message: expect.stringMatching(/^--kubeconfig: "\/nonexistent\/kubeconfig" cannot be read: no such file \(ENOENT\); name a kubeconfig file, or set KUBECONFIG$/),
+      message: expect.stringMatching(
+        /^--kubeconfig: "\/nonexistent\/kubeconfig" cannot be read: no such file \(ENOENT\); name a kubeconfig file, or set KUBECONFIG$/,
+      ),
     });
     // Exit 2 promises that nothing was sent to GitLab: not even a read.
     expect(sim.log.count()).toBe(0);

@@ -118,7 +118,7 @@ export async function mergeIncludes(data: Hash, read: ReadLocalFile | undefined)
         out.errors.push({ path: '/include', message: `Included file \`${local}\` does not have valid YAML syntax!`, check: 'config' });
         continue;
       }
-      merged = deepMerge(merged, await expand((content ?? {}), depth + 1));
+      merged = deepMerge(merged, await expand(content ?? {}, depth + 1));
     }
     const { include: _include, ...own } = hash;
     return deepMerge(merged, own);
