@@ -15,6 +15,8 @@ export {
   UnauthorizedError,
   ForbiddenError,
   NotFoundError,
+  TargetNotFoundError,
+  CredentialElsewhereError,
   GitlabValidationError,
   RateLimitedError,
   GitlabServerError,

@@ -7,6 +7,7 @@
  */
 import { escapeControl, isTerminal, retryAfterMs, shown } from '@glkeys/core/read';
 import { exitCodeFor, type ExitCode } from './exit-codes.js';
+import { truthfulHint } from './gitlab-calls.js';
 
 export interface ErrorReport {
   code: string;
@@ -103,7 +104,7 @@ function rawReport(error: unknown): ErrorReport {
       message: typeof e.message === 'string' ? e.message : 'invalid usage',
       exitCode: 2,
       retryable: false,
-      hint: HINTS.USAGE!,
+      hint: truthfulHint(HINTS.USAGE)!,
     };
   }
   if (isRawKubernetesError(error)) {
@@ -139,7 +140,7 @@ function rawReport(error: unknown): ErrorReport {
   if (wait !== undefined) report.retryAfterMs = wait;
   if (typeof e?.field === 'string') report.field = e.field;
   if (typeof e?.rule === 'string') report.rule = e.rule;
-  const hint = hintFor(code, error, wait);
+  const hint = truthfulHint(hintFor(code, error, wait));
   if (hint) report.hint = hint;
   return report;
 }

@@ -100,7 +100,7 @@ Token: GITLAB_TOKEN, a no-echo prompt on a terminal, or one line on stdin.`;
       this.refuseUnusedKeyFlags(flags['ssh-key-algorithm']);
     }
     if (flags.export) this.refuseGiven(['kubeconfig', 'context', 'create-namespace'], 'with --export (no cluster is used)');
-    bootstrap.checkProjectCoordinates({ owner: flags.owner, repository: flags.repository, visibility });
+    bootstrap.checkProjectCoordinates({ owner: flags.owner, repository: flags.repository, visibility, personal: flags.personal === true });
     bootstrap.checkBootstrapAuthFlags({
       tokenAuth: flags['token-auth'] === true,
       deployTokenAuth: flags['deploy-token-auth'] === true,
