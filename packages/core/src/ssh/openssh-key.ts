@@ -26,13 +26,13 @@ export function encodeOpenSshPrivateKey(jwk: JsonWebKey, comment: string, passph
   const section = new SshWriter().uint32(check).uint32(check);
   writePrivateFields(section, jwk);
   section.string(comment);
-  let body = section.toBuffer();
+  let body: Buffer = section.toBuffer();
   const encrypted = passphrase !== undefined;
   const spec = CIPHERS[encrypted ? ENCRYPT_CIPHER : 'none']!;
   // Pad with 1, 2, 3, ... up to the cipher block size ("none" uses 8).
   const pad = (spec.blockSize - (body.length % spec.blockSize)) % spec.blockSize;
   body = Buffer.concat([body, Buffer.from(Array.from({ length: pad }, (_, i) => i + 1))]);
-  let kdfOptions = Buffer.alloc(0);
+  let kdfOptions: Buffer = Buffer.alloc(0);
   if (encrypted) {
     if (passphrase === '') throw new ValidationError('passphrase', 'not empty', 'passphrase: must not be empty');
     const salt = randomBytes(16);
