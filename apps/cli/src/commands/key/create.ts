@@ -93,14 +93,14 @@ export default class KeyCreate extends GlkeysCommand<KeyCreateResult> {
     if (flags['private-key-file']) {
       const parsed = await core.parsePrivateKey(await readUserFile(flags['private-key-file'], '--private-key-file'), flags.passphrase);
       const { client } = await gitlabClient(flags);
-      const key = keyJson(
-        await core.registerDeployKey(client, project, {
-          title: flags.title,
-          key: parsed.publicKey,
-          canPush: flags['read-write'],
-          ...expiry,
-        }),
-      );
+      const registered = await core.registerDeployKeyOrFind(client, project, {
+        title: flags.title,
+        key: parsed.publicKey,
+        canPush: flags['read-write'],
+        ...expiry,
+      });
+      if (registered.recovered) this.note(RECOVERED);
+      const key = keyJson(registered);
       this.say(`Registered deploy key ${key.id} (${key.fingerprintSha256}) on ${where}.`);
       return { project: where, key, delivered: 'none' };
     }
@@ -156,9 +156,14 @@ export default class KeyCreate extends GlkeysCommand<KeyCreateResult> {
     const passphrase = flags.passphrase === undefined ? {} : { passphrase: flags.passphrase };
     const pair = await core.generateKeyPair({ ...spec, comment: flags.title, ...passphrase });
     const { client } = await gitlabClient(flags);
-    const key = keyJson(
-      await core.registerDeployKey(client, project, { title: flags.title, key: pair.publicKey, canPush: flags['read-write'], ...expiry }),
-    );
+    const registered = await core.registerDeployKeyOrFind(client, project, {
+      title: flags.title,
+      key: pair.publicKey,
+      canPush: flags['read-write'],
+      ...expiry,
+    });
+    if (registered.recovered) this.note(RECOVERED);
+    const key = keyJson(registered);
     await deliverOrRevoke(
       async () => {
         await writeSecretFile(file, pair.privateKey, { force: flags.force });
@@ -175,3 +180,6 @@ export default class KeyCreate extends GlkeysCommand<KeyCreateResult> {
     return { project: where, key, delivered: 'file', file };
   }
 }
+
+/** Said when GitLab registered the key but its answer was lost (core found it by its public key). */
+const RECOVERED = "GitLab's answer to the registration was lost, but the key is registered (found by its public key): continuing.";

@@ -100,7 +100,8 @@ export default class TokenCreate extends GlkeysCommand<TokenCreateResult> {
       };
     }
 
-    const created = await core.createDeployToken(client, target, {
+    // A create whose answer is lost is settled in core: what it made is revoked, and the error says so.
+    const created = await core.createDeployTokenOrRevoke(client, target, {
       name: flags.name,
       scopes: flags.scopes,
       username: flags.username,
