@@ -140,7 +140,28 @@ describe('bootstrap gitlab with an SSH host that cannot be scanned', () => {
     expect(projectExists(`platform/${name}`)).toBe(false);
   });
 
+  it('--token-auth over a Secret glkeys manages is refused before the project is created', async () => {
+    const first = repo();
+    const secret = ['--namespace', ns.name, '--secret-name', 'managed'];
+    expect(
+      (
+        await runCli(['bootstrap', 'gitlab', '--owner', 'platform', '--repository', first, '--deploy-token-auth', ...secret], {
+          env: env(),
+        })
+      ).code,
+    ).toBe(0);
+    const name = repo();
+    sim.log.clear();
+    const run = await runCli(['bootstrap', 'gitlab', '--owner', 'platform', '--repository', name, '--token-auth', ...secret, '--json'], {
+      env: env(),
+    });
+    expect(run.code).toBe(2);
+    expect(run.json<{ error: { field: string } }>().error.field).toBe('--secret-name');
+    expect(sim.log.count({ write: true })).toBe(0);
+    expect(projectExists(`platform/${name}`)).toBe(false);
+  });
+
   it('leaks no secret outside --export', () => {
-    expect(leaksOf(sim.state.deployTokens('platform/trust-3').map((t) => t.token))).toEqual([]);
+    expect(leaksOf(sim.state.projects().flatMap((p) => sim.state.deployTokens(p.pathWithNamespace).map((t) => t.token)))).toEqual([]);
   });
 });

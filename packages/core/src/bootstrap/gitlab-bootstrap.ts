@@ -116,6 +116,7 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput, options: Gitl
   // dry run of its write passes (RBAC, a namespace that is missing and would not be created).
   const before = await input.store.read(options);
   await input.store.check?.(probeManifest(input, before), { resourceVersion: before?.resourceVersion });
+  if (input.auth.kind === 'token-auth') refuseManagedSecret(input, before);
 
   step('project', 'start');
   const { project, created } = await ensureProject(
@@ -136,14 +137,7 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput, options: Gitl
   if (input.auth.kind === 'token-auth') {
     step('credential', 'start');
     const stored = await input.store.read(options);
-    if (stored?.annotations[STATE_ANNOTATION] !== undefined) {
-      // Writing the PAT over it would drop the state and leave its GitLab credential live.
-      throw new ValidationError(
-        'secretName',
-        'not a glkeys-managed Secret',
-        `secretName: Secret ${input.namespace}/${input.secretName} holds a credential glkeys manages; revoke it first or choose another Secret`,
-      );
-    }
+    refuseManagedSecret(input, stored);
     const rendered = renderTokenSecret(
       'flux-https',
       { id: 0, username: 'git', token: input.auth.token, expiresAt: check.token.expiresAt },
@@ -282,6 +276,16 @@ export function syncFilesOf(
     path: input.path,
     interval: input.interval,
   });
+}
+
+/** With --token-auth: writing the PAT over a managed Secret would drop its state and leave its GitLab credential live. */
+export function refuseManagedSecret(input: Pick<BootstrapGitlabInput, 'namespace' | 'secretName'>, stored: StoredSecret | undefined): void {
+  if (stored?.annotations[STATE_ANNOTATION] === undefined) return;
+  throw new ValidationError(
+    'secretName',
+    'not a glkeys-managed Secret',
+    `secretName: Secret ${input.namespace}/${input.secretName} holds a credential glkeys manages; revoke it first or choose another Secret`,
+  );
 }
 
 /** A Secret like the one that will be written, for the dry run: the stored one as it is, or an empty one. */

@@ -8,7 +8,7 @@ import { deployKeyDriver } from '../lifecycle/deploy-key-driver.js';
 import { deployTokenDriver } from '../lifecycle/deploy-token-driver.js';
 import type { CredentialDriver } from '../lifecycle/driver.js';
 import { ownerKeyOf, parseMarker } from '../lifecycle/owner-marker.js';
-import { STATE_ANNOTATION, parseStateAnnotation } from '../lifecycle/state.js';
+import { parseStateAnnotation } from '../lifecycle/state.js';
 import { ValidationError } from '../errors.js';
 import { bindingSpecHash, dataWasEdited } from '../lifecycle/secret-binding.js';
 import type { StoredSecret } from '../lifecycle/secret-store.js';
@@ -19,6 +19,7 @@ import {
   TOKEN_SPEC,
   bootstrapOwner,
   legacyBootstrapOwner,
+  refuseManagedSecret,
   credentialNameOf,
   keySpecOf,
   repositoryUrl,
@@ -86,13 +87,7 @@ export async function planBootstrapGitlab(
   const url = repositoryUrl(input, existing ?? { pathWithNamespace: path, httpUrl: `${input.client.host}/${path}.git` });
 
   if (input.auth.kind === 'token-auth') {
-    if (stored?.annotations[STATE_ANNOTATION] !== undefined) {
-      throw new ValidationError(
-        'secretName',
-        'not a glkeys-managed Secret',
-        `secretName: Secret ${input.namespace}/${input.secretName} holds a credential glkeys manages; revoke it first or choose another Secret`,
-      );
-    }
+    refuseManagedSecret(input, stored);
     steps.push({
       step: 'credential',
       action: 'store',
