@@ -113,3 +113,27 @@ describe('key create', () => {
     expect(leaksOf(['open sesame'])).toEqual([]);
   });
 });
+
+describe('output.ts', () => {
+  it('never replaces a file that appeared after the check, and leaves no temporary file', async () => {
+    const { writeSecretFile } = await import('../src/lib/output.js');
+    const file = join(dir, 'raced');
+    writeFileSync(file, 'theirs\n');
+    await expect(writeSecretFile(file, 'mine')).rejects.toMatchObject({ code: 'EEXIST' });
+    expect(readFileSync(file, 'utf8')).toBe('theirs\n');
+    expect(readdirSync(dir)).toEqual(['raced']);
+  });
+
+  it('revokes the credential when its value cannot be written, and says whether that worked', async () => {
+    const { deliverOrRevoke } = await import('../src/lib/output.js');
+    const full = () => Promise.reject(Object.assign(new Error('ENOSPC'), { code: 'ENOSPC', syscall: 'write', path: '/x/token' }));
+    let revoked = 0;
+    const ok = await deliverOrRevoke(full, async () => void (revoked += 1), 'deploy token 7').catch((e: Error) => e);
+    expect(revoked).toBe(1);
+    expect((ok as Error).message).toBe(
+      '--output-file: cannot write "/x/token": no space left on the device (ENOSPC); deploy token 7 was revoked in GitLab, so nothing is left live',
+    );
+    const failed = await deliverOrRevoke(full, () => Promise.reject(new Error('503')), 'deploy token 8').catch((e: Error) => e);
+    expect((failed as Error).message).toMatch(/revoking deploy token 8 failed too: it is live in GitLab and nobody holds it; revoke it$/);
+  });
+});
