@@ -146,9 +146,12 @@ describe('"Nothing was sent to GitLab." only when true', () => {
   });
 
   it('--personal with a group owner: found by reading GitLab, so it says GitLab was only read, and how often', async () => {
-    const run = await runCli(['bootstrap', 'gitlab', '--owner', 'platform', '--repository', 'fleet', '--personal', '--export', '--json'], {
-      env: env(),
-    });
+    const run = await runCli(
+      ['bootstrap', 'gitlab', '--owner', 'platform', '--repository', 'fleet', '--personal', '--deploy-token-auth', '--export', '--json'],
+      {
+        env: env(),
+      },
+    );
     expect(run.code).toBe(2);
     const { error } = run.json<ErrorJson>();
     expect(error.field).toBe('--personal');
