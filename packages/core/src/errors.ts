@@ -88,6 +88,40 @@ export class ForbiddenError extends GitlabApiError {
 /** 404: missing, or not visible to this token (GitLab does not say which). */
 export class NotFoundError extends GitlabApiError {}
 
+/**
+ * The project or group a credential call named does not exist or this token cannot see it
+ * (GitLab does not say which). `field` is core's name of that input: `project` or `group`.
+ */
+export class TargetNotFoundError extends NotFoundError {
+  readonly field: 'project' | 'group';
+
+  constructor(message: string, init: ConstructorParameters<typeof NotFoundError>[2] & { field: 'project' | 'group' }) {
+    super('NOT_FOUND', message, init);
+    this.field = init.field;
+  }
+}
+
+/**
+ * The credential ID is not at the project or group named but at another one this token can
+ * see (a group's deploy token given with a project below it). `owner` says where it is.
+ */
+export class CredentialElsewhereError extends NotFoundError {
+  readonly field: 'project' | 'group';
+  readonly owner: { kind: 'project' | 'group'; path: string };
+
+  constructor(
+    message: string,
+    init: ConstructorParameters<typeof NotFoundError>[2] & {
+      field: 'project' | 'group';
+      owner: { kind: 'project' | 'group'; path: string };
+    },
+  ) {
+    super('NOT_FOUND', message, init);
+    this.field = init.field;
+    this.owner = init.owner;
+  }
+}
+
 /** 400/409/422: GitLab refused the request; `gitlabMessage` says why. */
 export class GitlabValidationError extends GitlabApiError {}
 

@@ -15,6 +15,8 @@ export {
   UnauthorizedError,
   ForbiddenError,
   NotFoundError,
+  TargetNotFoundError,
+  CredentialElsewhereError,
   GitlabValidationError,
   RateLimitedError,
   GitlabServerError,
@@ -93,6 +95,8 @@ export type { CallOptions, CredentialDriver, CredentialRecord, MintedCredential 
 export { deployTokenDriver, type DeployTokenSpec, type DeployTokenValue } from './lifecycle/deploy-token-driver.js';
 export { deployKeyDriver, type DeployKeySpec, type DeployKeyValue } from './lifecycle/deploy-key-driver.js';
 export { resolveTargetRef } from './lifecycle/target-ref.js';
+// A plain create whose answer was lost: find what it made, revoke it (token) or hand it over (key).
+export { createDeployTokenOrRevoke, registerDeployKeyOrFind, mayHaveActed, CreateOutcomeError } from './lifecycle/unknown-outcome.js';
 export {
   STATE_ANNOTATION,
   stateToAnnotations,

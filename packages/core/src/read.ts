@@ -11,6 +11,8 @@ export {
   UnauthorizedError,
   ForbiddenError,
   NotFoundError,
+  TargetNotFoundError,
+  CredentialElsewhereError,
   GitlabValidationError,
   RateLimitedError,
   GitlabServerError,

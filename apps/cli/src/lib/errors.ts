@@ -7,6 +7,7 @@
  */
 import { escapeControl, isTerminal, retryAfterMs, shown } from '@glkeys/core/read';
 import { exitCodeFor, type ExitCode } from './exit-codes.js';
+import { truthfulHint } from './gitlab-calls.js';
 
 export interface ErrorReport {
   code: string;
@@ -33,6 +34,14 @@ const HINTS: Record<string, string> = {
   GITLAB_SERVER: 'GitLab failed (5xx); run the command again later.',
   VALIDATION: 'Nothing was sent to GitLab. `--help` lists the flags with examples.',
   USAGE: 'Nothing was sent to GitLab. `--help` lists the flags with examples.',
+};
+
+/** A create whose answer was lost (core's CreateOutcomeError): what glkeys settled, and what is left to do. */
+const OUTCOME_HINTS: Record<string, string> = {
+  revoked: 'Nothing is left live in GitLab; run the command again.',
+  none: 'Nothing was created in GitLab; run the command again.',
+  unknown:
+    '`glkeys token list` / `glkeys key list` show what is there: revoke the credential named above before running the command again.',
 };
 
 /** `bootstrap git`'s flags for each kind of git failure (core's GitCommandError.reason). */
@@ -103,7 +112,7 @@ function rawReport(error: unknown): ErrorReport {
       message: typeof e.message === 'string' ? e.message : 'invalid usage',
       exitCode: 2,
       retryable: false,
-      hint: HINTS.USAGE!,
+      hint: truthfulHint(HINTS.USAGE)!,
     };
   }
   if (isRawKubernetesError(error)) {
@@ -135,11 +144,15 @@ function rawReport(error: unknown): ErrorReport {
     exitCode: code === 'ERROR' ? 5 : exitCodeFor(code),
     retryable: code !== 'USAGE' && !isTerminal(error),
   };
+  const outcome = (error as { outcome?: unknown } | null)?.outcome;
+  // A create whose answer was lost and whose result could not be settled: running it again
+  // would add a second credential beside one nobody holds.
+  if (outcome === 'unknown') report.retryable = false;
   const wait = retryAfterMs(error);
   if (wait !== undefined) report.retryAfterMs = wait;
   if (typeof e?.field === 'string') report.field = e.field;
   if (typeof e?.rule === 'string') report.rule = e.rule;
-  const hint = hintFor(code, error, wait);
+  const hint = truthfulHint(typeof outcome === 'string' ? OUTCOME_HINTS[outcome] : hintFor(code, error, wait));
   if (hint) report.hint = hint;
   return report;
 }

@@ -1,6 +1,6 @@
 /**
  * Exit codes, stable and documented in the README:
- * 0 ok, 2 usage or validation (nothing was sent to GitLab), 3 auth (401/403, missing scope
+ * 0 ok, 2 usage or validation (nothing was written to GitLab; the hint says whether it was read), 3 auth (401/403, missing scope
  * or role), 4 not found, 5 GitLab, network or Kubernetes failure, 130 interrupted (SIGINT or
  * SIGTERM, as shells report Ctrl-C) by a command that stops its work cleanly (lib/interrupt.ts).
  */

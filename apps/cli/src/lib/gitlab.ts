@@ -4,6 +4,7 @@
  * stdin (Flux's three ways). It is never a flag: flags end up in shell history.
  */
 import { readUserFile } from './files.js';
+import { countCalls } from './gitlab-calls.js';
 import type { GitlabApi, RetryEvent } from '@glkeys/core/read';
 
 export function resolveHost(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
@@ -61,7 +62,7 @@ export function retryNotice(stream: NodeJS.WriteStream = process.stderr): { onRe
 export async function gitlabReader(flags: ClientFlags): Promise<GitlabApi> {
   const { host, token, caCert } = await connection(flags);
   const { createGitlabReader } = await import('@glkeys/core/read');
-  return createGitlabReader({ host, token, timeoutMs: TIMEOUT_MS, ...retryNotice(), ...(caCert ? { ca: caCert } : {}) });
+  return createGitlabReader({ host, token, timeoutMs: TIMEOUT_MS, ...retryNotice(), ...countCalls(), ...(caCert ? { ca: caCert } : {}) });
 }
 
 async function readOneLine(): Promise<string> {

@@ -46,7 +46,15 @@ export async function sshHostOf(sshHostname: string | undefined, gitlabHost: str
 
 export async function knownHostsFor(host: { host: string; port: number }): Promise<string> {
   const core = await import('@glkeys/core');
-  return core.scanKnownHosts(host.host, host.port);
+  return core.scanKnownHosts(host.host, host.port).catch((error: unknown) => {
+    // The scan's host comes from --ssh-hostname (or the GitLab host): say so, not --hostname's hint.
+    const message = error instanceof Error ? error.message : String(error);
+    throw Object.assign(new Error(`--ssh-hostname: ${message}; give the SSH host[:port] Git uses (default: the GitLab host, port 22)`), {
+      field: '--ssh-hostname',
+      code: (error as { code?: unknown }).code,
+      cause: error,
+    });
+  });
 }
 
 export interface KeySecretFlags {

@@ -30,7 +30,7 @@ export async function commitFiles(
   api: GitlabApi,
   project: { id: number; defaultBranch: string | null },
   input: { branch: string; message: string; files: FileToCommit[]; authorName?: string; authorEmail?: string },
-  options: GitlabCallOptions = {},
+  options: GitlabCallOptions & { dryRun?: boolean } = {},
 ): Promise<CommitFilesResult> {
   const files: CommitFilesResult['files'] = [];
   const actions: { action: 'create' | 'update'; file_path: string; content: string }[] = [];
@@ -50,7 +50,8 @@ export async function commitFiles(
       files.push({ path: file.path, outcome: 'created' });
     }
   }
-  if (actions.length === 0) return { commit: null, files };
+  // A dry run reads each file and says what a commit would do, without making it.
+  if (actions.length === 0 || options.dryRun) return { commit: null, files };
 
   // A new branch in a non-empty repository must start from an existing one.
   const startBranch = !branchExists && project.defaultBranch && project.defaultBranch !== input.branch ? project.defaultBranch : undefined;

@@ -9,15 +9,16 @@ import type { GitlabCallOptions } from '../gitlab/api.js';
 import type { GitlabClient } from '../gitlab/client.js';
 import { deployKeyToSecret, deployTokenToSecret } from '../lifecycle/credential-secrets.js';
 import type { LifecycleResult } from '../lifecycle/protocol.js';
+import type { DeployTokenSpec } from '../lifecycle/deploy-token-driver.js';
 import { STATE_ANNOTATION, type CredentialKind } from '../lifecycle/state.js';
 import { renderTokenSecret } from '../render/formats.js';
-import { secretManifest, type SecretManifest } from '../render/secret-manifest.js';
+import { MANAGED_BY_LABEL, secretManifest, type SecretManifest } from '../render/secret-manifest.js';
 import type { EcdsaCurve, SshKeyAlgorithm } from '../ssh/types.js';
 import { commitFiles, type CommitFilesResult } from './commit-files.js';
 import { bootstrapCredentialName } from '../flux/naming.js';
 import { PreflightError, preflight, type PreflightResult } from './preflight.js';
 import { ensureProject, type Visibility } from './project.js';
-import type { SecretStore } from '../lifecycle/secret-store.js';
+import type { SecretStore, StoredSecret } from '../lifecycle/secret-store.js';
 import { gitRepositoryUrl, syncFiles, type SyncFile } from '../flux/sync-manifests.js';
 import { shown } from '../shown.js';
 
@@ -102,6 +103,21 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput, options: Gitl
     `token ${shown(check.token.name)} [${check.token.scopes.join(', ')}], ${check.role.actual} on ${check.role.where}`,
   );
 
+  let knownHosts: string | undefined;
+  if (input.auth.kind === 'ssh') {
+    // Scanned before the first write (the project may be created next): a failed scan must
+    // leave neither an empty project nor a credential behind.
+    step('known-hosts', 'start');
+    knownHosts = await input.auth.knownHosts();
+    step('known-hosts', 'done', `${input.auth.sshHost.host}:${input.auth.sshHost.port}`);
+  }
+
+  // The cluster side too, before the first write: the Secret can be read, and a server-side
+  // dry run of its write passes (RBAC, a namespace that is missing and would not be created).
+  const before = await input.store.read(options);
+  await input.store.check?.(probeManifest(input, before), { resourceVersion: before?.resourceVersion });
+  if (input.auth.kind === 'token-auth') refuseManagedSecret(input, before);
+
   step('project', 'start');
   const { project, created } = await ensureProject(
     input.client,
@@ -112,16 +128,7 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput, options: Gitl
   );
   step('project', 'done', `${created ? 'created' : 'found'} ${project.pathWithNamespace}`);
 
-  const { host } = new URL(input.client.host);
-  const url =
-    input.auth.kind === 'ssh'
-      ? gitRepositoryUrl({
-          transport: 'ssh',
-          host: input.auth.sshHost.host,
-          port: input.auth.sshHost.port,
-          projectPath: project.pathWithNamespace,
-        })
-      : gitRepositoryUrl({ transport: 'https', host, projectPath: project.pathWithNamespace, httpUrl: project.httpUrl });
+  const url = repositoryUrl(input, project);
 
   let credential: BootstrapGitlabResult['credential'];
   let written = false;
@@ -130,14 +137,7 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput, options: Gitl
   if (input.auth.kind === 'token-auth') {
     step('credential', 'start');
     const stored = await input.store.read(options);
-    if (stored?.annotations[STATE_ANNOTATION] !== undefined) {
-      // Writing the PAT over it would drop the state and leave its GitLab credential live.
-      throw new ValidationError(
-        'secretName',
-        'not a glkeys-managed Secret',
-        `secretName: Secret ${input.namespace}/${input.secretName} holds a credential glkeys manages; revoke it first or choose another Secret`,
-      );
-    }
+    refuseManagedSecret(input, stored);
     const rendered = renderTokenSecret(
       'flux-https',
       { id: 0, username: 'git', token: input.auth.token, expiresAt: check.token.expiresAt },
@@ -163,13 +163,6 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput, options: Gitl
     };
   } else {
     const kind: CredentialKind = input.auth.kind === 'ssh' ? 'deploy-key' : 'deploy-token';
-    let knownHosts: string | undefined;
-    if (input.auth.kind === 'ssh') {
-      // Scanned before anything is minted: a failed scan must not leave a credential behind.
-      step('known-hosts', 'start');
-      knownHosts = await input.auth.knownHosts();
-      step('known-hosts', 'done', `${input.auth.sshHost.host}:${input.auth.sshHost.port}`);
-    }
     const owner = { clusterId: input.clusterId, namespace: input.namespace, secretName: input.secretName };
     const common = {
       client: input.client,
@@ -177,7 +170,7 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput, options: Gitl
       secret: { namespace: input.namespace, name: input.secretName },
       owner: bootstrapOwner(owner),
       legacyOwners: [legacyBootstrapOwner({ ...owner, projectPath: project.pathWithNamespace })],
-      name: bootstrapCredentialName({ namespace: input.namespace, branch: input.branch, secretName: input.secretName, path: input.path }),
+      name: credentialNameOf(input),
       target: { kind: 'project' as const, ref: { kind: 'id' as const, id: project.id } },
       mode: input.rotate ? ('rotate' as const) : ('ensure' as const),
       // An export keeps no state, so it replaces whatever an earlier export of this owner minted.
@@ -189,17 +182,12 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput, options: Gitl
       input.auth.kind === 'ssh'
         ? await deployKeyToSecret({
             ...common,
-            spec: {
-              algorithm: input.auth.algorithm,
-              ...(input.auth.curve ? { curve: input.auth.curve } : {}),
-              ...(input.auth.rsaBits ? { rsaBits: input.auth.rsaBits } : {}),
-              canPush: input.auth.readWrite,
-            },
+            spec: keySpecOf(input.auth),
             knownHosts: knownHosts!,
           })
         : await deployTokenToSecret({
             ...common,
-            spec: { scopes: ['read_repository'] },
+            spec: TOKEN_SPEC,
             format: 'flux-https',
             render: caOption(input.caCert),
           });
@@ -221,15 +209,7 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput, options: Gitl
     };
   }
 
-  const files = syncFiles({
-    name: input.namespace,
-    namespace: input.namespace,
-    url,
-    branch: input.branch,
-    secretName: input.secretName,
-    path: input.path,
-    interval: input.interval,
-  });
+  const files = syncFilesOf(input, url);
   let commit: CommitFilesResult | null = null;
   if (input.commit) {
     options.signal?.throwIfAborted();
@@ -248,6 +228,79 @@ export async function bootstrapGitlab(input: BootstrapGitlabInput, options: Gitl
     commit,
     preflight: { scopes: check.token.scopes, missingScopes: check.missingScopes, role: check.role },
     warnings,
+  };
+}
+
+/** What bootstrap's deploy token is: Flux only reads the repository. */
+export const TOKEN_SPEC: DeployTokenSpec = { scopes: ['read_repository'] };
+
+export function keySpecOf(auth: Extract<BootstrapAuth, { kind: 'ssh' }>) {
+  return {
+    algorithm: auth.algorithm,
+    ...(auth.curve ? { curve: auth.curve } : {}),
+    ...(auth.rsaBits ? { rsaBits: auth.rsaBits } : {}),
+    canPush: auth.readWrite,
+  };
+}
+
+export function credentialNameOf(input: Pick<BootstrapGitlabInput, 'namespace' | 'branch' | 'secretName' | 'path'>): string {
+  return bootstrapCredentialName({ namespace: input.namespace, branch: input.branch, secretName: input.secretName, path: input.path });
+}
+
+/** The Git URL Flux syncs from: SSH on the scanned host, or the project's HTTPS clone URL. */
+export function repositoryUrl(
+  input: Pick<BootstrapGitlabInput, 'auth' | 'client'>,
+  project: { pathWithNamespace: string; httpUrl: string },
+): string {
+  const { host } = new URL(input.client.host);
+  return input.auth.kind === 'ssh'
+    ? gitRepositoryUrl({
+        transport: 'ssh',
+        host: input.auth.sshHost.host,
+        port: input.auth.sshHost.port,
+        projectPath: project.pathWithNamespace,
+      })
+    : gitRepositoryUrl({ transport: 'https', host, projectPath: project.pathWithNamespace, httpUrl: project.httpUrl });
+}
+
+export function syncFilesOf(
+  input: Pick<BootstrapGitlabInput, 'namespace' | 'branch' | 'secretName' | 'path' | 'interval'>,
+  url: string,
+): SyncFile[] {
+  return syncFiles({
+    name: input.namespace,
+    namespace: input.namespace,
+    url,
+    branch: input.branch,
+    secretName: input.secretName,
+    path: input.path,
+    interval: input.interval,
+  });
+}
+
+/** With --token-auth: writing the PAT over a managed Secret would drop its state and leave its GitLab credential live. */
+export function refuseManagedSecret(input: Pick<BootstrapGitlabInput, 'namespace' | 'secretName'>, stored: StoredSecret | undefined): void {
+  if (stored?.annotations[STATE_ANNOTATION] === undefined) return;
+  throw new ValidationError(
+    'secretName',
+    'not a glkeys-managed Secret',
+    `secretName: Secret ${input.namespace}/${input.secretName} holds a credential glkeys manages; revoke it first or choose another Secret`,
+  );
+}
+
+/** A Secret like the one that will be written, for the dry run: the stored one as it is, or an empty one. */
+function probeManifest(input: BootstrapGitlabInput, stored: StoredSecret | undefined): SecretManifest {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: input.secretName,
+      namespace: input.namespace,
+      labels: stored?.labels ?? { ...MANAGED_BY_LABEL },
+      annotations: stored?.annotations ?? {},
+    },
+    type: stored?.type ?? 'Opaque',
+    data: stored?.data ?? {},
   };
 }
 
@@ -289,6 +342,6 @@ export function bootstrapOwner(input: { clusterId: string; namespace: string; se
 }
 
 /** The identity glkeys 0.1 used (with the project path); its version-1 states are migrated. */
-function legacyBootstrapOwner(input: { clusterId: string; namespace: string; secretName: string; projectPath: string }): string {
+export function legacyBootstrapOwner(input: { clusterId: string; namespace: string; secretName: string; projectPath: string }): string {
   return `flux-bootstrap:${input.clusterId}/${input.namespace}/${input.secretName}@${input.projectPath}`;
 }

@@ -20,6 +20,7 @@ export {
   type GitBootstrapInput,
   type GitBootstrapResult,
 } from './git-bootstrap.js';
+export { planBootstrapGitlab, type BootstrapGitlabPlan, type BootstrapPlanStep } from './gitlab-plan.js';
 export { checkProjectCoordinates, VISIBILITIES, type Visibility } from './project.js';
 export { PreflightError, type PreflightResult } from './preflight.js';
 export type { CommitFilesResult, FileOutcome } from './commit-files.js';

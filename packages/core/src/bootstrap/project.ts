@@ -78,10 +78,18 @@ const PROJECT_NAME = /^[\p{L}\p{N}\p{Extended_Pictographic}_][\p{L}\p{N}\p{Exten
  * Checks --owner, --repository and --visibility before any call; returns `owner/repository`
  * for messages. The repository may be a path segment or a project's display name.
  */
-export function checkProjectCoordinates(input: { owner: string; repository: string; visibility?: string }): string {
+export function checkProjectCoordinates(input: { owner: string; repository: string; visibility?: string; personal?: boolean }): string {
   const owner = parseGitlabRef(input.owner, { field: 'owner' });
   if (owner.kind !== 'path')
     throw new ValidationError('owner', 'user or group path', 'owner: give a user name or group path, not a numeric ID');
+  // A user's namespace is one segment; `a/b` can only be a group, so this needs no call.
+  if (input.personal === true && owner.path.includes('/')) {
+    throw new ValidationError(
+      'personal',
+      'a user namespace',
+      `personal: owner ${shown(owner.path)} is a subgroup path, and a personal project needs a user as owner`,
+    );
+  }
   if (input.repository.includes('/')) {
     throw new ValidationError(
       'repository',

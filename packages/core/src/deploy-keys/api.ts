@@ -105,9 +105,14 @@ export async function updateDeployKey(
   return toDeployKey(row);
 }
 
-/** Removes the key from the project. Returns false when it was already gone. */
+/**
+ * Removes the key from the project. Returns false when it is not (or no longer) on a project
+ * that exists and this token can see; throws TargetNotFoundError (field `project`) when the
+ * project itself answers 404.
+ */
 export async function deleteDeployKey(api: GitlabApi, project: GitlabRef, id: number, options: GitlabCallOptions = {}): Promise<boolean> {
-  return deletedUnlessGone(api.request('DELETE', keyPath(project, id), signalOnly(options)));
+  const call = api.request('DELETE', keyPath(project, id), signalOnly(options));
+  return deletedUnlessGone(api, { kind: 'project', ref: project }, call, `deploy key ${id}`, 'removed', signalOnly(options));
 }
 
 /** Enables an existing deploy key (by ID) on another project. */

@@ -1,10 +1,11 @@
 /**
  * Deploy token calls for projects and groups. Input is validated before any request;
- * revoking a token that is already gone counts as done (GitLab answers 404).
+ * revoking a token that is already gone counts as done, once the project or group is known to exist.
  */
 import { signalOnly, type GitlabApi, type GitlabCallOptions } from '../gitlab/api.js';
-import { deletedUnlessGone, unlessNotFound } from '../gitlab/not-found.js';
-import { checkNumericId } from '../ids/gitlab-ref.js';
+import { CredentialElsewhereError, ForbiddenError, NotFoundError } from '../errors.js';
+import { deletedUnlessGone, namespaceChain, unlessNotFound, type TargetRow } from '../gitlab/not-found.js';
+import { checkNumericId, encodeId, formatRef } from '../ids/gitlab-ref.js';
 import { targetPath, type CredentialTarget } from '../target.js';
 import type { DeployTokenScope } from './scopes.js';
 import { validateCreateDeployToken, type CreateDeployTokenInput } from './validate.js';
@@ -84,7 +85,11 @@ export async function getDeployToken(
   return response && toDeployToken(response.body);
 }
 
-/** Revokes the token. Returns false when it was already gone. */
+/**
+ * Revokes the token. Returns false when it is already gone from a project or group that exists
+ * and this token can see; throws TargetNotFoundError (field `project`/`group`) when the target
+ * itself answers 404, and CredentialElsewhereError when the ID is a token of a group above the project.
+ */
 export async function revokeDeployToken(
   api: GitlabApi,
   target: CredentialTarget,
@@ -92,7 +97,41 @@ export async function revokeDeployToken(
   options: GitlabCallOptions = {},
 ): Promise<boolean> {
   const path = `${targetPath(target)}/deploy_tokens/${checkNumericId('id', id)}`;
-  return deletedUnlessGone(api.request('DELETE', path, signalOnly(options)));
+  return deletedUnlessGone(api, target, api.request('DELETE', path, signalOnly(options)), `deploy token ${id}`, 'revoked', {
+    ...signalOnly(options),
+    checkGone: (row) => (target.kind === 'project' ? refuseGroupToken(api, target, id, row, options) : Promise.resolve()),
+  });
+}
+
+/**
+ * Deploy token IDs are global: the ID of a group's token given with its project answers 404 on
+ * the project. The groups above the project are asked (one GET each, only on this 404 path), so
+ * that case is named instead of called "already gone". A group this token cannot read is skipped.
+ */
+async function refuseGroupToken(api: GitlabApi, target: CredentialTarget, id: number, row: TargetRow, options: GitlabCallOptions) {
+  const namespace = row.namespace;
+  if (namespace?.kind !== 'group' || !namespace.full_path) return;
+  for (const group of namespaceChain(namespace.full_path)) {
+    const path = `groups/${encodeId(group)}/deploy_tokens/${id}`;
+    const found = await api.request<DeployTokenRow>('GET', path, signalOnly(options)).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof NotFoundError || error instanceof ForbiddenError) return false;
+        throw error;
+      },
+    );
+    if (found) {
+      throw new CredentialElsewhereError(
+        `project: deploy token ${id} belongs to group ${group}, not to project ${formatRef(target.ref)}; revoke it with that group (nothing was revoked)`,
+        {
+          request: { method: 'DELETE', path: `${targetPath(target)}/deploy_tokens/${id}` },
+          status: 404,
+          field: 'project',
+          owner: { kind: 'group', path: group },
+        },
+      );
+    }
+  }
 }
 
 /** A token that still authenticates: not revoked and not past its expiry. */

@@ -92,8 +92,13 @@ function isRef(value: unknown): value is GitlabRef {
 
 /** A GitLab numeric ID: a positive safe integer (also what a credential ID in a URL path must be). */
 export function checkNumericId(field: string, id: number): number {
+  // Untyped callers (JavaScript, parsed JSON) may pass '1': refused rather than guessed at.
+  if (typeof id !== 'number') {
+    throw new ValidationError(field, 'positive integer ID', `${field}: ${shown(String(id))} is a ${typeof id}; give the ID as a number`);
+  }
   if (!Number.isSafeInteger(id) || id <= 0) {
-    throw new ValidationError(field, 'positive integer ID', `${field}: ID ${id} must be a positive whole number`);
+    const why = Number.isInteger(id) && id > 0 ? ' no larger than 9007199254740991 (larger ones lose digits)' : '';
+    throw new ValidationError(field, 'positive integer ID', `${field}: ID ${id} must be a positive whole number${why}`);
   }
   return id;
 }

@@ -8,7 +8,8 @@ import type { CredentialDriver, CredentialRecord } from './driver.js';
 import { specHashOf } from './spec-hash.js';
 import type { TargetRef } from './state.js';
 
-export interface DeployKeySpec extends GenerateKeyPairOptions {
+// No passphrase: Flux reads a Secret's identity without one.
+export interface DeployKeySpec extends Omit<GenerateKeyPairOptions, 'passphrase'> {
   /** Write access; read-only unless asked, as Flux does. */
   canPush?: boolean | undefined;
   /** Relative lifetime of each registered key (`30d`). */
@@ -56,7 +57,9 @@ export function deployKeyDriver(client: GitlabClient, target: TargetRef, spec: D
     specHash: deployKeySpecHash(spec),
     async create(name, now, options = {}) {
       // A fresh key pair per generation: rotation must change the secret, not just the title.
-      const pair = await generateKeyPair({ ...spec, comment: spec.comment ?? 'glkeys' });
+      // Never a passphrase, even from an untyped caller: the Secret's identity must open without one.
+      const { passphrase: _passphrase, ...keyOptions } = spec as GenerateKeyPairOptions;
+      const pair = await generateKeyPair({ ...keyOptions, comment: spec.comment ?? 'glkeys' });
       const key = await registerDeployKey(
         client,
         project(target),

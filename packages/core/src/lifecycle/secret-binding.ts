@@ -99,7 +99,7 @@ export async function bindCredentialToSecret<V>(input: SecretBindingInput<V>): P
   // A change of format or render options is a change of what the consumer gets: rotate.
   const driver: CredentialDriver<V> = {
     ...base,
-    specHash: specHashOf({ spec: base.specHash, render: rendererFingerprint(input.renderer) }),
+    specHash: bindingSpecHash(base.specHash, input.renderer),
   };
   let current: SecretManifest | undefined = stored && fromStored(input.secret, stored);
   let resourceVersion = stored?.resourceVersion;
@@ -241,9 +241,14 @@ function dataHash(data: Record<string, string>): string {
   return hash.digest('hex').slice(0, 32);
 }
 
-function dataWasEdited(stored: StoredSecret): boolean {
+export function dataWasEdited(stored: StoredSecret): boolean {
   const recorded = stored.annotations[DATA_HASH_ANNOTATION];
   return recorded !== undefined && recorded !== dataHash(stored.data);
+}
+
+/** The spec hash a binding records: the driver's and the renderer's (bootstrap's dry run compares with it). */
+export function bindingSpecHash<V>(driverSpecHash: string, renderer: SecretRenderer<V>): string {
+  return specHashOf({ spec: driverSpecHash, render: rendererFingerprint(renderer) });
 }
 
 /** What a renderer bakes into the Secret besides the value (format, CA, registry, known_hosts). */

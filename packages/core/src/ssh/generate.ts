@@ -44,7 +44,10 @@ export async function generateKeyPair(opts: GenerateKeyPairOptions = {}): Promis
       : algorithm === 'ed25519'
         ? await generate('ed25519', {})
         : await generate('rsa', { modulusLength: rsaBits, publicExponent: 0x10001 });
-  const parsed = describePrivateJwk(privateKey.export({ format: 'jwk' }), comment, 'privateKey');
+  if (opts.passphrase !== undefined && (typeof opts.passphrase !== 'string' || opts.passphrase === '')) {
+    throw new ValidationError('passphrase', 'not empty', 'passphrase: give a non-empty passphrase, or none for an unencrypted key');
+  }
+  const parsed = describePrivateJwk(privateKey.export({ format: 'jwk' }), comment, 'privateKey', opts.passphrase);
   const pair: SshKeyPair = {
     algorithm,
     bits: parsed.bits,

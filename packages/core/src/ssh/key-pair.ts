@@ -11,7 +11,7 @@ export function cleanComment(comment: string): string {
   return comment.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 }
 
-export function describePrivateJwk(jwk: JsonWebKey, comment: string, field: string): ParsedPrivateKey {
+export function describePrivateJwk(jwk: JsonWebKey, comment: string, field: string, passphrase?: string): ParsedPrivateKey {
   const blob = encodePublicBlob(jwk);
   const decoded = decodeOrRefuse(blob, field);
   if (!decoded.algorithm) throw new ValidationError(field, 'security-key', `${field}: security-key private keys are not supported`);
@@ -24,7 +24,7 @@ export function describePrivateJwk(jwk: JsonWebKey, comment: string, field: stri
     publicKey: pub.line,
     fingerprintSha256: pub.fingerprintSha256,
     fingerprintMd5: pub.fingerprintMd5,
-    privateKeyOpenSsh: encodeOpenSshPrivateKey(jwk, comment),
+    privateKeyOpenSsh: encodeOpenSshPrivateKey(jwk, comment, passphrase),
   };
 }
 

@@ -1,9 +1,10 @@
 /**
  * Ciphers and the bcrypt KDF that protect an encrypted openssh-key-v1 private section
- * (`ssh-keygen -N pass`, `-Z cipher`). Decryption only: glkeys never writes encrypted keys,
- * because Flux's `identity` is read without a passphrase unless `password` is also set.
+ * (`ssh-keygen -N pass`, `-Z cipher`). Any of them is decrypted; glkeys encrypts only with
+ * aes256-ctr (ssh-keygen's default), and only for a key file the user asked a passphrase for:
+ * Flux's `identity` in a Secret is read without a passphrase unless `password` is also set.
  */
-import { createDecipheriv } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import bcryptPbkdf from 'bcrypt-pbkdf';
 import { ValidationError } from '../errors.js';
 
@@ -58,4 +59,13 @@ export function decryptSection(spec: CipherSpec, keyIv: Buffer, data: Buffer, ta
   const decipher = createDecipheriv(spec.node, key, iv);
   decipher.setAutoPadding(false);
   return Buffer.concat([decipher.update(data), decipher.final()]);
+}
+
+/** Encrypts a padded private section with a CTR or CBC cipher (no AEAD tag). */
+export function encryptSection(spec: CipherSpec, keyIv: Buffer, data: Buffer): Buffer {
+  const key = keyIv.subarray(0, spec.keyLength);
+  const iv = keyIv.subarray(spec.keyLength, spec.keyLength + spec.ivLength);
+  const cipher = createCipheriv(spec.node, key, iv);
+  cipher.setAutoPadding(false);
+  return Buffer.concat([cipher.update(data), cipher.final()]);
 }

@@ -8,7 +8,7 @@
 import { randomBytes, type JsonWebKey } from 'node:crypto';
 import { ValidationError } from '../errors.js';
 import { BlobError, encodePublicBlob } from './key-blob.js';
-import { bcryptKdf, CIPHERS, decryptSection, MAX_KDF_ROUNDS } from './openssh-cipher.js';
+import { bcryptKdf, CIPHERS, decryptSection, encryptSection, MAX_KDF_ROUNDS } from './openssh-cipher.js';
 import { readPrivateFields, writePrivateFields } from './private-fields.js';
 import { SshReader, SshWriter } from './wire.js';
 
@@ -16,21 +16,34 @@ const MAGIC = Buffer.from('openssh-key-v1\0', 'latin1');
 export const OPENSSH_BEGIN = '-----BEGIN OPENSSH PRIVATE KEY-----';
 const OPENSSH_END = '-----END OPENSSH PRIVATE KEY-----';
 
-/** Unencrypted openssh-key-v1 text for a private JWK, 70-column base64 like ssh-keygen. */
-export function encodeOpenSshPrivateKey(jwk: JsonWebKey, comment: string): string {
+/**
+ * openssh-key-v1 text for a private JWK, 70-column base64 like ssh-keygen. With a passphrase the
+ * private section is encrypted as `ssh-keygen -N` does today: aes256-ctr, key and IV from
+ * bcrypt_pbkdf over a random 16-byte salt with 16 rounds.
+ */
+export function encodeOpenSshPrivateKey(jwk: JsonWebKey, comment: string, passphrase?: string): string {
   const check = randomBytes(4).readUInt32BE(0);
   const section = new SshWriter().uint32(check).uint32(check);
   writePrivateFields(section, jwk);
   section.string(comment);
-  let body = section.toBuffer();
+  let body: Buffer = section.toBuffer();
+  const encrypted = passphrase !== undefined;
+  const spec = CIPHERS[encrypted ? ENCRYPT_CIPHER : 'none']!;
   // Pad with 1, 2, 3, ... up to the cipher block size ("none" uses 8).
-  const pad = (8 - (body.length % 8)) % 8;
+  const pad = (spec.blockSize - (body.length % spec.blockSize)) % spec.blockSize;
   body = Buffer.concat([body, Buffer.from(Array.from({ length: pad }, (_, i) => i + 1))]);
+  let kdfOptions: Buffer = Buffer.alloc(0);
+  if (encrypted) {
+    if (passphrase === '') throw new ValidationError('passphrase', 'not empty', 'passphrase: must not be empty');
+    const salt = randomBytes(16);
+    kdfOptions = new SshWriter().string(salt).uint32(ENCRYPT_ROUNDS).toBuffer();
+    body = encryptSection(spec, bcryptKdf(passphrase, salt, ENCRYPT_ROUNDS, spec.keyLength + spec.ivLength), body);
+  }
   const file = new SshWriter()
     .raw(MAGIC)
-    .string('none')
-    .string('none')
-    .string('')
+    .string(encrypted ? ENCRYPT_CIPHER : 'none')
+    .string(encrypted ? 'bcrypt' : 'none')
+    .string(kdfOptions)
     .uint32(1)
     .string(encodePublicBlob(jwk))
     .string(body)
@@ -38,6 +51,10 @@ export function encodeOpenSshPrivateKey(jwk: JsonWebKey, comment: string): strin
   const lines = file.toString('base64').match(/.{1,70}/g) ?? [];
   return `${OPENSSH_BEGIN}\n${lines.join('\n')}\n${OPENSSH_END}\n`;
 }
+
+/** ssh-keygen's defaults since OpenSSH 6.5 (`-a 16`, `-Z aes256-ctr`). */
+const ENCRYPT_CIPHER = 'aes256-ctr';
+const ENCRYPT_ROUNDS = 16;
 
 export interface DecodedOpenSshKey {
   jwk: JsonWebKey;

@@ -22,13 +22,18 @@ export interface GenerateKeyPairOptions {
   rsaBits?: number;
   /** Comment stored in the private key and appended to the public line. */
   comment?: string;
+  /**
+   * Encrypt `privateKey` with this passphrase (openssh-key-v1, aes256-ctr + bcrypt KDF, as
+   * `ssh-keygen -N`). For a key file a person keeps; Flux reads a Secret's `identity` without one.
+   */
+  passphrase?: string;
 }
 
 export interface SshKeyPair {
   algorithm: SshKeyAlgorithm;
   curve?: EcdsaCurve;
   bits: number;
-  /** `-----BEGIN OPENSSH PRIVATE KEY-----` (openssh-key-v1), unencrypted. A secret. */
+  /** `-----BEGIN OPENSSH PRIVATE KEY-----` (openssh-key-v1), unencrypted unless a passphrase was given. A secret. */
   privateKey: string;
   /** authorized_keys line: `type base64 [comment]`. */
   publicKey: string;

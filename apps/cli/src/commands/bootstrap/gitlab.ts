@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import type { BootstrapAuth, BootstrapGitlabResult, BootstrapStep } from '@glkeys/core/bootstrap';
+import type { BootstrapAuth, BootstrapGitlabPlan, BootstrapGitlabResult, BootstrapStep } from '@glkeys/core/bootstrap';
 import { GlkeysCommand } from '../../lib/base-command.js';
 import { hostFlags, kubeFlags } from '../../lib/flags.js';
 import { gitlabClient } from '../../lib/gitlab-client.js';
@@ -15,9 +15,15 @@ export type BootstrapGitlabJson = Omit<BootstrapGitlabResult, 'secret'> & {
   export?: string;
 };
 
-const BOOLEANS = ['personal', 'private', 'token-auth', 'deploy-token-auth', 'read-write-key', 'export', 'rotate'];
+/** --dry-run's JSON: the plan, and nothing done. */
+export interface BootstrapGitlabPlanJson {
+  dryRun: true;
+  plan: BootstrapGitlabPlan;
+}
 
-export default class BootstrapGitlab extends GlkeysCommand<BootstrapGitlabJson> {
+const BOOLEANS = ['personal', 'private', 'token-auth', 'deploy-token-auth', 'read-write-key', 'export', 'rotate', 'dry-run'];
+
+export default class BootstrapGitlab extends GlkeysCommand<BootstrapGitlabJson | BootstrapGitlabPlanJson> {
   static override summary = 'The credential side of `flux bootstrap gitlab`: project, deploy key or token, Secret, sync manifests.';
   static override description = `Same flags and defaults as Flux. Steps: preflight (token scopes and your role), find or create the project (private), \
 create the deploy key (SSH, default) or deploy token (--deploy-token-auth) or use the token itself (--token-auth), write the Secret \
@@ -27,9 +33,13 @@ create the deploy key (SSH, default) or deploy token (--deploy-token-auth) or us
 A re-run with the Secret in place and its credential alive changes nothing (one verifying GET); --rotate replaces the credential; \
 a credential revoked in GitLab is replaced. Flux's controllers are not installed: use \`flux install\` or your own manifests.
 
---export prints the Secret and the sync manifests as YAML instead of applying and committing. It still creates the credential in GitLab, \
-and the printed Secret holds the credential's value, because that is what you asked to export. Each export replaces the credential an \
-earlier export of the same namespace, Secret and project created (it is revoked), so exports never pile up live credentials.
+--dry-run prints the plan and writes nothing anywhere: GitLab is only read (preflight, the project, the current credential, the files), \
+the SSH host is scanned and the Secret read; no project, credential, Secret, namespace or commit is made.
+
+--export prints the Secret and the sync manifests as YAML instead of applying and committing. It still creates the project when \
+missing and the credential in GitLab (stderr says each), and the printed Secret holds the credential's value, because that is what \
+you asked to export. Each export replaces the credential an earlier export of the same namespace, Secret and project created (it is \
+revoked), so exports never pile up live credentials: a cluster set up from an earlier export loses its access. Preview with --dry-run.
 
 Token: GITLAB_TOKEN, a no-echo prompt on a terminal, or one line on stdin.`;
   static override examples = [
@@ -78,12 +88,15 @@ Token: GITLAB_TOKEN, a no-echo prompt on a terminal, or one line on stdin.`;
     'create-namespace': Flags.boolean({ summary: 'Create --namespace when missing (needed for a namespace other than flux-system).' }),
     interval: Flags.string({ summary: 'GitRepository sync interval.', default: '1m' }),
     rotate: Flags.boolean({ summary: 'Replace the credential now (lifecycle protocol: create, write Secret, revoke old).' }),
-    export: Flags.boolean({ summary: 'Print the Secret (with its values) and sync manifests as YAML; no cluster, no commit.' }),
+    export: Flags.boolean({
+      summary: 'Print the Secret (with its values) and sync manifests as YAML; no cluster, no commit (GitLab writes are said on stderr).',
+    }),
+    'dry-run': Flags.boolean({ summary: 'Print what would be done; write nothing in GitLab, Kubernetes or git.' }),
     ...kubeFlags,
     ...hostFlags,
   };
 
-  async run(): Promise<BootstrapGitlabJson> {
+  async run(): Promise<BootstrapGitlabJson | BootstrapGitlabPlanJson> {
     this.normalizeBooleans(BOOLEANS);
     const { flags } = await this.parse(BootstrapGitlab);
     const core = await import('@glkeys/core');
@@ -100,7 +113,7 @@ Token: GITLAB_TOKEN, a no-echo prompt on a terminal, or one line on stdin.`;
       this.refuseUnusedKeyFlags(flags['ssh-key-algorithm']);
     }
     if (flags.export) this.refuseGiven(['kubeconfig', 'context', 'create-namespace'], 'with --export (no cluster is used)');
-    bootstrap.checkProjectCoordinates({ owner: flags.owner, repository: flags.repository, visibility });
+    bootstrap.checkProjectCoordinates({ owner: flags.owner, repository: flags.repository, visibility, personal: flags.personal === true });
     bootstrap.checkBootstrapAuthFlags({
       tokenAuth: flags['token-auth'] === true,
       deployTokenAuth: flags['deploy-token-auth'] === true,
@@ -123,7 +136,7 @@ Token: GITLAB_TOKEN, a no-echo prompt on a terminal, or one line on stdin.`;
       ? undefined
       : await secretTarget(flags, flags.namespace, flags['secret-name'], { createNamespace: createsNamespace(flags) });
     const store = kube?.store ?? new core.MemorySecretStore();
-    const progress = createProgress(!this.jsonEnabled() && !flags.export);
+    const progress = createProgress(!this.jsonEnabled() && !flags.export && !flags['dry-run']);
     const onStep = (s: BootstrapStep) =>
       s.status === 'start' ? progress.start(stepLabels[s.id]) : progress.done(stepLabels[s.id], s.detail);
 
@@ -141,7 +154,7 @@ Token: GITLAB_TOKEN, a no-echo prompt on a terminal, or one line on stdin.`;
             knownHosts: () => knownHostsFor(sshHost),
           };
 
-    const result = await bootstrap.bootstrapGitlab({
+    const common = {
       client,
       owner: flags.owner,
       repository: flags.repository,
@@ -158,8 +171,10 @@ Token: GITLAB_TOKEN, a no-echo prompt on a terminal, or one line on stdin.`;
       store,
       rotate: flags.rotate,
       commit: !flags.export,
-      onStep,
-    });
+    };
+    if (flags['dry-run']) return this.plan(await bootstrap.planBootstrapGitlab(common), flags.export);
+    const result = await bootstrap.bootstrapGitlab({ ...common, onStep });
+    if (flags.export) this.saidInGitlab(result, flags['read-write-key'] === true);
     for (const warning of result.warnings) this.note(`warning: ${warning}`);
     const { manifest, ...secret } = result.secret;
     const json: BootstrapGitlabJson = { ...result, secret };
@@ -180,6 +195,26 @@ Token: GITLAB_TOKEN, a no-echo prompt on a terminal, or one line on stdin.`;
       `Manifests  ${result.commit?.commit ? `committed ${result.commit.commit.id.slice(0, 8)}` : 'unchanged'} (${result.commit?.files.map((f) => `${f.path} ${f.outcome}`).join(', ')})`,
     );
     return json;
+  }
+
+  /** --dry-run: the plan, in words (stdout) or as JSON. */
+  private plan(plan: BootstrapGitlabPlan, exported: boolean | undefined): BootstrapGitlabPlanJson {
+    this.say(`Plan (dry run, nothing written${exported ? '; with --export the Secret would be printed, not applied' : ''}):`);
+    for (const step of plan.steps) this.say(`  ${step.description}`);
+    this.say(`Source: ${plan.url}`);
+    return { dryRun: true, plan };
+  }
+
+  /** With --export nothing reaches the cluster, so each GitLab write is said on stderr. */
+  private saidInGitlab(result: BootstrapGitlabResult, readWrite: boolean): void {
+    if (result.project.created) this.note(`GitLab: created project ${result.project.path} (${result.project.webUrl}).`);
+    const c = result.credential;
+    const noun = c.kind === 'deploy-key' ? `${readWrite ? 'read-write' : 'read-only'} deploy key` : 'deploy token';
+    if (c.kind !== 'personal-access-token' && c.id !== null && c.action !== 'kept') {
+      this.note(`GitLab: created ${noun} ${c.id} on ${result.project.path}; it does not expire and the printed Secret holds its value.`);
+    }
+    if (c.revoked.length > 0) this.note(`GitLab: revoked ${c.revoked.join(', ')} (made by an earlier export of this Secret).`);
+    if (c.kind === 'personal-access-token') this.note('GitLab: nothing created; the printed Secret holds your token itself.');
   }
 
   /** Flux's deprecated --private and --visibility: one answer, or a refusal when they disagree. */

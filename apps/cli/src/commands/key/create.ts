@@ -1,3 +1,4 @@
+import { unlink } from 'node:fs/promises';
 import { Flags } from '@oclif/core';
 import { GlkeysCommand } from '../../lib/base-command.js';
 import { expiryFlags, hostFlags, projectFlag, secretFlags } from '../../lib/flags.js';
@@ -15,7 +16,7 @@ import {
 } from '../../lib/key-secret.js';
 import { bindingFlags } from '../../lib/kube.js';
 import { readUserFile } from '../../lib/files.js';
-import { writeSecretFile } from '../../lib/output.js';
+import { checkOutputFile, deliverOrRevoke, writeSecretFile } from '../../lib/output.js';
 import { keyJson, type DeployKeyJson } from '../../lib/present.js';
 import { parseProject } from '../../lib/targets.js';
 
@@ -47,10 +48,18 @@ export default class KeyCreate extends GlkeysCommand<KeyCreateResult> {
       exists: true,
       exclusive: ['output-file', 'secret'],
     }),
-    passphrase: Flags.string({ summary: 'Passphrase of --private-key-file (or GLKEYS_KEY_PASSPHRASE).', env: 'GLKEYS_KEY_PASSPHRASE' }),
+    passphrase: Flags.string({
+      summary: 'Passphrase of --private-key-file, or to encrypt the generated key written to --output-file (or GLKEYS_KEY_PASSPHRASE).',
+      env: 'GLKEYS_KEY_PASSPHRASE',
+    }),
     ...keyGenerationFlags,
     ...expiryFlags,
-    'output-file': Flags.string({ summary: 'Write the generated private key here (mode 0600).', exclusive: ['secret'] }),
+    'output-file': Flags.string({
+      summary:
+        'Write the generated private key to this new file (mode 0600) and its public key to <file>.pub; checked before GitLab is asked.',
+      exclusive: ['secret'],
+    }),
+    force: Flags.boolean({ summary: 'Replace --output-file and its .pub if they exist.', dependsOn: ['output-file'] }),
     ...sshHostFlag,
     ...secretFlags,
     ...bindingFlags,
@@ -84,14 +93,14 @@ export default class KeyCreate extends GlkeysCommand<KeyCreateResult> {
     if (flags['private-key-file']) {
       const parsed = await core.parsePrivateKey(await readUserFile(flags['private-key-file'], '--private-key-file'), flags.passphrase);
       const { client } = await gitlabClient(flags);
-      const key = keyJson(
-        await core.registerDeployKey(client, project, {
-          title: flags.title,
-          key: parsed.publicKey,
-          canPush: flags['read-write'],
-          ...expiry,
-        }),
-      );
+      const registered = await core.registerDeployKeyOrFind(client, project, {
+        title: flags.title,
+        key: parsed.publicKey,
+        canPush: flags['read-write'],
+        ...expiry,
+      });
+      if (registered.recovered) this.note(RECOVERED);
+      const key = keyJson(registered);
       this.say(`Registered deploy key ${key.id} (${key.fingerprintSha256}) on ${where}.`);
       return { project: where, key, delivered: 'none' };
     }
@@ -109,6 +118,9 @@ export default class KeyCreate extends GlkeysCommand<KeyCreateResult> {
     }
     const spec = keySpec(flags, flags['read-write']);
     if (flags.secret) {
+      // Flux reads a Secret's identity without a passphrase: an encrypted one would not work, a
+      // plain one would not be what was asked.
+      this.refuseGiven(['passphrase'], 'with --secret (Flux reads the identity in the Secret without a passphrase)');
       const bound = {
         flags: { ...flags, secret: flags.secret },
         project,
@@ -138,14 +150,36 @@ export default class KeyCreate extends GlkeysCommand<KeyCreateResult> {
       );
       return { project: where, key, delivered: 'secret', secret: { namespace: flags.namespace, name: flags.secret, action: out.action } };
     }
-    const pair = await core.generateKeyPair({ ...spec, comment: flags.title });
+    const file = flags['output-file']!;
+    await checkOutputFile(file, '--output-file', flags.force, [`${file}.pub`]);
+    // With a passphrase the key is written encrypted (as `ssh-keygen -N`), never in the clear.
+    const passphrase = flags.passphrase === undefined ? {} : { passphrase: flags.passphrase };
+    const pair = await core.generateKeyPair({ ...spec, comment: flags.title, ...passphrase });
     const { client } = await gitlabClient(flags);
-    const key = keyJson(
-      await core.registerDeployKey(client, project, { title: flags.title, key: pair.publicKey, canPush: flags['read-write'], ...expiry }),
+    const registered = await core.registerDeployKeyOrFind(client, project, {
+      title: flags.title,
+      key: pair.publicKey,
+      canPush: flags['read-write'],
+      ...expiry,
+    });
+    if (registered.recovered) this.note(RECOVERED);
+    const key = keyJson(registered);
+    await deliverOrRevoke(
+      async () => {
+        await writeSecretFile(file, pair.privateKey, { force: flags.force });
+        await writeSecretFile(`${file}.pub`, pair.publicKey, { force: flags.force }).catch(async (error: unknown) => {
+          await unlink(file).catch(() => undefined);
+          throw error;
+        });
+      },
+      () => core.deleteDeployKey(client, project, key.id),
+      `deploy key ${key.id}`,
     );
-    await writeSecretFile(flags['output-file']!, pair.privateKey);
-    await writeSecretFile(`${flags['output-file']!}.pub`, pair.publicKey);
-    this.say(`Registered deploy key ${key.id} (${key.fingerprintSha256}) on ${where}; private key in ${flags['output-file']} (mode 0600).`);
-    return { project: where, key, delivered: 'file', file: flags['output-file']! };
+    const how = flags.passphrase === undefined ? 'mode 0600' : 'mode 0600, encrypted with the passphrase';
+    this.say(`Registered deploy key ${key.id} (${key.fingerprintSha256}) on ${where}; private key in ${file} (${how}).`);
+    return { project: where, key, delivered: 'file', file };
   }
 }
+
+/** Said when GitLab registered the key but its answer was lost (core found it by its public key). */
+const RECOVERED = "GitLab's answer to the registration was lost, but the key is registered (found by its public key): continuing.";

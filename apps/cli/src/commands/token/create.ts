@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { GlkeysCommand } from '../../lib/base-command.js';
 import { expiryFlags, hostFlags, secretFlags, targetFlags } from '../../lib/flags.js';
 import { gitlabClient } from '../../lib/gitlab-client.js';
-import { writeSecretFile } from '../../lib/output.js';
+import { checkOutputFile, deliverOrRevoke, writeSecretFile } from '../../lib/output.js';
 import { targetJson, type TargetJson } from '../../lib/present.js';
 import { parseTarget } from '../../lib/targets.js';
 import { bindingFlags } from '../../lib/kube.js';
@@ -42,7 +42,11 @@ export default class TokenCreate extends GlkeysCommand<TokenCreateResult> {
     scopes: Flags.string({ summary: 'Scopes, comma-separated or repeated.', multiple: true, delimiter: ',', default: ['read_repository'] }),
     username: Flags.string({ summary: "Username of the token (default: GitLab's gitlab+deploy-token-N)." }),
     ...expiryFlags,
-    'output-file': Flags.string({ summary: 'Write the token value to this file (mode 0600) instead of stdout.', exclusive: ['secret'] }),
+    'output-file': Flags.string({
+      summary: 'Write the token value to this new file (mode 0600) instead of stdout; checked before GitLab is asked.',
+      exclusive: ['secret'],
+    }),
+    force: Flags.boolean({ summary: 'Replace --output-file if it exists.', dependsOn: ['output-file'] }),
     ...tokenFormatFlags,
     ...secretFlags,
     ...bindingFlags,
@@ -67,6 +71,7 @@ export default class TokenCreate extends GlkeysCommand<TokenCreateResult> {
       ? { flags: { ...flags, secret: flags.secret }, target, mode: 'ensure' as const, name: flags.name, spec, caCert: undefined }
       : undefined;
     if (bound) await checkTokenSecret(bound);
+    if (flags['output-file']) await checkOutputFile(flags['output-file'], '--output-file', flags.force);
 
     const { client, caCert } = await gitlabClient(flags);
     if (bound) {
@@ -95,7 +100,8 @@ export default class TokenCreate extends GlkeysCommand<TokenCreateResult> {
       };
     }
 
-    const created = await core.createDeployToken(client, target, {
+    // A create whose answer is lost is settled in core: what it made is revoked, and the error says so.
+    const created = await core.createDeployTokenOrRevoke(client, target, {
       name: flags.name,
       scopes: flags.scopes,
       username: flags.username,
@@ -110,7 +116,11 @@ export default class TokenCreate extends GlkeysCommand<TokenCreateResult> {
       expiresAt: created.expiresAt,
     };
     if (flags['output-file']) {
-      await writeSecretFile(flags['output-file'], created.token);
+      await deliverOrRevoke(
+        () => writeSecretFile(flags['output-file']!, created.token, { force: flags.force }),
+        () => core.revokeDeployToken(client, target, created.id),
+        `deploy token ${created.id}`,
+      );
       this.say(`Created deploy token ${created.id} (username ${created.username}); value written to ${flags['output-file']} (mode 0600).`);
       return { ...base, delivered: 'file', file: flags['output-file'] };
     }
