@@ -5,7 +5,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/*.d.ts', '**/coverage/**', '**/fixtures/**'] },
+  { ignores: ['**/dist/**', '**/dist-image/**', '**/node_modules/**', '**/*.d.ts', '**/coverage/**', '**/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
