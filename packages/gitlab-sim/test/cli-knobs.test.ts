@@ -5,7 +5,7 @@ import { request, Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { SEED_PATHS, SEED_TOKENS, createTestCertificates } from '../src/index.js';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'glkeys-gitlab-sim.js');
@@ -89,7 +89,15 @@ describe('glkeys-gitlab-sim flags', () => {
     expect(limited.status).toBe(429);
     expect(limited.text).toBe('Retry later\n');
 
-    const lines = readFileSync(logFile, 'utf8').trim().split('\n');
+    // The log is appended by a stream: the last line may land just after the answer.
+    const lines = await vi.waitFor(
+      () => {
+        const all = readFileSync(logFile, 'utf8').trim().split('\n');
+        expect(all).toHaveLength(4);
+        return all;
+      },
+      { timeout: 5_000, interval: 50 },
+    );
     expect(lines.map((l) => JSON.parse(l).status)).toEqual([503, 200, 200, 429]);
     expect(JSON.parse(lines[2]!).query).toEqual({ private_token: '[REDACTED]' });
     expect(JSON.parse(lines[0]!)).toMatchObject({ method: 'GET', route: 'GET /version', fault: { kind: 'status', status: 503 } });
