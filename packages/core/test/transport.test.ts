@@ -82,6 +82,19 @@ describe('transport retries', () => {
     expect(waits[0]).toBeLessThanOrEqual(10_125);
   });
 
+  it('should not read RateLimit-Reset as a wait while quota remains (GitLab sends it on every answer)', async () => {
+    const reset = Math.floor(Date.now() / 1000) + 50;
+    const { client, waits } = await clientFor(
+      [
+        { status: 503, headers: { 'ratelimit-reset': String(reset), 'ratelimit-remaining': '1999' } },
+        { status: 200, body: [] },
+      ],
+      { retry: { baseDelayMs: 100, maxDelayMs: 300 } },
+    );
+    await client.deployTokens.all({ projectId: 7 });
+    expect(waits).toEqual([50]); // backoff, not the 50 s until the window ends
+  });
+
   it('should back off exponentially with a cap when GitLab names no wait', async () => {
     const { client, waits } = await clientFor(
       [{ status: 503 }, { status: 503 }, { status: 503 }, { status: 503 }, { status: 200, body: [] }],

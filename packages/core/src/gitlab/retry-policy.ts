@@ -66,8 +66,11 @@ export function requestedDelayMs(headers: HeaderReader, now: number = Date.now()
     const date = Date.parse(retryAfter);
     if (!Number.isNaN(date)) return Math.max(0, date - now);
   }
+  // GitLab sends RateLimit-Reset on every answer, throttled or not: it is a wait only once the
+  // quota is spent (a 503 with quota left is retried by backoff, not held until the window ends).
   const reset = headers.get('ratelimit-reset');
-  if (reset !== null && /^\d+$/.test(reset.trim())) {
+  const spent = headers.get('ratelimit-remaining')?.trim() === '0' || headers.get('ratelimit-remaining') === null;
+  if (spent && reset !== null && /^\d+$/.test(reset.trim())) {
     return Math.max(0, Number(reset) * 1000 - now);
   }
   return undefined;
