@@ -175,7 +175,9 @@ describe('"Nothing was sent to GitLab." only when true', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('lacks read_registry');
     expect(run.stderr).not.toContain('Nothing was sent');
-    expect(run.stderr).toContain(`GitLab was only read (${sim.log.count()} requests); nothing was written there.`);
+    // ci setup names what it read (its own hint); other commands give the count of requests.
+    expect(run.stderr).toMatch(/GitLab was only read \(the project's variables and deploy tokens\); nothing was written\./);
+    expect(sim.log.count()).toBeGreaterThan(0);
     expect(sim.log.count({ write: true })).toBe(0);
   });
 });
