@@ -7,7 +7,8 @@
  * response bodies are reduced to GitLab's message, which never echoes a token.
  */
 
-const CODES = [
+/** Every `code` a GlkeysError carries (the CLI's `--json` and exit codes are documented over these). */
+export const GLKEYS_ERROR_CODES = [
   'VALIDATION',
   'UNAUTHORIZED',
   'FORBIDDEN',
@@ -23,7 +24,7 @@ const CODES = [
   'KUBERNETES',
 ] as const;
 
-export type GlkeysErrorCode = (typeof CODES)[number];
+export type GlkeysErrorCode = (typeof GLKEYS_ERROR_CODES)[number];
 
 export interface RequestInfo {
   method: string;
@@ -231,7 +232,7 @@ const TRANSIENT_4XX = new Set([408, 409, 410, 429]);
 /** git/exec.ts's GitFailureReason values for which the same command fails the same way again. */
 const TERMINAL_GIT_REASONS = new Set(['auth', 'host-key', 'tls', 'not-found', 'rejected']);
 
-const KNOWN_CODES: ReadonlySet<string> = new Set(CODES);
+const KNOWN_CODES: ReadonlySet<string> = new Set(GLKEYS_ERROR_CODES);
 
 function glkeysCodeOf(error: unknown): GlkeysErrorCode | undefined {
   if (error instanceof GlkeysError) return error.code;

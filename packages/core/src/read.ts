@@ -23,6 +23,7 @@ export {
   isGlkeysError,
   isTerminal,
   retryAfterMs,
+  GLKEYS_ERROR_CODES,
   type GlkeysErrorCode,
   type RequestInfo,
   type ForeignCredentials,

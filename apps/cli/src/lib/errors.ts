@@ -5,7 +5,7 @@
  * so only its status is kept. Whether re-running can help comes from core's isTerminal, and
  * the wait a server asked for from retryAfterMs: the CLI does not keep its own list.
  */
-import { escapeControl, isTerminal, retryAfterMs, shown } from '@glkeys/core/read';
+import { GLKEYS_ERROR_CODES, escapeControl, isTerminal, retryAfterMs, shown } from '@glkeys/core/read';
 import { exitCodeFor, type ExitCode } from './exit-codes.js';
 import { truthfulHint } from './gitlab-calls.js';
 
@@ -54,23 +54,7 @@ const GIT_HINTS: Record<string, string> = {
 };
 
 /** The codes the README documents: core's, plus the CLI's own. Anything else is reported as ERROR. */
-const CODES = new Set([
-  'VALIDATION',
-  'UNAUTHORIZED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'CONFLICT',
-  'GITLAB_VALIDATION',
-  'RATE_LIMITED',
-  'NETWORK',
-  'TIMEOUT',
-  'GITLAB_SERVER',
-  'LIFECYCLE',
-  'GIT',
-  'KUBERNETES',
-  'USAGE',
-  'INTERRUPTED',
-]);
+const CODES: ReadonlySet<string> = new Set([...GLKEYS_ERROR_CODES, 'USAGE', 'INTERRUPTED']);
 
 const FILE_ERRORS: Record<string, string> = {
   ENOENT: 'no such file or directory',
